@@ -1,0 +1,140 @@
+/**
+ * The mutation queue: mutations run one at a time, in order; ones requested
+ * during a transition wait for it (upstream's queueMutation, PrependMut and
+ * processQueue).
+ *
+ * @module
+ */
+
+import { type Core, j, log, trace } from "./core.ts";
+import { emitEvents, logArgs, newTransition } from "./execute.ts";
+import type { HandlerEvent } from "./handlers.ts";
+import { type A, LogLevel, type Mutation, type MutationType, Result, type S } from "./types.ts";
+import { mutationTypeName, timeSum, uniq } from "./utils.ts";
+
+/** Checks that every state exists (throwing a clear error) and dedupes. */
+export function parseStates(core: Core, states: S): S {
+  if (!Array.isArray(states)) {
+    throw new TypeError(`machine ${core.id}: states must be a list of state names`);
+  }
+  for (const s of states) {
+    if (!core.index.has(s)) {
+      throw new Error(`state ${String(s)} is not defined in the schema of machine ${core.id}`);
+    }
+  }
+  return states.length > 1 ? uniq(states) : states;
+}
+
+function isEmpty(args: A | undefined): boolean {
+  if (!args) return true;
+  for (const _ in args) return false;
+  return true;
+}
+
+function isQueued(core: Core, type: MutationType, called: number[]): boolean {
+  for (const mut of core.queue) {
+    if (
+      !mut.isCheck && mut.type === type && isEmpty(mut.args) &&
+      mut.called.length === called.length && called.every((i) => mut.called.includes(i))
+    ) return true;
+  }
+  return false;
+}
+
+/**
+ * Appends a mutation to the queue. Returns its queue tick, or 0 when an
+ * identical mutation is already queued.
+ */
+export function queueMutation(
+  core: Core,
+  type: MutationType,
+  states: S,
+  args: A | undefined,
+  event?: HandlerEvent,
+): number {
+  const parsed = parseStates(core, states);
+  const called = parsed.map((s) => core.index.get(s)!);
+  const multi = parsed.some((s) => core.schema[s].multi);
+  if (!multi && isEmpty(args) && core.queue.length > 0 && isQueued(core, type, called)) {
+    log(
+      core,
+      LogLevel.Ops,
+      `[queue:skipped] Duplicate detected for [${mutationTypeName(type)}] ${j(parsed)}`,
+    );
+    return 0;
+  }
+  const mut: Mutation = {
+    type,
+    called,
+    args: args ?? {},
+    auto: false,
+    isCheck: false,
+    queueLen: 0,
+    queueTick: 0,
+    queueToken: 0,
+    queueTickNow: core.queueTick,
+  };
+  if (event) {
+    mut.source = {
+      machId: event.machineId,
+      txId: event.transitionId,
+      machTime: timeSum(event.transition.timeBefore),
+    };
+  }
+  core.queue.push(mut);
+  core.queueTicksPending++;
+  mut.queueLen = core.queue.length;
+  mut.queueTick = core.queueTicksPending + core.queueTick;
+  if (core.logLevel >= LogLevel.Ops) {
+    log(core, LogLevel.Ops, `[queue:${mutationTypeName(type)}] ${j(parsed)}${logArgs(core, mut)}`);
+  }
+  if (!core.disposing) trace(core, "mutationQueued", core.mach, mut);
+  return mut.queueTick;
+}
+
+/** Puts a mutation at the front of the queue (auto states, exceptions). */
+export function prependMut(core: Core, mut: Mutation): Result {
+  if (core.disposing) return Result.Canceled;
+  const names = mut.called.map((i) => core.names[i]);
+  log(core, LogLevel.Ops, `[prepend:${mutationTypeName(mut.type)}] ${j(names)}${logArgs(core, mut)}`);
+  core.queue.unshift(mut);
+  mut.queueLen = core.queue.length;
+  mut.queueToken = ++core.queueToken;
+  mut.queueTickNow = core.queueTick;
+  mut.queueTick = 0;
+  trace(core, "mutationQueued", core.mach, mut);
+  return processQueue(core);
+}
+
+/**
+ * Executes queued mutations until the queue is empty. Re-entrant calls
+ * (from handlers) return Queued. Returns the first transition's result.
+ */
+export function processQueue(core: Core): Result {
+  if (core.queue.length === 0 || core.disposing) return Result.Canceled;
+  if (core.queueProcessing) {
+    const n = core.queue.length;
+    log(core, LogLevel.Ops, `[postpone] queue running (${n} ${n === 1 ? "item" : "items"})`);
+    return Result.Queued;
+  }
+  core.queueProcessing = true;
+  let first: Result | undefined;
+  try {
+    while (core.queue.length > 0 && !core.disposing) {
+      const mut = core.queue.shift()!;
+      if (mut.queueTick > 0) {
+        core.queueTicksPending--;
+        core.queueTick++;
+      }
+      const res = emitEvents(core, newTransition(core, mut));
+      first ??= res;
+    }
+  } finally {
+    core.tx = undefined;
+    core.queueProcessing = false;
+  }
+  if (!core.disposing) trace(core, "queueEnd", core.mach);
+  // dispose() called from a handler waits for the queue
+  else core.finishDispose?.();
+  return first ?? Result.Canceled;
+}

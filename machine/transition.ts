@@ -1,0 +1,254 @@
+/**
+ * A transition: one mutation resolved against the schema, negotiated with
+ * handlers and applied to the clock.
+ *
+ * @module
+ */
+
+import type { Machine } from "./machine.ts";
+import {
+  type LogEntry,
+  MutationType,
+  type Relation,
+  type S,
+  type Step,
+  StepType,
+} from "./types.ts";
+import type { Mutation } from "./types.ts";
+import { mutationTypeName, timeSum } from "./utils.ts";
+
+/**
+ * One mutation being executed. Tracers receive it in every transition hook;
+ * fields fill in as the transition progresses (see the {@linkcode Tracer}
+ * hook order).
+ *
+ * @example Reading a transition in a tracer
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * const mach = new Machine({ Foo: {}, Bar: { add: ["Foo"] } });
+ * mach.bindTracer({
+ *   id: "print",
+ *   transitionEnd(tx) {
+ *     console.log(tx.id, tx.toString(), tx.accepted, tx.targetStates);
+ *   },
+ * });
+ * mach.add(["Bar"]);
+ * ```
+ */
+export class Transition {
+  /** Unique id, 16 hex characters. */
+  readonly id: string;
+  /** The machine executing it. */
+  readonly machine: Machine;
+  /** The mutation which caused it. */
+  readonly mutation: Mutation;
+  /** Called states, in call order. */
+  readonly calledStates: S;
+  /** Steps taken so far (when the machine records steps). */
+  readonly steps: Step[] = [];
+  /** Machine time (ticks in index order) before. */
+  readonly timeBefore: number[];
+  /** Machine time after: predicted until finals, then real; for canceled
+   * transitions equal to `timeBefore`. */
+  timeAfter: number[];
+  /** States active after the transition, in handler order. */
+  targetStates: S = [];
+  /** States activated (Enter/State handlers run for them). */
+  enters: S = [];
+  /** States deactivated (Exit/End handlers run for them). */
+  exits: S = [];
+  /** Active states before, in the machine's active order. */
+  readonly statesBefore: S;
+  /** Accepted so far (false once canceled). */
+  accepted = true;
+  /** All phases done; log lines now go to the next transition. */
+  isCompleted = false;
+  /** Log entries produced during the transition. */
+  readonly logEntries: LogEntry[] = [];
+  /** Log entries produced between the previous transition and this one. */
+  preLogEntries: LogEntry[] = [];
+  /** Queue length once the transition ended. */
+  queueLen = 0;
+  /** Steps are being recorded. */
+  readonly stepsOn: boolean;
+  #index: Map<string, number>;
+  #names: S;
+
+  /**
+   * Created by the machine for every mutation it executes.
+   *
+   * @param machine The machine executing the mutation.
+   * @param mutation The mutation.
+   * @param names The machine's state names, in index order.
+   * @param index Names to indexes.
+   * @param timeBefore The machine time now.
+   * @param statesBefore The active states now.
+   * @param stepsOn Whether to record steps.
+   * @param id The transition id.
+   */
+  constructor(
+    machine: Machine,
+    mutation: Mutation,
+    names: S,
+    index: Map<string, number>,
+    timeBefore: number[],
+    statesBefore: S,
+    stepsOn: boolean,
+    id: string,
+  ) {
+    this.id = id;
+    this.machine = machine;
+    this.mutation = mutation;
+    this.#names = names;
+    this.#index = index;
+    this.timeBefore = timeBefore;
+    this.timeAfter = timeBefore;
+    this.statesBefore = statesBefore;
+    this.stepsOn = stepsOn;
+    this.calledStates = mutation.called.map((i) => names[i]);
+  }
+
+  /** Indexes of {@linkcode Transition.targetStates}. */
+  get targetIndexes(): number[] {
+    return this.targetStates.map((s) => this.#index.get(s)!);
+  }
+
+  /** The mutation's type. */
+  get type(): MutationType {
+    return this.mutation.type;
+  }
+
+  /** The mutation's arguments. */
+  get args(): Record<string, unknown> {
+    return this.mutation.args;
+  }
+
+  /** Caused by Auto states (can't cause another auto transition). */
+  get isAuto(): boolean {
+    return this.mutation.auto;
+  }
+
+  /** A single-state `add` of Healthcheck or Heartbeat. */
+  get isHealth(): boolean {
+    const c = this.calledStates;
+    return this.mutation.type === MutationType.Add && c.length === 1 &&
+      (c[0] === "Healthcheck" || c[0] === "Heartbeat");
+  }
+
+  /** States activated by this transition, incl. re-activated Multi states
+   * (upstream's GetTransitionStates `added`). */
+  get statesAdded(): S {
+    return this.#diff(true);
+  }
+
+  /** States deactivated by this transition. */
+  get statesRemoved(): S {
+    return this.#diff(false);
+  }
+
+  #diff(added: boolean): S {
+    const ret: S = [];
+    const before = this.timeBefore;
+    const after = this.timeAfter;
+    for (let i = 0; i < this.#names.length && i < after.length; i++) {
+      const b = (before[i] ?? 0) % 2 === 1;
+      const a = after[i] % 2 === 1;
+      if (added ? (a && (!b || before[i] !== after[i])) : (b && !a)) ret.push(this.#names[i]);
+    }
+    return ret;
+  }
+
+  /** Records a step. Internal to the machine. */
+  addStep(from: string, to: string, type: StepType, relType: Relation | 0): void {
+    this.steps.push({
+      type,
+      relType,
+      isFinal: false,
+      isSelf: false,
+      isEnter: false,
+      fromState: from,
+      fromStateIdx: from === "" ? -1 : this.#index.get(from) ?? -1,
+      toState: to,
+      toStateIdx: to === "" ? -1 : this.#index.get(to) ?? -1,
+    });
+  }
+
+  /** The machine time (sum of ticks) before. */
+  get timeSumBefore(): number {
+    return timeSum(this.timeBefore);
+  }
+
+  /** `[add] Foo Bar`: the mutation with states in index order. */
+  get mutationString(): string {
+    return mutationString(this.mutation, this.#names);
+  }
+
+  /** `tx#<id>`, the mutation and its steps, as upstream's `String()`. */
+  toString(): string {
+    const lines = this.steps.map((s) => stepString(s, this.#names));
+    const src = this.mutation.source;
+    const source = src ? `\nsource: [${src.txId}](${src.machId}/${src.txId}/t${src.machTime})` : "";
+    return `tx#${this.id}\n${this.mutationString}${source}` +
+      (lines.length ? "\n- " + lines.join("\n- ") : "");
+  }
+}
+
+/**
+ * `[add] Foo Bar` with states in index order (upstream's
+ * `Mutation.StringFromIndex`).
+ *
+ * @example Usage
+ * ```ts
+ * import { mutationString, type Mutation } from "@asyncmachine/telemetry/machine";
+ * const mut = { type: 0, called: [1, 0] } as Mutation;
+ * mutationString(mut, ["A", "B"]); // "[add] A B"
+ * ```
+ */
+export function mutationString(mut: Mutation, names: readonly string[]): string {
+  const called = [...new Set(mut.called)].sort((a, b) => a - b).map((i) => names[i]);
+  return `[${mutationTypeName(mut.type)}] ${called.join(" ")}`;
+}
+
+const STEP_NAMES: Record<number, string> = {
+  [StepType.Relation]: "rel",
+  [StepType.Handler]: "handler",
+  [StepType.Set]: "activate",
+  [StepType.Remove]: "deactivate",
+  [StepType.RemoveNotActive]: "deactivate-passive",
+  [StepType.Requested]: "called",
+  [StepType.Cancel]: "cancel",
+};
+
+const REL_NAMES = ["after", "add", "require", "remove"];
+
+/**
+ * A step as upstream prints it, e.g. `**Foo** require **Bar**` or
+ * `handler **Foo**Enter`.
+ *
+ * @example Usage
+ * ```ts
+ * import { stepString, StepType } from "@asyncmachine/telemetry/machine";
+ * stepString({
+ *   type: StepType.Requested, relType: 0, isFinal: false, isSelf: false, isEnter: false,
+ *   fromState: "", fromStateIdx: -1, toState: "Foo", toStateIdx: 0,
+ * }, ["Foo"]); // "called **Foo**"
+ * ```
+ */
+export function stepString(step: Step, names: readonly string[]): string {
+  let from = step.fromState ||
+    (step.fromStateIdx >= 0 && step.fromStateIdx < names.length ? names[step.fromStateIdx] : "");
+  let to = step.toState ||
+    (step.toStateIdx >= 0 && step.toStateIdx < names.length ? names[step.toStateIdx] : "");
+  if (!from && !to) to = "Any";
+  if (from) from = `**${from}**`;
+  if (to) to = `**${to}**`;
+  const line = from && to ? `${from} ${REL_NAMES[step.relType] ?? ""} ${to}` : from || to;
+  if (step.type === StepType.Relation) return line;
+  let suffix = "";
+  if (step.type === StepType.Handler) {
+    if (step.isSelf) suffix = line;
+    else if (step.isFinal) suffix = step.isEnter ? "State" : "End";
+    else suffix = step.isEnter ? "Enter" : "Exit";
+  }
+  return `${STEP_NAMES[step.type] ?? ""} ${line}${suffix}`;
+}

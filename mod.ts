@@ -1,0 +1,15 @@
+/**
+ * am-telemetry: asyncmachine-style state machines with first-class
+ * telemetry for Deno.
+ *
+ * @example
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry";
+ * const mach = new Machine({ Foo: {} });
+ * mach.add(["Foo"]);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./machine/mod.ts";
