@@ -40,7 +40,7 @@ export function newTransition(core: Core, mut: Mutation): Transition {
   core.tx = tx;
   const called = tx.calledStates;
   const type = mutationTypeName(mut.type);
-  if (tx.stepsOn) for (const s of called) tx.addStep("", s, StepType.Requested, 0);
+  if (tx.stepsOn) { for (const s of called) tx.addStep("", s, StepType.Requested, 0); }
   if (core.logLevel >= LogLevel.Ops) {
     if (mut.auto) log(core, LogLevel.Decisions, `[${type}:auto] ${j(called)}${logArgs(core, mut)}`);
     else log(core, LogLevel.Ops, `[${type}] ${j(called)}${logArgs(core, mut)}`);
@@ -77,12 +77,16 @@ function statesToSet(core: Core, tx: Transition, type: MutationType, states: S):
   const active = core.active;
   switch (type) {
     case MutationType.Remove: {
-      if (tx.stepsOn) for (const s of states) tx.addStep("", s, StepType.Remove, 0);
+      if (tx.stepsOn) { for (const s of states) tx.addStep("", s, StepType.Remove, 0); }
       return active.filter((s) => !states.includes(s));
     }
     case MutationType.Add: {
       const ret = [...states, ...active];
-      if (tx.stepsOn) for (const s of statesDiff(ret, active)) tx.addStep("", s, StepType.Set, 0);
+      if (tx.stepsOn) {
+        for (const s of statesDiff(ret, active)) {
+          tx.addStep("", s, StepType.Set, 0);
+        }
+      }
       return ret;
     }
     default: {
@@ -108,7 +112,7 @@ function setupAccepted(core: Core, tx: Transition): void {
   if (tx.mutation.isCheck && called.some((s) => core.schema[s].multi)) return;
   tx.accepted = false;
   log(core, LogLevel.Ops, `[cancel:reject] ${j(notAccepted)}`);
-  if (tx.stepsOn) for (const s of notAccepted) tx.addStep("", s, StepType.Cancel, 0);
+  if (tx.stepsOn) { for (const s of notAccepted) tx.addStep("", s, StepType.Cancel, 0); }
 }
 
 function setupExitEnter(core: Core, tx: Transition): void {

@@ -4,14 +4,22 @@
  * @module
  */
 
-import { type Core, type Logger, log, trace } from "./core.ts";
+import { type Core, log, type Logger, trace } from "./core.ts";
 import { type HandlerEvent, newBinding, toError } from "./handlers.ts";
 import { parseStates, processQueue, queueMutation } from "./queue.ts";
 import { buildTopology } from "./resolver.ts";
 import { cloneSchema, parseSchema } from "./schema.ts";
 import type { Tracer } from "./tracer.ts";
 import type { Transition } from "./transition.ts";
-import { type A, LogLevel, type Mutation, MutationType, Result, type S, type Schema } from "./types.ts";
+import {
+  type A,
+  LogLevel,
+  type Mutation,
+  MutationType,
+  Result,
+  type S,
+  type Schema,
+} from "./types.ts";
 import { LOG_ARGS, type LogArgsMapper, newLogArgsMapper, randId } from "./utils.ts";
 
 export type { Logger };
@@ -499,7 +507,8 @@ export class Machine {
   toString(): string {
     const c = this.#core;
     return "(" + c.names.filter((s) => c.active.includes(s)).map((s) => `${s}:${this.tick(s)}`)
-      .join(" ") + ")";
+      .join(" ") +
+      ")";
   }
 
   /** `(Foo:1) [Bar:2 Exception:0]`: all states, active first. */

@@ -22,4 +22,10 @@ export * from "./sort.ts";
 export type { Tracer } from "./tracer.ts";
 export { mutationString, stepString, Transition } from "./transition.ts";
 export type { HandlerEvent } from "./handlers.ts";
-export { type BindOptions, type Groups, type Logger, Machine, type MachineOptions } from "./machine.ts";
+export {
+  type BindOptions,
+  type Groups,
+  type Logger,
+  Machine,
+  type MachineOptions,
+} from "./machine.ts";

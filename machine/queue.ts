@@ -96,7 +96,11 @@ export function queueMutation(
 export function prependMut(core: Core, mut: Mutation): Result {
   if (core.disposing) return Result.Canceled;
   const names = mut.called.map((i) => core.names[i]);
-  log(core, LogLevel.Ops, `[prepend:${mutationTypeName(mut.type)}] ${j(names)}${logArgs(core, mut)}`);
+  log(
+    core,
+    LogLevel.Ops,
+    `[prepend:${mutationTypeName(mut.type)}] ${j(names)}${logArgs(core, mut)}`,
+  );
   core.queue.unshift(mut);
   mut.queueLen = core.queue.length;
   mut.queueToken = ++core.queueToken;

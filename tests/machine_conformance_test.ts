@@ -3,13 +3,7 @@
 
 import { assert, assertEquals, assertFalse } from "@std/assert";
 import { Machine, Result } from "../mod.ts";
-import {
-  assertOrder,
-  assertStates,
-  captureLog,
-  newNoRels,
-  trackTransitions,
-} from "./helpers.ts";
+import { assertOrder, assertStates, captureLog, newNoRels, trackTransitions } from "./helpers.ts";
 
 Deno.test("TestSingleToSingleStateTransition", () => {
   const m = newNoRels(["A", "B"]);
