@@ -36,6 +36,7 @@ export interface Core {
   active: S;
   topology: S | undefined;
   tracers: Tracer[];
+  hooks: Hooks;
   tracerErrors: number;
   bindings: Binding[];
   hasHandlers: boolean;
@@ -95,18 +96,56 @@ function allowDup(msg: string): boolean {
   return msg.startsWith("[pipe-") || msg.startsWith("[ctx") || msg.startsWith("[when");
 }
 
-/** Calls one hook on every tracer, isolating and counting failures. */
-export function trace<K extends keyof Tracer>(
-  core: Core,
-  hook: K,
-  ...args: Tracer[K] extends ((...a: infer P) => void) | undefined ? P : never
-): void {
-  const tracers = core.tracers;
-  for (let i = 0; i < tracers.length; i++) {
-    const fn = tracers[i][hook] as ((...a: unknown[]) => void) | undefined;
-    if (fn === undefined) continue;
+/** Tracer hooks, by name. */
+export type Hook = Exclude<keyof Tracer, "id" | "inheritable">;
+
+const HOOKS: Hook[] = [
+  "machineInit",
+  "machineDispose",
+  "newSubmachine",
+  "transitionInit",
+  "transitionStart",
+  "handlerStart",
+  "handlerEnd",
+  "transitionFinals",
+  "transitionEnd",
+  "mutationQueued",
+  "queueEnd",
+  "schemaChange",
+  "verifyStates",
+];
+
+/** A tracer's implementation of one hook. */
+export interface HookCall {
+  tracer: Tracer;
+  fn: (a: unknown, b: unknown, c: unknown) => void;
+}
+
+/** Per hook, the tracers implementing it: an empty list costs nothing. */
+export type Hooks = Record<Hook, HookCall[]>;
+
+/** Sets the tracers and indexes their hooks. */
+export function setTracers(core: Core, tracers: Tracer[]): void {
+  core.tracers = tracers;
+  const hooks = {} as Hooks;
+  for (const hook of HOOKS) {
+    hooks[hook] = [];
+    for (const tracer of tracers) {
+      const fn = tracer[hook];
+      if (typeof fn === "function") hooks[hook].push({ tracer, fn: fn as HookCall["fn"] });
+    }
+  }
+  core.hooks = hooks;
+}
+
+/**
+ * Calls one hook on every tracer implementing it, isolating and counting
+ * failures. Fixed arity (no rest array) keeps the transition path cheap.
+ */
+export function trace(core: Core, calls: HookCall[], a?: unknown, b?: unknown, c?: unknown): void {
+  for (let i = 0; i < calls.length; i++) {
     try {
-      fn.apply(tracers[i], args);
+      calls[i].fn.call(calls[i].tracer, a, b, c);
     } catch {
       core.tracerErrors++;
     }

@@ -69,7 +69,7 @@ export function newTransition(core: Core, mut: Mutation): Transition {
 
   setupAccepted(core, tx);
   if (tx.accepted) setupExitEnter(core, tx);
-  if (!core.disposed) trace(core, "transitionInit", tx);
+  if (!core.disposed) trace(core, core.hooks.transitionInit, tx);
   return tx;
 }
 
@@ -212,7 +212,7 @@ export function emitEvents(core: Core, tx: Transition): Result {
   const called = tx.calledStates;
   const runHandlers = core.hasHandlers || core.logLevel === LogLevel.Everything;
 
-  if (!core.disposed) trace(core, "transitionStart", tx);
+  if (!core.disposed) trace(core, core.hooks.transitionStart, tx);
 
   if (runHandlers) {
     if (result !== Result.Canceled) result = emitNegotiation(core, tx);
@@ -236,7 +236,7 @@ export function emitEvents(core: Core, tx: Transition): Result {
     if (result !== Result.Canceled) {
       setActiveStates(core, tx, called, tx.targetStates, tx.isAuto);
       tx.timeAfter = core.clock.slice();
-      if (!core.disposed) trace(core, "transitionFinals", tx);
+      if (!core.disposed) trace(core, core.hooks.transitionFinals, tx);
       if (runHandlers) result = emitFinals(core, tx);
       if (result === Result.Canceled) recoverFinalPhase(core, tx);
       hasStateChanged = !sameTime(core.clock, tx.timeBefore);
@@ -276,7 +276,7 @@ export function emitEvents(core: Core, tx: Transition): Result {
   tx.queueLen = core.queue.length;
   tx.isCompleted = true;
 
-  if (!core.disposed) trace(core, "transitionEnd", tx);
+  if (!core.disposed) trace(core, core.hooks.transitionEnd, tx);
 
   if (result === Result.Canceled) return Result.Canceled;
   if (tx.mutation.isCheck) return result;

@@ -110,7 +110,7 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
       mutation: tx.mutation,
     };
     log(core, LogLevel.Ops, `[handler:${b.num}] ${name}`);
-    trace(core, "handlerStart", tx, b.id, name);
+    trace(core, core.hooks.handlerStart, tx, b.id, name);
     let ret: unknown;
     let threw = false;
     try {
@@ -122,7 +122,7 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
     if (core.logLevel >= LogLevel.Everything) {
       log(core, LogLevel.Everything, `[handler:end] ${name} from ${b.id}`);
     }
-    trace(core, "handlerEnd", tx, b.id, name);
+    trace(core, core.hooks.handlerEnd, tx, b.id, name);
     // returns of final handlers are ignored
     if (isFinalName(name)) continue;
     if (threw || ret === false) return [Result.Canceled, called];

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Core, log, type Logger, trace } from "./core.ts";
+import { type Core, log, type Logger, setTracers, trace } from "./core.ts";
 import { type HandlerEvent, newBinding, toError } from "./handlers.ts";
 import { parseStates, processQueue, queueMutation } from "./queue.ts";
 import { buildTopology } from "./resolver.ts";
@@ -125,6 +125,7 @@ export class Machine {
       active: [],
       topology: undefined,
       tracers: [],
+      hooks: undefined as unknown as Core["hooks"],
       tracerErrors: 0,
       bindings: [],
       hasHandlers: false,
@@ -158,7 +159,7 @@ export class Machine {
     buildTopology(this.#core);
 
     const core = this.#core;
-    core.tracers = [...(opts.tracers ?? [])];
+    setTracers(core, [...(opts.tracers ?? [])]);
     if (opts.parent) {
       const parentTracers = opts.parent.tracers();
       for (const t of parentTracers) {
@@ -169,11 +170,11 @@ export class Machine {
         }
       }
       for (const t of parentTracers) {
-        if (t.inheritable && !core.tracers.includes(t)) core.tracers.push(t);
+        if (t.inheritable && !core.tracers.includes(t)) setTracers(core, [...core.tracers, t]);
       }
     }
     this.#constructing = false;
-    trace(core, "machineInit", this);
+    trace(core, core.hooks.machineInit, this);
     if (parsed.errors.length > 0) {
       this.addErr(new Error(`schema: ${parsed.errors.join("; ")}`));
     }
@@ -546,7 +547,7 @@ export class Machine {
     core.names = uniqNames;
     core.index = new Map(uniqNames.map((n, i) => [n, i]));
     core.clock = uniqNames.map((s) => ticks.get(s) ?? 0);
-    if (!core.disposing) trace(core, "verifyStates", this);
+    if (!core.disposing) trace(core, core.hooks.verifyStates, this);
   }
 
   /**
@@ -580,7 +581,7 @@ export class Machine {
       throw err;
     }
     buildTopology(core);
-    if (!core.disposing) trace(core, "schemaChange", this, old);
+    if (!core.disposing) trace(core, core.hooks.schemaChange, this, old);
   }
 
   // ---- handlers and tracers
@@ -629,7 +630,7 @@ export class Machine {
     if (core.tracers.some((t) => t.id === tracer.id)) {
       throw new Error(`machine ${core.id}: tracer ${tracer.id} already bound`);
     }
-    core.tracers = [...core.tracers, tracer];
+    setTracers(core, [...core.tracers, tracer]);
     log(core, LogLevel.Ops, `[tracers] bind ${tracer.id}`);
     if (this.#constructing) return;
     try {
@@ -643,7 +644,7 @@ export class Machine {
   detachTracer(id: string): boolean {
     const core = this.#core;
     const before = core.tracers.length;
-    core.tracers = core.tracers.filter((t) => t.id !== id);
+    setTracers(core, core.tracers.filter((t) => t.id !== id));
     if (core.tracers.length === before) return false;
     log(core, LogLevel.Ops, `[tracers] detach ${id}`);
     return true;
@@ -681,7 +682,7 @@ export class Machine {
     const finish = () => {
       core.finishDispose = undefined;
       core.queue = [];
-      trace(core, "machineDispose", core.id);
+      trace(core, core.hooks.machineDispose, core.id);
       core.disposed = true;
       for (const fn of this.#disposeHandlers) {
         try {

@@ -88,7 +88,7 @@ export function queueMutation(
   if (core.logLevel >= LogLevel.Ops) {
     log(core, LogLevel.Ops, `[queue:${mutationTypeName(type)}] ${j(parsed)}${logArgs(core, mut)}`);
   }
-  if (!core.disposing) trace(core, "mutationQueued", core.mach, mut);
+  if (!core.disposing) trace(core, core.hooks.mutationQueued, core.mach, mut);
   return mut.queueTick;
 }
 
@@ -106,7 +106,7 @@ export function prependMut(core: Core, mut: Mutation): Result {
   mut.queueToken = ++core.queueToken;
   mut.queueTickNow = core.queueTick;
   mut.queueTick = 0;
-  trace(core, "mutationQueued", core.mach, mut);
+  trace(core, core.hooks.mutationQueued, core.mach, mut);
   return processQueue(core);
 }
 
@@ -137,7 +137,7 @@ export function processQueue(core: Core): Result {
     core.tx = undefined;
     core.queueProcessing = false;
   }
-  if (!core.disposing) trace(core, "queueEnd", core.mach);
+  if (!core.disposing) trace(core, core.hooks.queueEnd, core.mach);
   // dispose() called from a handler waits for the queue
   else core.finishDispose?.();
   return first ?? Result.Canceled;

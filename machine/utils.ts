@@ -74,12 +74,21 @@ export function timeSum(time: readonly number[]): number {
  * ```
  */
 export function randId(len = 16): string {
-  const bytes = new Uint8Array(Math.ceil(len / 2));
-  crypto.getRandomValues(bytes);
   let out = "";
-  for (const b of bytes) out += HEX[b];
-  return out.slice(0, len);
+  for (let i = 0; i < len; i += 2) {
+    if (poolPos >= POOL_SIZE) {
+      crypto.getRandomValues(pool);
+      poolPos = 0;
+    }
+    out += HEX[pool[poolPos++]];
+  }
+  return out.length > len ? out.slice(0, len) : out;
 }
+
+// random bytes are drawn in bulk: one syscall per 256 ids, not per id
+const POOL_SIZE = 2048;
+const pool = new Uint8Array(POOL_SIZE);
+let poolPos = POOL_SIZE;
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 

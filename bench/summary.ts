@@ -1,0 +1,76 @@
+// One summary table of the ratios the issues ask for, measured with
+// interleaved rounds (bench/harness.ts). `--json` prints JSON.
+
+import { LogLevel } from "../machine/mod.ts";
+import { addRemoveLoop, benchMachine, noopTracer } from "./fixtures.ts";
+import { type Case, measure } from "./harness.ts";
+import { asyncmachineLoop, xstateLoop } from "./peers.ts";
+
+interface Row {
+  metric: string;
+  value: number;
+  unit: string;
+  target: string;
+  ok: boolean;
+}
+
+const PAIRS = 2000;
+const rows: Row[] = [];
+
+function machineRows(): void {
+  const bare = benchMachine();
+  const traced = benchMachine({ tracers: [noopTracer] });
+  const logged = benchMachine({ logLevel: LogLevel.Ops });
+  const js = asyncmachineLoop();
+  const xs = xstateLoop();
+  // overhead first and alone: peers in the same rounds skew the JIT and GC
+  const [core, noop] = measure([
+    { name: "core", ops: PAIRS, run: () => addRemoveLoop(bare, PAIRS) },
+    { name: "noop", ops: PAIRS, run: () => addRemoveLoop(traced, PAIRS) },
+  ]).map((m) => m.opsPerSec);
+  const peers: Case[] = [
+    { name: "logged", ops: PAIRS, run: () => addRemoveLoop(logged, PAIRS) },
+    { name: "asyncmachine", ops: PAIRS, run: () => js(PAIRS) },
+    { name: "xstate", ops: PAIRS, run: () => xs(PAIRS) },
+  ];
+  const [logs, am, x] = measure(peers).map((m) => m.opsPerSec);
+  const overhead = (1 - noop / core) * 100;
+  rows.push(
+    { metric: "core add+remove pairs/s", value: core, unit: "pairs/s", target: "", ok: true },
+    {
+      metric: "no-op tracer overhead",
+      value: overhead,
+      unit: "%",
+      target: "< 5%",
+      ok: overhead < 5,
+    },
+    { metric: "core, steps + log pairs/s", value: logs, unit: "pairs/s", target: "", ok: true },
+    { metric: "asyncmachine 3.4.1 pairs/s", value: am, unit: "pairs/s", target: "", ok: true },
+    {
+      metric: "core (steps + log) vs asyncmachine 3.4.1",
+      value: logs / am,
+      unit: "x",
+      target: ">= 1.5x",
+      ok: logs / am >= 1.5,
+    },
+    { metric: "xstate 5 toggle pairs/s", value: x, unit: "pairs/s", target: "", ok: true },
+  );
+}
+
+machineRows();
+
+if (Deno.args.includes("--json")) {
+  console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));
+} else {
+  const fmt = (r: Row) =>
+    r.unit === "%" || r.unit === "x" ? r.value.toFixed(2) : Math.round(r.value).toString();
+  console.log(`\nsummary (fastest of 40 interleaved rounds, Deno ${Deno.version.deno})\n`);
+  console.log("| metric | value | target | ok |\n|---|---|---|---|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.metric} | ${fmt(r)} ${r.unit} | ${r.target} | ${
+        r.target ? (r.ok ? "yes" : "NO") : ""
+      } |`,
+    );
+  }
+}
