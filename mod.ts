@@ -13,3 +13,4 @@
  */
 
 export * from "./machine/mod.ts";
+export * from "./prometheus/mod.ts";

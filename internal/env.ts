@@ -1,0 +1,41 @@
+/**
+ * Optional environment access: reads a variable only when the env
+ * permission is already granted, so it never prompts and works without
+ * --allow-env (then every variable reads as unset).
+ *
+ * @module
+ */
+
+/**
+ * The variable's value, or undefined when unset or not permitted.
+ *
+ * @example Usage
+ * ```ts
+ * import { getEnv } from "./env.ts";
+ * getEnv("AM_SERVICE"); // undefined without --allow-env
+ * ```
+ */
+export function getEnv(name: string): string | undefined {
+  try {
+    const perm = Deno.permissions?.querySync?.({ name: "env", variable: name });
+    if (perm && perm.state !== "granted") return undefined;
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a machine is an RPC/relay machine (tags `rpc-*` or `relay`),
+ * which exporters skip as submachines unless AM_RPC_DBG is set.
+ *
+ * @example Usage
+ * ```ts
+ * import { isRpcMachine } from "./env.ts";
+ * isRpcMachine(["rpc-server"]); // true
+ * ```
+ */
+export function isRpcMachine(tags: readonly string[]): boolean {
+  if (getEnv("AM_RPC_DBG")) return false;
+  return tags.some((t) => t.startsWith("rpc-") || t === "relay");
+}

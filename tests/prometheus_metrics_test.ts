@@ -1,0 +1,145 @@
+// Machine metrics: the per-transition samples, averaging maths (floats),
+// totals, naming modes, schema changes, submachines, close.
+
+import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "@std/assert";
+import { Machine } from "../machine/mod.ts";
+import { bindMach, grafanaDashboard, Registry } from "../prometheus/mod.ts";
+
+function scenario() {
+  const registry = new Registry();
+  const mach = new Machine({ A: {}, B: { require: ["A"] }, C: { multi: true } }, { id: "m1" });
+  const metrics = bindMach(mach, { registry });
+  mach.add1("A"); // 2 steps, 1 tick, added 1, touched A
+  mach.add1("B"); // 4 steps (require checked twice), touched A B
+  mach.remove1("A"); // B goes too: removed 2, 2 ticks, 4 steps
+  mach.add1("C"); // 2 steps
+  mach.add1("C"); // Multi: +2 ticks, counts as added, 1 step
+  mach.add1("B"); // canceled (A missing): not sampled
+  return { registry, mach, metrics };
+}
+
+Deno.test("metrics: definition gauges from the schema", () => {
+  const { metrics } = scenario();
+  assertEquals(metrics.statesAmount.value, 4); // A B C Exception
+  assertEquals(metrics.relAmount.value, 1);
+  assertEquals(metrics.refStatesAmount.value, 1);
+});
+
+Deno.test("metrics: sync averages the interval's samples as floats, then resets", () => {
+  const { metrics } = scenario();
+  metrics.sync();
+  assertEquals(metrics.transitionsCount.value, 5);
+  assertEquals(metrics.exceptionsCount.value, 0);
+  assertEquals(metrics.queueSize.value, 0);
+  assertAlmostEquals(metrics.stepsAmount.value, 13 / 5);
+  assertEquals(metrics.handlersAmount.value, 0);
+  assertEquals(metrics.statesAdded.value, 1); // 4 add samples, 1 each
+  assertEquals(metrics.statesRemoved.value, 2); // 1 remove sample
+  assertAlmostEquals(metrics.statesTouched.value, 7 / 5);
+  assertAlmostEquals(metrics.txTick.value, 7 / 5);
+  assertAlmostEquals(metrics.statesActiveAmount.value, 4 / 5);
+  assertAlmostEquals(metrics.statesInactiveAmount.value, 16 / 5);
+  assert(metrics.txTime.value >= 0);
+  assertEquals(metrics.transitionsTotal.value, 5);
+  assertEquals(metrics.txDuration.count, 5);
+  // nothing new: averages drop to 0, totals stay
+  metrics.sync();
+  assertEquals(metrics.transitionsCount.value, 0);
+  assertEquals(metrics.stepsAmount.value, 0);
+  assertEquals(metrics.transitionsTotal.value, 5);
+});
+
+Deno.test("metrics: exceptions, handlers, set counts added and removed", () => {
+  const { mach, metrics } = scenario();
+  metrics.sync();
+  mach.bindHandlers({ CExit: () => true, AState: () => {} });
+  mach.addErr(new Error("x")); // accepted, Exception among targets
+  mach.set(["A"]); // removes C (CExit) and Exception, adds A (AState)
+  metrics.sync();
+  assertEquals(metrics.exceptionsCount.value, 1);
+  assertEquals(metrics.exceptionsTotal.value, 1);
+  assertEquals(metrics.transitionsCount.value, 2);
+  assertEquals(metrics.handlersAmount.value, 1); // 0 and 2
+  assertEquals(metrics.statesAdded.value, 1); // Exception; A
+  assertEquals(metrics.statesRemoved.value, 2); // set: C and Exception
+});
+
+Deno.test("metrics: labels by default, upstream's names with legacyNames", () => {
+  const registry = new Registry();
+  bindMach(new Machine({ A: {} }, { id: "Mach-1" }), { registry });
+  bindMach(new Machine({ A: {} }, { id: "Mach-2" }), { registry, legacyNames: true });
+  const text = registry.render("text");
+  assertStringIncludes(text, 'am_queue_size{mach_id="Mach-1"} 0\n');
+  assertStringIncludes(text, 'am_transitions_interval{mach_id="Mach-1"} 0\n');
+  assertStringIncludes(text, "am_queue_size_mach_2 0\n");
+  assertStringIncludes(text, "am_transitions_mach_2 0\n");
+  assertStringIncludes(text, 'am_transitions_total{mach_id="Mach-2"} 0\n');
+  // 15 gauges + 2 counters + 1 histogram with labels; 15 more in legacy
+  assertEquals(registry.metrics().length, 33);
+});
+
+Deno.test("metrics: setSchema updates the definition gauges", () => {
+  const registry = new Registry();
+  const mach = new Machine({ A: {} }, { id: "m" });
+  const metrics = bindMach(mach, { registry });
+  mach.setSchema({ A: {}, B: { add: ["A"], after: ["A"] }, Exception: { multi: true } });
+  assertEquals(metrics.statesAmount.value, 3);
+  assertEquals(metrics.relAmount.value, 2);
+  assertEquals(metrics.refStatesAmount.value, 2);
+});
+
+Deno.test("metrics: submachines get their own metrics, synced by the parent", () => {
+  const registry = new Registry();
+  const parent = new Machine({ P: {} }, { id: "parent" });
+  const metrics = bindMach(parent, { registry });
+  const child = new Machine({ C: {} }, { id: "child", parent });
+  new Machine({ R: {} }, { id: "rpc", parent, tags: ["rpc-server"] });
+  assertEquals(metrics.children.map((m) => m.machId), ["child"]);
+  child.add1("C");
+  child.add1("C"); // no change, but still an accepted transition
+  registry.collect(); // syncs the root, which syncs its children
+  assertEquals(metrics.children[0].transitionsCount.value, 2);
+  const text = registry.render("text");
+  assertStringIncludes(text, 'am_transitions_total{mach_id="child"} 2\n');
+  assert(!text.includes('mach_id="rpc"'));
+});
+
+Deno.test("metrics: close on dispose zeroes the gauges", async () => {
+  const { mach, metrics } = scenario();
+  metrics.sync();
+  mach.dispose();
+  await mach.whenDisposed;
+  assert(metrics.closed);
+  assertEquals(metrics.statesAmount.value, 0);
+  assertEquals(metrics.stepsAmount.value, 0);
+});
+
+Deno.test("metrics: interval sync on a timer", async () => {
+  const registry = new Registry();
+  const mach = new Machine({ A: {} });
+  const metrics = bindMach(mach, { registry, interval: 20 });
+  mach.add1("A");
+  await new Promise((r) => setTimeout(r, 60));
+  assertEquals(metrics.transitionsTotal.value, 1);
+  // the timer synced: the sample is in the gauge or already averaged away
+  assert(metrics.transitionsCount.value <= 1);
+  metrics.close();
+});
+
+Deno.test("grafana: panels per machine in both naming modes", () => {
+  const d = grafanaDashboard(["mach1", "mach-2"], { source: "my-service" });
+  const panels = d.panels as { type: string; title: string; targets?: { expr: string }[] }[];
+  assertEquals(panels.filter((p) => p.type === "row").length, 2);
+  assertEquals(panels.filter((p) => p.type !== "row").length, 14);
+  const exprs = panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+  assert(exprs.includes('am_transitions_interval{mach_id="mach1", job="my_service"}'));
+  assert(exprs.includes('{service_name="my_service", asyncmachine_id="mach-2"}'));
+  const legacy = grafanaDashboard(["mach-2"], { source: "my-service", legacyNames: true });
+  const lexprs = (legacy.panels as { targets?: { expr: string }[] }[])
+    .flatMap((p) => p.targets ?? []).map((t) => t.expr);
+  // upstream's sample dashboard expressions
+  assert(lexprs.includes('am_transitions_mach_2{job="my_service"}'));
+  assert(
+    lexprs.includes('am_relations_mach_2{job="my_service"} / am_states_mach_2{job="my_service"}'),
+  );
+});
