@@ -4,6 +4,8 @@
 import { LogLevel } from "../machine/mod.ts";
 import { addRemoveLoop, benchMachine, noopTracer } from "./fixtures.ts";
 import { type Case, measure } from "./harness.ts";
+import { bindMach, Registry } from "../prometheus/mod.ts";
+import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 
 interface Row {
@@ -17,23 +19,23 @@ interface Row {
 const PAIRS = 2000;
 const rows: Row[] = [];
 
-function machineRows(): void {
+async function machineRows(): Promise<void> {
   const bare = benchMachine();
   const traced = benchMachine({ tracers: [noopTracer] });
   const logged = benchMachine({ logLevel: LogLevel.Ops });
   const js = asyncmachineLoop();
   const xs = xstateLoop();
   // overhead first and alone: peers in the same rounds skew the JIT and GC
-  const [core, noop] = measure([
+  const [core, noop] = (await measure([
     { name: "core", ops: PAIRS, run: () => addRemoveLoop(bare, PAIRS) },
     { name: "noop", ops: PAIRS, run: () => addRemoveLoop(traced, PAIRS) },
-  ]).map((m) => m.opsPerSec);
+  ])).map((m) => m.opsPerSec);
   const peers: Case[] = [
     { name: "logged", ops: PAIRS, run: () => addRemoveLoop(logged, PAIRS) },
     { name: "asyncmachine", ops: PAIRS, run: () => js(PAIRS) },
     { name: "xstate", ops: PAIRS, run: () => xs(PAIRS) },
   ];
-  const [logs, am, x] = measure(peers).map((m) => m.opsPerSec);
+  const [logs, am, x] = (await measure(peers)).map((m) => m.opsPerSec);
   const overhead = (1 - noop / core) * 100;
   rows.push(
     { metric: "core add+remove pairs/s", value: core, unit: "pairs/s", target: "", ok: true },
@@ -57,13 +59,67 @@ function machineRows(): void {
   );
 }
 
-machineRows();
+async function prometheusRows(): Promise<void> {
+  const ours = oursSet(1000);
+  const theirs = promClientSet(ours.registry);
+  let round = 0;
+  const [o, p] = await measure(
+    [
+      {
+        name: "ours",
+        ops: 1,
+        prepare: () => ours.update(round++),
+        run: () => ours.registry.render("text"),
+      },
+      {
+        name: "prom-client",
+        ops: 1,
+        prepare: () => theirs.update(round++),
+        run: () => theirs.registry.metrics(),
+      },
+    ],
+    20,
+    3,
+  );
+  const ratio = p.bestMs / o.bestMs;
+  rows.push(
+    { metric: "render 1,000 machines (ours)", value: o.bestMs, unit: "ms", target: "", ok: true },
+    {
+      metric: "render 1,000 machines (prom-client)",
+      value: p.bestMs,
+      unit: "ms",
+      target: "",
+      ok: true,
+    },
+    { metric: "renderer vs prom-client", value: ratio, unit: "x", target: ">= 8x", ok: ratio >= 8 },
+  );
+  const bare = benchMachine();
+  const metered = benchMachine();
+  bindMach(metered, { registry: new Registry() });
+  const [b, m] = await measure([
+    { name: "core", ops: PAIRS, run: () => addRemoveLoop(bare, PAIRS) },
+    { name: "metrics", ops: PAIRS, run: () => addRemoveLoop(metered, PAIRS) },
+  ]);
+  const cost = (1 - m.opsPerSec / b.opsPerSec) * 100;
+  rows.push({
+    metric: "metrics tracer cost",
+    value: cost,
+    unit: "%",
+    target: "< 15%",
+    ok: cost < 15,
+  });
+}
+
+await machineRows();
+await prometheusRows();
 
 if (Deno.args.includes("--json")) {
   console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));
 } else {
   const fmt = (r: Row) =>
-    r.unit === "%" || r.unit === "x" ? r.value.toFixed(2) : Math.round(r.value).toString();
+    r.unit === "%" || r.unit === "x" || r.unit === "ms"
+      ? r.value.toFixed(2)
+      : Math.round(r.value).toString();
   console.log(`\nsummary (fastest of 40 interleaved rounds, Deno ${Deno.version.deno})\n`);
   console.log("| metric | value | target | ok |\n|---|---|---|---|");
   for (const r of rows) {

@@ -38,7 +38,11 @@ export interface MetricOptions {
 export abstract class MetricChild {
   /** The rendered label set, e.g. `{mach_id="m1"}`. */
   readonly labelStr: string;
-  /** @param labelStr The rendered label set. */
+  /**
+   * A child of a family.
+   *
+   * @param labelStr The rendered label set.
+   */
   constructor(labelStr: string) {
     this.labelStr = labelStr;
   }
@@ -107,6 +111,14 @@ export class HistogramChild extends MetricChild {
   /** Label strings per bucket, with `le`. */
   readonly bucketLabels: string[];
 
+  /**
+   * A histogram child.
+   *
+   * @param labelStr The rendered label set.
+   * @param bounds Bucket upper bounds.
+   * @param names The family's label names.
+   * @param values This child's label values.
+   */
   constructor(labelStr: string, bounds: readonly number[], names: string[], values: Labels) {
     super(labelStr);
     this.bounds = bounds;
@@ -144,6 +156,11 @@ export abstract class Metric<C extends MetricChild> {
   #children = new Map<string, C>();
   #header: Partial<Record<Format, string>> = {};
 
+  /**
+   * A family (register it, or use the registry's factories).
+   *
+   * @param opts Name, help, labels.
+   */
   constructor(opts: MetricOptions) {
     this.name = sanitizeMetricName(opts.name);
     this.help = opts.help;
@@ -152,6 +169,7 @@ export abstract class Metric<C extends MetricChild> {
     this.collect = opts.collect;
   }
 
+  /** Creates the child for a new label set. */
   protected abstract newChild(labelStr: string, values: Labels): C;
 
   #key(values: Labels): [string, Labels] {
@@ -218,7 +236,9 @@ export abstract class Metric<C extends MetricChild> {
   abstract render(format: Format): string;
 }
 
-abstract class ValueMetric<C extends ValueChild> extends Metric<C> {
+/** A family of plain values (gauges, counters). */
+export abstract class ValueMetric<C extends ValueChild> extends Metric<C> {
+  /** Renders one sample line per child. */
   render(format: Format): string {
     let out = this.header(format);
     const sample = format === "openmetrics" && this.type === "counter"
@@ -245,6 +265,7 @@ abstract class ValueMetric<C extends ValueChild> extends Metric<C> {
 export class Gauge extends ValueMetric<ValueChild> {
   /** "gauge". */
   readonly type = "gauge" as const;
+  /** Creates a gauge child. */
   protected newChild(labelStr: string): ValueChild {
     return new ValueChild(labelStr);
   }
@@ -267,6 +288,7 @@ export class Gauge extends ValueMetric<ValueChild> {
 export class Counter extends ValueMetric<CounterChild> {
   /** "counter". */
   readonly type = "counter" as const;
+  /** Creates a counter child. */
   protected newChild(labelStr: string): CounterChild {
     return new CounterChild(labelStr);
   }
@@ -313,6 +335,11 @@ export class Histogram extends Metric<HistogramChild> {
   /** Bucket upper bounds. */
   readonly buckets: readonly number[];
 
+  /**
+   * A histogram family.
+   *
+   * @param opts Name, help, labels, buckets.
+   */
   constructor(opts: HistogramOptions) {
     super(opts);
     if (this.labelNames.includes("le")) throw new TypeError("histograms cannot have a le label");
@@ -320,6 +347,7 @@ export class Histogram extends Metric<HistogramChild> {
       .sort((a, b) => a - b);
   }
 
+  /** Creates a histogram child. */
   protected newChild(labelStr: string, values: Labels): HistogramChild {
     return new HistogramChild(labelStr, this.buckets, [...this.labelNames], values);
   }
@@ -329,6 +357,7 @@ export class Histogram extends Metric<HistogramChild> {
     this.labels(labels).observe(v);
   }
 
+  /** Renders buckets, sum and count per child. */
   render(format: Format): string {
     let out = this.header(format);
     const name = this.name;

@@ -20,8 +20,26 @@ import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.
 import { normalizeId } from "./names.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
+/** A gauge field of {@linkcode Metrics}. */
+export type GaugeName =
+  | "statesAmount"
+  | "relAmount"
+  | "refStatesAmount"
+  | "queueSize"
+  | "txTick"
+  | "statesActiveAmount"
+  | "statesInactiveAmount"
+  | "statesAdded"
+  | "statesRemoved"
+  | "statesTouched"
+  | "exceptionsCount"
+  | "transitionsCount"
+  | "stepsAmount"
+  | "handlersAmount"
+  | "txTime";
+
 /** The 15 upstream gauges: field name, upstream metric name, help. */
-const GAUGES = [
+export const GAUGES: readonly (readonly [GaugeName, string, string])[] = [
   ["statesAmount", "states", "Number of registered states"],
   ["relAmount", "relations", "Number of relations for all states"],
   ["refStatesAmount", "ref_states", "Number of states referenced by relations"],
@@ -37,10 +55,7 @@ const GAUGES = [
   ["stepsAmount", "steps", "Average amount of steps per transition"],
   ["handlersAmount", "handlers", "Average amount of executed handlers per tx"],
   ["txTime", "tx_time", "Average transition human time taken (μs)"],
-] as const;
-
-/** A gauge field of {@linkcode Metrics}. */
-export type GaugeName = typeof GAUGES[number][0];
+];
 
 /**
  * The metric name of a gauge: `am_<metric>` with labels, or upstream's
@@ -143,6 +158,8 @@ export class Metrics {
   /** `am_transition_duration_seconds`. */
   readonly txDuration: HistogramChild;
   #sums: Sums = emptySums();
+  #stamps = new Uint32Array(64);
+  #gen = 0;
   #lens: Sums = emptySums();
   #closed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -227,37 +244,81 @@ export class Metrics {
     if (this.#closed) return;
     const s = this.#sums;
     const n = this.#lens;
-    const add = (k: keyof Sums, v: number) => {
-      s[k] += v;
-      n[k]++;
-    };
-    add("queueSize", tx.queueLen);
-    add("stepsAmount", tx.steps.length);
-    add("txTime", micros);
+    // touched = unique states named by steps (upstream counts "Any" too);
+    // the core fills real indexes, so a stamp per index avoids a Set
     let handlers = 0;
-    const touched = new Set<string>();
-    const names = tx.machine.stateNames();
-    for (const step of tx.steps) {
-      if (step.type === StepType.Handler) handlers++;
-      const from = step.fromState || names[step.fromStateIdx];
-      const to = step.toState || names[step.toStateIdx];
-      if (from) touched.add(from);
-      if (to) touched.add(to);
+    let touched = 0;
+    let anyTouched = false;
+    if (this.#gen === 0xffffffff) {
+      this.#gen = 0;
+      this.#stamps.fill(0);
     }
-    add("handlersAmount", handlers);
-    const type = tx.mutation.type;
-    if (type !== MutationType.Remove) add("statesAdded", tx.statesAdded.length);
-    if (type !== MutationType.Add) add("statesRemoved", tx.statesRemoved.length);
-    add("statesTouched", touched.size);
+    const gen = ++this.#gen;
+    let stamps = this.#stamps;
+    const count = tx.timeBefore.length;
+    if (stamps.length < count) stamps = this.#stamps = new Uint32Array(count * 2);
+    const steps = tx.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      if (step.type === StepType.Handler) handlers++;
+      const from = step.fromStateIdx;
+      const to = step.toStateIdx;
+      if (from >= 0 && from < count) {
+        if (stamps[from] !== gen) {
+          stamps[from] = gen;
+          touched++;
+        }
+      } else if (step.fromState) anyTouched = true;
+      if (to >= 0 && to < count) {
+        if (stamps[to] !== gen) {
+          stamps[to] = gen;
+          touched++;
+        }
+      } else if (step.toState) anyTouched = true;
+    }
+    if (anyTouched) touched++;
+    // ticks taken, active before, added (incl. re-activated Multi), removed
     let ticks = 0;
     let active = 0;
-    for (let i = 0; i < tx.timeAfter.length; i++) {
-      ticks += tx.timeAfter[i] - (tx.timeBefore[i] ?? 0);
-      if ((tx.timeBefore[i] ?? 0) % 2 === 1) active++;
+    let added = 0;
+    let removed = 0;
+    const before = tx.timeBefore;
+    const after = tx.timeAfter;
+    for (let i = 0; i < after.length; i++) {
+      const b = before[i] ?? 0;
+      const a = after[i];
+      ticks += a - b;
+      const wasActive = b % 2 === 1;
+      const isActive = a % 2 === 1;
+      if (wasActive) active++;
+      if (isActive && (!wasActive || a !== b)) added++;
+      else if (wasActive && !isActive) removed++;
     }
-    add("txTick", ticks);
-    add("statesActiveAmount", active);
-    add("statesInactiveAmount", tx.timeBefore.length - active);
+    s.queueSize += tx.queueLen;
+    s.stepsAmount += steps.length;
+    s.txTime += micros;
+    s.handlersAmount += handlers;
+    s.statesTouched += touched;
+    s.txTick += ticks;
+    s.statesActiveAmount += active;
+    s.statesInactiveAmount += before.length - active;
+    n.queueSize++;
+    n.stepsAmount++;
+    n.txTime++;
+    n.handlersAmount++;
+    n.statesTouched++;
+    n.txTick++;
+    n.statesActiveAmount++;
+    n.statesInactiveAmount++;
+    const type = tx.mutation.type;
+    if (type !== MutationType.Remove) {
+      s.statesAdded += added;
+      n.statesAdded++;
+    }
+    if (type !== MutationType.Add) {
+      s.statesRemoved += removed;
+      n.statesRemoved++;
+    }
     s.transitionsCount++;
     this.transitionsTotal.inc();
     if (tx.targetStates.includes("Exception")) {

@@ -74,7 +74,11 @@ export class Pusher {
   #timer: ReturnType<typeof setInterval> | undefined;
   #inFlight: Promise<boolean> | undefined;
 
-  /** @param opts Where and how to push. */
+  /**
+   * A pusher for one grouping key.
+   *
+   * @param opts Where and how to push.
+   */
   constructor(opts: PusherOptions) {
     this.#opts = opts;
     this.#registry = opts.registry ?? defaultRegistry;
