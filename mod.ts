@@ -14,3 +14,4 @@
 
 export * from "./machine/mod.ts";
 export * from "./prometheus/mod.ts";
+export * from "./otel/mod.ts";

@@ -6,6 +6,7 @@ import { addRemoveLoop, benchMachine, noopTracer } from "./fixtures.ts";
 import { type Case, measure } from "./harness.ts";
 import { bindMach, Registry } from "../prometheus/mod.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
+import { tracedMachine } from "./otel_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 
 interface Row {
@@ -110,8 +111,46 @@ async function prometheusRows(): Promise<void> {
   });
 }
 
+async function otelRows(): Promise<void> {
+  const bare = benchMachine();
+  const full = tracedMachine(false);
+  const states = tracedMachine(true);
+  const [b, f, st] = await measure([
+    { name: "core", ops: PAIRS, run: () => addRemoveLoop(bare, PAIRS) },
+    { name: "full", ops: PAIRS, run: () => addRemoveLoop(full.mach, PAIRS) },
+    { name: "states", ops: PAIRS, run: () => addRemoveLoop(states.mach, PAIRS) },
+  ]);
+  const fullPct = (f.opsPerSec / b.opsPerSec) * 100;
+  const statesPct = (st.opsPerSec / b.opsPerSec) * 100;
+  rows.push(
+    {
+      metric: "otel, transitions traced (% of bare core)",
+      value: fullPct,
+      unit: "%",
+      target: ">= 35%",
+      ok: fullPct >= 35,
+    },
+    {
+      metric: "otel, states only (% of bare core)",
+      value: statesPct,
+      unit: "%",
+      target: ">= 70%",
+      ok: statesPct >= 70,
+    },
+    // per pair: Foo and Bar activate and deactivate (2 instance spans), + 2 tx spans
+    {
+      metric: "otel spans/s (transitions traced)",
+      value: f.opsPerSec * 4,
+      unit: "spans/s",
+      target: "",
+      ok: true,
+    },
+  );
+}
+
 await machineRows();
 await prometheusRows();
+await otelRows();
 
 if (Deno.args.includes("--json")) {
   console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));

@@ -1,0 +1,114 @@
+/**
+ * Tracer providers: Deno's built-in OpenTelemetry (OTLP, no exporter code)
+ * when `OTEL_DENO=true`, else an sdk-trace-base provider with a batch
+ * processor and a `service.name` resource.
+ *
+ * @module
+ */
+
+import { trace } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-base";
+import type { OtelSpanExporter, OtelTracer } from "./types.ts";
+import { getEnv } from "../internal/env.ts";
+import { randId } from "../machine/mod.ts";
+import { OtlpJsonExporter } from "./otlp.ts";
+
+/** Options of {@linkcode newOtelProvider}. */
+export interface OtelProviderOptions {
+  /** Where spans go; default OTLP/HTTP JSON to the OTEL_EXPORTER_OTLP_* endpoint. */
+  exporter?: OtelSpanExporter;
+  /** Export each span as it ends (tests); default: batches (50 spans or 100 ms). */
+  simple?: boolean;
+  /** Use Deno's built-in OpenTelemetry; default: when OTEL_DENO=true. */
+  denoOtel?: boolean;
+  /** Instrumentation scope name; default "asyncmachine". */
+  scope?: string;
+}
+
+/** An sdk-trace-base TracerProvider, as this module uses it. */
+export interface OtelTracerProvider {
+  /** A tracer of this provider. */
+  getTracer(name: string): OtelTracer;
+  /** Exports pending spans. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops. */
+  shutdown(): Promise<void>;
+}
+
+/** A tracer and what flushes it. */
+export interface OtelProvider {
+  /** The tracer to give `OtelMachTracer` (an `@opentelemetry/api` Tracer). */
+  tracer: OtelTracer;
+  /** The sdk-trace-base provider, or undefined with Deno's built-in OpenTelemetry. */
+  provider: OtelTracerProvider | undefined;
+  /** Whether Deno's built-in OpenTelemetry exports the spans. */
+  denoOtel: boolean;
+  /** Exports pending spans. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops the provider. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Whether Deno's built-in OpenTelemetry is on (`OTEL_DENO=true`).
+ *
+ * @example Usage
+ * ```ts
+ * import { isDenoOtel } from "@asyncmachine/telemetry/otel";
+ * isDenoOtel(); // false unless OTEL_DENO=true (and env access)
+ * ```
+ */
+export function isDenoOtel(): boolean {
+  return getEnv("OTEL_DENO") === "true" || getEnv("OTEL_DENO") === "1";
+}
+
+/**
+ * Upstream's NewOtelProvider: a tracer for `service`. With Deno's built-in
+ * OpenTelemetry on, the global provider (Deno exports OTLP itself).
+ *
+ * @example Usage
+ * ```ts
+ * import { JaegerJsonExporter, newOtelProvider } from "@asyncmachine/telemetry/otel";
+ * const { tracer, shutdown } = newOtelProvider("my-service", {
+ *   exporter: new JaegerJsonExporter(),
+ * });
+ * tracer.startSpan("hello").end();
+ * await shutdown();
+ * ```
+ */
+export function newOtelProvider(service: string, opts: OtelProviderOptions = {}): OtelProvider {
+  const scope = opts.scope ?? "asyncmachine";
+  if (opts.denoOtel ?? (isDenoOtel() && !opts.exporter)) {
+    return {
+      tracer: trace.getTracer(scope),
+      provider: undefined,
+      denoOtel: true,
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+  }
+  // our structural exporter type is the SDK's, minus its nominal enum
+  const exporter = (opts.exporter ?? new OtlpJsonExporter()) as unknown as SpanExporter;
+  const processor = opts.simple
+    ? new SimpleSpanProcessor(exporter)
+    : new BatchSpanProcessor(exporter, { maxExportBatchSize: 50, scheduledDelayMillis: 100 });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": service }),
+    spanProcessors: [processor],
+    // the SDK's default goes through Node's Buffer; a pooled crypto source is faster
+    idGenerator: { generateTraceId: () => randId(32), generateSpanId: () => randId(16) },
+  });
+  return {
+    tracer: provider.getTracer(scope) as OtelTracer,
+    provider: provider as unknown as OtelTracerProvider,
+    denoOtel: false,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
