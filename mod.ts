@@ -15,3 +15,4 @@
 export * from "./machine/mod.ts";
 export * from "./prometheus/mod.ts";
 export * from "./otel/mod.ts";
+export * from "./dbg/mod.ts";

@@ -1,0 +1,149 @@
+/**
+ * Where a DbgTracer's messages go: an in-process DbgHub, or a remote dbg
+ * endpoint's `/rpc` over HTTP (what a Deno Deploy function can do).
+ *
+ * @module
+ */
+
+import type { DbgHub } from "./hub.ts";
+import type { DbgMsgSchema, DbgMsgTx } from "./messages.ts";
+
+/** One message, named by its am-dbg RPC method. */
+export type DbgMessage =
+  | { method: "DbgMsgSchema"; params: DbgMsgSchema }
+  | { method: "DbgMsgTx"; params: DbgMsgTx };
+
+/** Delivers batches of messages, in order; rejects when a batch failed. */
+export interface DbgTransport {
+  /** Where it sends, for logs and de-duplication. */
+  readonly address: string;
+  /** Sends a batch; resolves once delivered. */
+  send(batch: DbgMessage[]): Promise<void>;
+  /** Releases connections. */
+  close?(): void | Promise<void>;
+}
+
+/**
+ * Delivers into a {@linkcode DbgHub} in the same process.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { DbgHub, HubTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
+ * const hub = new DbgHub();
+ * transitionsToDbg(new Machine({ Foo: {} }, { id: "m1" }), new HubTransport(hub));
+ * ```
+ */
+export class HubTransport implements DbgTransport {
+  /** "hub". */
+  readonly address = "hub";
+  #hub: DbgHub;
+
+  /** @param hub The hub to fill. */
+  constructor(hub: DbgHub) {
+    this.#hub = hub;
+  }
+
+  /** Adds each message to the hub. */
+  send(batch: DbgMessage[]): Promise<void> {
+    try {
+      for (const m of batch) {
+        if (m.method === "DbgMsgSchema") this.#hub.addSchema(m.params);
+        else this.#hub.addTx(m.params);
+      }
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+}
+
+/** Options of {@linkcode HttpDbgTransport}. */
+export interface HttpDbgTransportOptions {
+  /** Bearer token of the endpoint. */
+  token?: string;
+  /** Timeout per request, ms; default 5 s. */
+  timeoutMs?: number;
+  /** Retries of a failed request (network error or 5xx); default 3. */
+  retries?: number;
+  /** First retry delay, ms, doubling; default 100. */
+  backoffMs?: number;
+}
+
+/**
+ * Posts batches as JSON-RPC 2.0 to a dbg endpoint's `/rpc`, retrying with
+ * backoff (bounded), so machines anywhere (Deno Deploy included) can report
+ * to a collector.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { HttpDbgTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
+ * const transport = new HttpDbgTransport("https://collector.example/", { token: "s3cret" });
+ * transitionsToDbg(new Machine({ Foo: {} }), transport);
+ * ```
+ */
+export class HttpDbgTransport implements DbgTransport {
+  /** The `/rpc` URL. */
+  readonly address: string;
+  #opts: HttpDbgTransportOptions;
+  #nextId = 1;
+
+  /**
+   * A transport to one endpoint.
+   *
+   * @param url The endpoint's base URL (or its `/rpc` URL).
+   * @param opts Token, timeout, retries.
+   */
+  constructor(url: string, opts: HttpDbgTransportOptions = {}) {
+    const base = url.replace(/\/+$/, "");
+    this.address = base.endsWith("/rpc") ? base : base + "/rpc";
+    this.#opts = opts;
+  }
+
+  /** Posts the batch; rejects with the endpoint's error after retries. */
+  async send(batch: DbgMessage[]): Promise<void> {
+    if (batch.length === 0) return;
+    const body = JSON.stringify(
+      batch.map((m) => ({
+        jsonrpc: "2.0",
+        id: this.#nextId++,
+        method: m.method,
+        params: m.params,
+      })),
+    );
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`;
+    let delay = this.#opts.backoffMs ?? 100;
+    let lastErr: Error | undefined;
+    for (let attempt = 0; attempt <= (this.#opts.retries ?? 3); attempt++) {
+      if (attempt > 0) {
+        await new Promise((r) => setTimeout(r, delay));
+        delay *= 2;
+      }
+      try {
+        const res = await fetch(this.address, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.#opts.timeoutMs ?? 5000),
+        });
+        const text = await res.text();
+        if (res.status >= 500) {
+          lastErr = new Error(`dbg endpoint ${this.address}: ${res.status}`);
+          continue;
+        }
+        if (!res.ok) throw new Error(`dbg endpoint ${this.address}: ${res.status} ${text}`);
+        const replies = JSON.parse(text) as { error?: { message: string } }[];
+        const failed = replies.find((r) => r.error);
+        if (failed) throw new Error(`dbg endpoint ${this.address}: ${failed.error!.message}`);
+        return;
+      } catch (e) {
+        // client errors and rejected messages won't get better by retrying
+        if (e instanceof Error && e.message.startsWith("dbg endpoint")) throw e;
+        lastErr = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    throw lastErr ?? new Error(`dbg endpoint ${this.address}: failed`);
+  }
+}
