@@ -7,6 +7,7 @@ import { type Case, measure } from "./harness.ts";
 import { bindMach, Registry } from "../prometheus/mod.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { tracedMachine } from "./otel_fixtures.ts";
+import { burstLoop, dbgMachine, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 
 interface Row {
@@ -18,6 +19,8 @@ interface Row {
 }
 
 const PAIRS = 2000;
+const stallArg = Deno.args.find((a) => a.startsWith("--stall-seconds="));
+const STALL_SECONDS = stallArg ? Number(stallArg.split("=")[1]) : 10;
 const rows: Row[] = [];
 
 async function machineRows(): Promise<void> {
@@ -148,9 +151,102 @@ async function otelRows(): Promise<void> {
   );
 }
 
+async function dbgRows(): Promise<void> {
+  const bare = benchMachine();
+  for (const burst of [100, 1000]) {
+    const traced = dbgMachine(`dbg-${burst}`);
+    const [b, t] = await measure([
+      { name: "core", ops: PAIRS, run: () => burstLoop(bare, PAIRS, burst) },
+      { name: "dbg", ops: PAIRS, run: () => burstLoop(traced.mach, PAIRS, burst, traced.tracer) },
+    ]);
+    const cost = (1 - t.opsPerSec / b.opsPerSec) * 100;
+    rows.push({
+      metric: `dbg tracer cost, bursts of ${burst} pairs per task`,
+      value: cost,
+      unit: "%",
+      target: burst === 100 ? "< 20%" : "",
+      ok: burst !== 100 || cost < 20,
+    });
+  }
+
+  // ingest: JSON-RPC batches of 1000 real tx messages over loopback HTTP
+  const { schema, txs } = await txMessages(1000);
+  const ep = endpoint();
+  const post = (body: string) =>
+    fetch(ep.url + "/rpc", { method: "POST", body }).then((r) => r.body?.cancel());
+  await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "DbgMsgSchema", params: schema }));
+  const batch = rpcBatch(txs);
+  const [ingest] = await measure([{ name: "ingest", ops: txs.length, run: () => post(batch) }], 20);
+  rows.push({
+    metric: "endpoint ingest (batches of 1000)",
+    value: ingest.medianOpsPerSec,
+    unit: "msgs/s",
+    target: ">= 20000",
+    ok: ingest.medianOpsPerSec >= 20_000,
+  });
+
+  // fan-out to 100 WebSocket subscribers
+  const url = ep.url.replace("http", "ws") + "/stream";
+  let received = 0;
+  const clients = await Promise.all(
+    Array.from({ length: 100 }, () =>
+      new Promise<WebSocket>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.onmessage = () => received++;
+        ws.onopen = () => resolve(ws);
+      })),
+  );
+  const t0 = performance.now();
+  await post(batch);
+  while (received < 100 * txs.length) await new Promise((r) => setTimeout(r, 1));
+  const fanout = (100 * txs.length) / ((performance.now() - t0) / 1000);
+  rows.push({
+    metric: "fan-out to 100 stream subscribers",
+    value: fanout,
+    unit: "deliveries/s",
+    target: "",
+    ok: true,
+  });
+  await Promise.all(clients.map((ws) =>
+    new Promise<void>((resolve) => {
+      ws.onclose = () => resolve();
+      ws.close();
+    })
+  ));
+
+  // memory under a steady stream with a stalled SSE subscriber
+  const stalled = await fetch(ep.url + "/events");
+  const heap = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return Deno.memoryUsage().heapUsed / 1024 / 1024;
+  };
+  const end = performance.now() + STALL_SECONDS * 1000;
+  let start = 0;
+  let sent = 0;
+  while (performance.now() < end) {
+    await post(batch);
+    sent += txs.length;
+    if (!start && sent >= 20_000) start = heap();
+  }
+  const last = heap();
+  rows.push(
+    {
+      metric: `heap after ${STALL_SECONDS}s stream, stalled subscriber (${sent} msgs)`,
+      value: last,
+      unit: "MiB",
+      target: "flat",
+      ok: last < start * 1.25 + 8,
+    },
+    { metric: "heap once warm (20,000 msgs)", value: start, unit: "MiB", target: "", ok: true },
+  );
+  await stalled.body?.cancel();
+  await ep.server.shutdown();
+}
+
 await machineRows();
 await prometheusRows();
 await otelRows();
+await dbgRows();
 
 if (Deno.args.includes("--json")) {
   console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));
@@ -159,7 +255,9 @@ if (Deno.args.includes("--json")) {
     r.unit === "%" || r.unit === "x" || r.unit === "ms"
       ? r.value.toFixed(2)
       : Math.round(r.value).toString();
-  console.log(`\nsummary (fastest of 40 interleaved rounds, Deno ${Deno.version.deno})\n`);
+  console.log(
+    `\nsummary (CPU: fastest of interleaved rounds; I/O: medians; Deno ${Deno.version.deno})\n`,
+  );
   console.log("| metric | value | target | ok |\n|---|---|---|---|");
   for (const r of rows) {
     console.log(

@@ -56,7 +56,11 @@ export interface TxPage {
 
 /** A request the hub rejects (unknown machine, bad cursor, limits). */
 export class DbgHubError extends Error {
-  /** @param message What's wrong. */
+  /**
+   * A rejection.
+   *
+   * @param message What's wrong.
+   */
   constructor(message: string) {
     super(message);
     this.name = "DbgHubError";
@@ -93,7 +97,11 @@ export class DbgHub {
   /** Listener calls that threw (isolated). */
   listenerErrors = 0;
 
-  /** @param opts History and machine limits. */
+  /**
+   * An empty hub.
+   *
+   * @param opts History and machine limits.
+   */
   constructor(opts: DbgHubOptions = {}) {
     this.#maxTxs = opts.maxTxsPerMachine ?? 10_000;
     this.#maxMachines = opts.maxMachines ?? 1000;

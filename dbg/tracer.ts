@@ -17,7 +17,11 @@ export interface DbgTracerOptions {
   maxOutbox?: number;
   /** Messages per send; default 100. */
   batchSize?: number;
-  /** Stack traces on queued mutations; default on unless AM_DBG_NO_TRACE. */
+  /**
+   * Stack traces on queued mutations. Default: off, on with AM_DBG_TRACE=1;
+   * AM_DBG_NO_TRACE always turns them off. (Upstream's default is on, but
+   * Deno's source-mapped stack formatting costs more than the transition.)
+   */
   stackTraces?: boolean;
   /** Consecutive failed sends before detaching; default 10. */
   maxErrors?: number;
@@ -67,7 +71,10 @@ export class DbgTracer implements Tracer {
   /** Detached after too many failures. */
   detached = false;
   #opts: Required<DbgTracerOptions>;
-  #outbox: (() => DbgMessage)[] = [];
+  // a ring buffer: drop-oldest without shifting arrays
+  #ring: ((() => DbgMessage) | undefined)[];
+  #head = 0;
+  #size = 0;
   #machines = new Map<string, MachState>();
   #flushing: Promise<void> | undefined;
   #consecutive = 0;
@@ -84,34 +91,38 @@ export class DbgTracer implements Tracer {
     this.#opts = {
       maxOutbox: opts.maxOutbox ?? 1000,
       batchSize: opts.batchSize ?? 100,
-      stackTraces: opts.stackTraces ?? !getEnv("AM_DBG_NO_TRACE"),
+      stackTraces: !getEnv("AM_DBG_NO_TRACE") && (opts.stackTraces ?? !!getEnv("AM_DBG_TRACE")),
       maxErrors: opts.maxErrors ?? 10,
     };
+    this.#ring = new Array(Math.max(1, this.#opts.maxOutbox));
   }
 
   /** Messages waiting in the outbox. */
   get pending(): number {
-    return this.#outbox.length;
+    return this.#size;
   }
 
   #push(build: () => DbgMessage): void {
     if (this.detached) return;
-    const box = this.#outbox;
-    box.push(build);
-    if (box.length > this.#opts.maxOutbox) {
-      box.shift();
+    const ring = this.#ring;
+    const cap = ring.length;
+    if (this.#size === cap) {
+      // full: overwrite the oldest
+      ring[this.#head] = build;
+      this.#head = (this.#head + 1) % cap;
       this.dropped++;
+    } else {
+      ring[(this.#head + this.#size) % cap] = build;
+      this.#size++;
     }
-    // send after the machine's current work, never inside it
-    if (!this.#flushing) {
-      this.#flushing = new Promise((r) => setTimeout(r, 0)).then(() => this.#flush());
-    }
+    // send right after the machine's current work (a microtask), never inside it
+    if (!this.#flushing) this.#flushing = Promise.resolve().then(() => this.#flush());
   }
 
   async #flush(): Promise<void> {
     try {
-      while (this.#outbox.length > 0 && !this.detached) {
-        const batch = this.#outbox.splice(0, this.#opts.batchSize).map((build) => build());
+      while (this.#size > 0 && !this.detached) {
+        const batch = this.#take(this.#opts.batchSize);
         try {
           await this.transport.send(batch);
           this.sent += batch.length;
@@ -128,9 +139,24 @@ export class DbgTracer implements Tracer {
     }
   }
 
+  /** Removes up to `n` of the oldest entries and builds their messages. */
+  #take(n: number): DbgMessage[] {
+    const ring = this.#ring;
+    const out: DbgMessage[] = [];
+    while (out.length < n && this.#size > 0) {
+      const build = ring[this.#head]!;
+      ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % ring.length;
+      this.#size--;
+      out.push(build());
+    }
+    return out;
+  }
+
   #detach(): void {
     this.detached = true;
-    this.#outbox.length = 0;
+    this.#ring.fill(undefined);
+    this.#size = 0;
     for (const { mach } of this.#machines.values()) {
       try {
         mach.detachTracer(this.id);

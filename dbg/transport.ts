@@ -39,7 +39,11 @@ export class HubTransport implements DbgTransport {
   readonly address = "hub";
   #hub: DbgHub;
 
-  /** @param hub The hub to fill. */
+  /**
+   * A transport into `hub`.
+   *
+   * @param hub The hub to fill.
+   */
   constructor(hub: DbgHub) {
     this.#hub = hub;
   }
