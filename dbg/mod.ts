@@ -23,3 +23,7 @@ export * from "./hub.ts";
 export * from "./transport.ts";
 export * from "./tracer.ts";
 export * from "./handler.ts";
+export * from "./gob/mod.ts";
+export * from "./wire_types.ts";
+export * from "./rpc.ts";
+export * from "./recording.ts";
