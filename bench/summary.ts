@@ -8,6 +8,7 @@ import { bindMach, Registry } from "../prometheus/mod.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { tracedMachine } from "./otel_fixtures.ts";
 import { burstLoop, dbgMachine, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
+import { DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 
 interface Row {
@@ -243,10 +244,74 @@ async function dbgRows(): Promise<void> {
   await ep.server.shutdown();
 }
 
+async function gobRows(): Promise<void> {
+  const { txs } = await txMessages(2000);
+  const enc = new GobEncoder();
+  const parts = txs.map((t) => enc.encode(DbgMsgTxType, t));
+  const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    stream.set(p, off);
+    off += p.length;
+  }
+  const lines = txs.map((t) => JSON.stringify(t));
+  const jsonBytes = lines.reduce((n, l) => n + l.length, 0);
+  const [g, j] = await measure([
+    { name: "gob", ops: txs.length, run: () => new GobDecoder().push(stream) },
+    { name: "json", ops: txs.length, run: () => lines.forEach((l) => JSON.parse(l)) },
+  ], 30);
+  const [ge, je] = await measure([
+    {
+      name: "gob",
+      ops: txs.length,
+      run: () => {
+        const e = new GobEncoder();
+        for (const t of txs) e.encode(DbgMsgTxType, t);
+      },
+    },
+    { name: "json", ops: txs.length, run: () => txs.forEach((t) => JSON.stringify(t)) },
+  ], 30);
+  const mb = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
+  rows.push(
+    { metric: "gob decode DbgMsgTx", value: g.opsPerSec, unit: "msgs/s", target: "", ok: true },
+    {
+      metric: "gob decode throughput",
+      value: mb(stream.length, g.bestMs),
+      unit: "MB/s",
+      target: "",
+      ok: true,
+    },
+    { metric: "JSON.parse of the same", value: j.opsPerSec, unit: "msgs/s", target: "", ok: true },
+    {
+      metric: "JSON.parse throughput",
+      value: mb(jsonBytes, j.bestMs),
+      unit: "MB/s",
+      target: "",
+      ok: true,
+    },
+    {
+      metric: "gob decode vs JSON.parse (msgs/s)",
+      value: g.opsPerSec / j.opsPerSec,
+      unit: "x",
+      target: ">= 0.5x",
+      ok: g.opsPerSec / j.opsPerSec >= 0.5,
+    },
+    { metric: "gob encode DbgMsgTx", value: ge.opsPerSec, unit: "msgs/s", target: "", ok: true },
+    {
+      metric: "JSON.stringify of the same",
+      value: je.opsPerSec,
+      unit: "msgs/s",
+      target: "",
+      ok: true,
+    },
+  );
+}
+
 await machineRows();
 await prometheusRows();
 await otelRows();
 await dbgRows();
+await gobRows();
 
 if (Deno.args.includes("--json")) {
   console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));

@@ -7,6 +7,7 @@
  */
 
 import { type DbgHub, DbgHubError, type HubEvent } from "./hub.ts";
+import { dbgWsRoute } from "./rpc.ts";
 
 /** Options of {@linkcode dbgHandler}. */
 export interface DbgHandlerOptions {
@@ -182,7 +183,8 @@ function frame(e: HubEvent): string {
  * batch: `DbgMsgSchema`, `DbgMsgTx`, `machines`, `schema {id}`,
  * `txs {id, cursor?, limit?}`), `GET /stream` (WebSocket, JSON frames,
  * `?machines=a,b&since=<seq>`), `GET /events` (SSE, `Last-Event-ID`
- * resume). Slow stream consumers are cut off past a bounded buffer.
+ * resume), `GET /dbg.ws` (am-dbg's net/rpc + gob over WebSocket, for Go
+ * machines). Slow stream consumers are cut off past a bounded buffer.
  *
  * @example With Deno.serve
  * ```ts ignore
@@ -206,6 +208,8 @@ export function dbgHandler(
       "access-control-allow-methods": "GET, POST, OPTIONS",
     }
     : {};
+
+  const dbgWs = dbgWsRoute(hub);
 
   const authorized = (req: Request, url: URL): boolean => {
     if (!opts.token) return true;
@@ -348,6 +352,9 @@ export function dbgHandler(
         return websocket(req, url);
       case "/events":
         return sse(req, url);
+      case "/dbg.ws":
+        // am-dbg's own path: net/rpc + gob in binary WebSocket frames (Go machines)
+        return await dbgWs(req);
       default:
         if (opts.fallback) return await opts.fallback(req);
         await req.body?.cancel();

@@ -115,7 +115,11 @@ export class NetRpcClient {
   #lock: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  /** @param conn The connection (one per client). */
+  /**
+   * Creates one.
+   *
+   * @param conn The connection (one per client).
+   */
   constructor(conn: ByteConn) {
     this.#conn = conn;
     this.#reader = conn.readable[Symbol.asyncIterator]();
@@ -185,7 +189,11 @@ export class GobRpcTransport implements DbgTransport {
   readonly address: string;
   #clients = new Map<string, Promise<NetRpcClient>>();
 
-  /** @param address `host:port` (TCP) or a `ws://` URL. */
+  /**
+   * Creates one.
+   *
+   * @param address `host:port` (TCP) or a `ws://` URL.
+   */
   constructor(address: string) {
     this.address = address;
   }

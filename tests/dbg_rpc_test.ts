@@ -7,7 +7,6 @@ import {
   dbgHandler,
   DbgHub,
   DbgMsgTxType,
-  dbgWsRoute,
   GobRpcTransport,
   listenDbgTcp,
   NetRpcClient,
@@ -49,7 +48,7 @@ Deno.test("net/rpc over WebSocket: the endpoint's /dbg.ws accepts am-dbg's wire"
   const hub = new DbgHub();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
-    dbgHandler(hub, { fallback: dbgWsRoute(hub) }),
+    dbgHandler(hub),
   );
   const mach = machine("ws-mach");
   const transport = new GobRpcTransport(`ws://127.0.0.1:${server.addr.port}/dbg.ws`);

@@ -158,7 +158,7 @@ Deno.test({
       await t1.flushed();
       await t2.flushed();
       assertEquals([t1.errors, t2.errors], [0, 0], t1.lastError?.message ?? t2.lastError?.message);
-      await poll(async () => lines.length >= sent.length || undefined, 10_000, 20);
+      await poll(() => Promise.resolve(lines.length >= sent.length || undefined), 10_000, 20);
       assertEquals(lines.length, sent.length);
       for (const m of sent) {
         const key = m.method === "DbgMsgSchema" ? m.params.ID : m.params.ID;

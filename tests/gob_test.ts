@@ -294,3 +294,14 @@ Deno.test("gob: type descriptors are sent once per stream", () => {
   assert(first.length > second.length);
   assertEquals(hex(second), "05ff82010200");
 });
+
+Deno.test("gob: recursive types", () => {
+  const Node: { kind: "struct"; name: string; fields: { name: string; type: GoType }[] } = {
+    kind: "struct",
+    name: "Node",
+    fields: [],
+  };
+  Node.fields.push({ name: "Name", type: go.string }, { name: "Kids", type: go.slice(Node) });
+  const tree = { Name: "root", Kids: [{ Name: "a", Kids: [{ Name: "a1" }] }, { Name: "b" }] };
+  assertEquals(decodeGob(new GobEncoder().encode(Node, tree)), [tree]);
+});

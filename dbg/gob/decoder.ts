@@ -137,7 +137,11 @@ export class GobDecoder {
   #max: number;
   #maxTypes: number;
 
-  /** @param opts Limits. */
+  /**
+   * Creates one.
+   *
+   * @param opts Limits.
+   */
   constructor(opts: GobDecoderOptions = {}) {
     this.#max = opts.maxMessageBytes ?? 64 * 1024 * 1024;
     this.#maxTypes = opts.maxTypes ?? 10_000;

@@ -51,6 +51,32 @@ export const BUILTIN_IDS = {
 /** The first id gob assigns to user types. */
 export const FIRST_USER_ID = 65;
 
+/** The builders of {@linkcode go}. */
+export interface GoTypeBuilders {
+  /** bool */
+  readonly bool: GoType;
+  /** int, int8…int64 (signed) */
+  readonly int: GoType;
+  /** uint, uint8…uint64 */
+  readonly uint: GoType;
+  /** float32, float64 */
+  readonly float: GoType;
+  /** string */
+  readonly string: GoType;
+  /** []byte */
+  readonly bytes: GoType;
+  /** interface{} (values carry a registered type name) */
+  readonly interface: GoType;
+  /** []elem (also []*elem) */
+  slice(elem: GoType, name?: string): GoType;
+  /** [len]elem */
+  array(elem: GoType, len: number, name?: string): GoType;
+  /** map[key]elem */
+  map(key: GoType, elem: GoType, name?: string): GoType;
+  /** A struct; fields in declaration order (gob field numbers). */
+  struct(name: string, fields: Record<string, GoType>): GoType;
+}
+
 /**
  * Builders for Go types.
  *
@@ -60,7 +86,7 @@ export const FIRST_USER_ID = 65;
  * const LogEntry = go.struct("LogEntry", { Level: go.int, Text: go.string });
  * ```
  */
-export const go = {
+export const go: GoTypeBuilders = {
   /** bool */
   bool: { kind: "bool" } as GoType,
   /** int, int8…int64 (signed) */
@@ -95,7 +121,7 @@ export const go = {
       fields: Object.entries(fields).map(([n, type]) => ({ name: n, type })),
     };
   },
-} as const;
+};
 
 /** Seconds from 0001-01-01 to 1970-01-01 (Go's time.Time epoch). */
 const UNIX_TO_INTERNAL = 62135596800n;

@@ -7,7 +7,11 @@
 
 /** A malformed, truncated or over-limit gob stream. */
 export class GobError extends Error {
-  /** @param message What's wrong, and where. */
+  /**
+   * Creates one.
+   *
+   * @param message What's wrong, and where.
+   */
   constructor(message: string) {
     super(message);
     this.name = "GobError";
@@ -24,7 +28,11 @@ export class GobWriter {
   /** Bytes written. */
   len = 0;
 
-  /** @param size Initial capacity. */
+  /**
+   * Creates one.
+   *
+   * @param size Initial capacity.
+   */
   constructor(size = 256) {
     this.buf = new Uint8Array(size);
   }
