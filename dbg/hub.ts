@@ -38,7 +38,7 @@ export interface MachineInfo {
 export interface DbgHubOptions {
   /** Transitions kept per machine (oldest dropped); default 10,000. */
   maxTxsPerMachine?: number;
-  /** Machines kept at most (more are rejected); default 1,000. */
+  /** Machines kept at most; past it the least recently active is evicted. Default 1,000. */
   maxMachines?: number;
 }
 
@@ -96,6 +96,8 @@ export class DbgHub {
   #maxMachines: number;
   /** Listener calls that threw (isolated). */
   listenerErrors = 0;
+  /** Machines evicted over `maxMachines`. */
+  evicted = 0;
 
   /**
    * An empty hub.
@@ -116,12 +118,12 @@ export class DbgHub {
   addSchema(input: unknown): HubEvent {
     const msg = parseDbgMsgSchema(input);
     const existing = this.#machines.get(msg.ID);
-    if (!existing && this.#machines.size >= this.#maxMachines) {
-      throw new DbgHubError(`too many machines (max ${this.#maxMachines})`);
-    }
+    if (!existing && this.#machines.size >= this.#maxMachines) this.#evict();
     const event = { seq: ++this.#seq, kind: "schema" as const, machineId: msg.ID, msg };
-    if (existing) existing.schema = event;
-    else this.#machines.set(msg.ID, { schema: event, txs: [], nextCursor: 1 });
+    if (existing) {
+      existing.schema = event;
+      this.#touch(msg.ID, existing);
+    } else this.#machines.set(msg.ID, { schema: event, txs: [], nextCursor: 1 });
     this.#emit(event);
     return event;
   }
@@ -140,9 +142,25 @@ export class DbgHub {
       msg,
     };
     entry.txs.push(event);
+    if (this.#machines.size > 1) this.#touch(msg.MachineID, entry);
     if (entry.txs.length > this.#maxTxs) entry.txs.splice(0, entry.txs.length - this.#maxTxs);
     this.#emit(event);
     return event;
+  }
+
+  /** Drops the least recently active machine (Map order is activity order). */
+  #evict(): void {
+    const oldest = this.#machines.keys().next().value;
+    if (oldest !== undefined) {
+      this.#machines.delete(oldest);
+      this.evicted++;
+    }
+  }
+
+  #touch(id: string, entry: Entry): void {
+    // re-inserting moves the machine to the end: the Map stays in activity order
+    this.#machines.delete(id);
+    this.#machines.set(id, entry);
   }
 
   #emit(event: HubEvent): void {
@@ -156,7 +174,7 @@ export class DbgHub {
     }
   }
 
-  /** Every machine, in arrival order. */
+  /** Every machine, least recently active first. */
   machines(): MachineInfo[] {
     const out: MachineInfo[] = [];
     for (const [id, e] of this.#machines) {

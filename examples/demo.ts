@@ -1,87 +1,85 @@
-// A small workload on the machine core: peers with submachines, relations,
-// auto and Multi states, occasional exceptions and queued mutations, with a
-// tracer printing a progress line. Exporters (Prometheus, OpenTelemetry,
-// dbg) attach to the same machines as they land.
+// The demo: the sim workload with every exporter on, on one port.
 //
-//   deno task demo [--duration 5]
+//   deno task demo [--port 6832] [--duration 5] [--traces am-traces.json]
+//
+// - http://127.0.0.1:6832/metrics   Prometheus (text or OpenMetrics)
+// - http://127.0.0.1:6832/rpc       dbg JSON-RPC (machines, schema, txs)
+// - ws://127.0.0.1:6832/stream      live dbg stream; /events for SSE
+// - ws://127.0.0.1:6832/dbg.ws      Go machines (am-dbg's wire)
+// - OpenTelemetry: OTLP through Deno's built-in exporter with OTEL_DENO=true,
+//   else a Jaeger UI import file (--traces)
+// - AM_DBG_ADDR=1 also streams to a running am-dbg (localhost:6831)
 
-import { LogLevel, Machine, type Schema, type Tracer } from "../mod.ts";
+import { getEnv } from "../internal/env.ts";
+import { JaegerJsonExporter, newOtelProvider, transitionsToDbg } from "../mod.ts";
+import { newApp } from "./app.ts";
 
-const durationArg = Deno.args.indexOf("--duration");
-const duration = durationArg >= 0 ? Number(Deno.args[durationArg + 1]) * 1000 : Infinity;
+function arg(name: string, def: string): string {
+  const i = Deno.args.indexOf(`--${name}`);
+  if (i >= 0 && Deno.args[i + 1] !== undefined) return Deno.args[i + 1];
+  const eq = Deno.args.find((a) => a.startsWith(`--${name}=`));
+  return eq ? eq.slice(name.length + 3) : def;
+}
 
-const peerSchema: Schema = {
-  Start: {},
-  Ready: { auto: true, require: ["Start", "Connected"] },
-  Connecting: { require: ["Start"], remove: ["Connected", "Disconnected"] },
-  Connected: { require: ["Start"], remove: ["Connecting", "Disconnected"] },
-  Disconnected: { remove: ["Connecting", "Connected"] },
-  MsgReceived: { multi: true, require: ["Ready"] },
-  Working: { require: ["Ready"], after: ["MsgReceived"] },
-};
+const port = Number(arg("port", "6832"));
+const duration = Number(arg("duration", "0")) * 1000;
+const tracesFile = arg("traces", "am-traces.json");
 
-const stats = { transitions: 0, canceled: 0, exceptions: 0 };
-const counter: Tracer = {
-  id: "counter",
-  inheritable: true,
-  transitionEnd(tx) {
-    stats.transitions++;
-    if (!tx.accepted) stats.canceled++;
-    if (tx.targetStates.includes("Exception")) stats.exceptions++;
-  },
-};
-
-const root = new Machine({ Start: {}, Healthy: { require: ["Start"] } }, {
-  id: "sim",
-  tracers: [counter],
-  logLevel: LogLevel.Ops,
+const jaeger = new JaegerJsonExporter(200_000);
+const otel = newOtelProvider("am-telemetry-demo", {
+  exporter: getEnv("OTEL_DENO") ? undefined : jaeger,
 });
-root.add(["Start", "Healthy"]);
+const app = newApp({ tracer: otel.tracer });
+const amDbg = getEnv("AM_DBG_ADDR");
+if (amDbg) transitionsToDbg(app.sim.root, amDbg);
 
-const peers = Array.from({ length: 5 }, (_, i) => {
-  const peer = new Machine(peerSchema, { id: `sim-p${i}`, parent: root, logLevel: LogLevel.Ops });
-  peer.bindHandlers({
-    ConnectedState(e: { machine: Machine }) {
-      // a queued mutation from inside a handler
-      e.machine.add(["MsgReceived"]);
-    },
-    MsgReceivedState() {
-      if (Math.random() < 0.02) throw new Error("corrupt message");
-    },
-  });
-  peer.add(["Start", "Connecting"]);
-  return peer;
-});
+const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, app.fetch);
+const base = `127.0.0.1:${server.addr.port}`;
+console.log(`am-telemetry demo on http://${base}`);
+console.log(`  metrics  http://${base}/metrics`);
+console.log(`  dbg      http://${base}/rpc   ws://${base}/stream   http://${base}/events`);
+console.log(`  am-dbg   ws://${base}/dbg.ws${amDbg ? `   streaming to ${amDbg}` : ""}`);
+console.log(`  traces   ${otel.denoOtel ? "OTLP (Deno's built-in OpenTelemetry)" : tracesFile}`);
 
 const started = performance.now();
-let last = 0;
-const timer = setInterval(() => {
-  for (const peer of peers) {
-    const roll = Math.random();
-    if (peer.is(["Exception"])) peer.remove(["Exception"]);
-    else if (roll < 0.3) peer.add(["Connected"]);
-    else if (roll < 0.4) peer.add(["Disconnected"]);
-    else if (roll < 0.5) peer.add(["Connecting"]);
-    else if (peer.is(["Ready"])) peer.add(["MsgReceived", "Working"]);
-  }
+let lastCount = 0;
+let lastTime = started;
+const work = setInterval(() => app.sim.step(), 10);
+const progress = setInterval(() => {
   const now = performance.now();
-  if (now - last > 1000) {
-    last = now;
-    const secs = (now - started) / 1000;
-    console.log(
-      `machines ${peers.length + 1} | transitions ${stats.transitions} ` +
-        `(${Math.round(stats.transitions / secs)}/s) | canceled ${stats.canceled} ` +
-        `| exceptions ${stats.exceptions}`,
-    );
-  }
-  if (now - started >= duration) {
-    clearInterval(timer);
-    for (const peer of peers) peer.dispose();
-    root.dispose();
-  }
-}, 5);
+  const rate = ((app.stats.transitions - lastCount) / (now - lastTime)) * 1000;
+  lastCount = app.stats.transitions;
+  lastTime = now;
+  console.log(
+    `machines ${app.sim.machines().length} | transitions ${app.stats.transitions} ` +
+      `(${Math.round(rate)}/s) | exceptions ${app.stats.exceptions} | ` +
+      `dbg msgs ${app.dbg.sent} | spans ${jaeger.spans.length}`,
+  );
+}, 1000);
 
-Deno.addSignalListener?.("SIGINT", () => {
-  clearInterval(timer);
+async function writeTraces(): Promise<void> {
+  if (otel.denoOtel) return;
+  await otel.forceFlush();
+  await Deno.writeTextFile(tracesFile, JSON.stringify(jaeger.toJSON()));
+}
+const saver = setInterval(() => void writeTraces(), 5000);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(work);
+  clearInterval(progress);
+  clearInterval(saver);
+  app.sim.dispose();
+  app.otel?.dispose();
+  await app.dbg.flushed();
+  await writeTraces();
+  await otel.shutdown();
+  await server.shutdown();
+  console.log(`stopped after ${((performance.now() - started) / 1000).toFixed(1)}s`);
   Deno.exit(0);
-});
+}
+
+if (duration > 0) setTimeout(() => void stop(), duration);
+Deno.addSignalListener("SIGINT", () => void stop());

@@ -356,6 +356,40 @@ export class Metrics {
     for (const [field] of GAUGES) self[field].set(0);
   }
 
+  /** Removes this machine's series from the registry (its families stay). */
+  unregister(): void {
+    const legacy = this.#opts.legacyNames ?? false;
+    const labels = { mach_id: this.machId };
+    for (const [field] of GAUGES) {
+      const name = gaugeMetricName(field, this.machId, legacy);
+      if (legacy) this.registry.unregister(name);
+      else this.registry.get(name)?.remove(labels);
+    }
+    for (
+      const name of [
+        "am_transitions_total",
+        "am_exceptions_total",
+        "am_transition_duration_seconds",
+      ]
+    ) {
+      this.registry.get(name)?.remove(labels);
+    }
+  }
+
+  /**
+   * Zeroes the gauges, lets one more scrape (or push) see the zeros, then
+   * removes the series, so machines that come and go don't pile up.
+   */
+  dispose(): void {
+    this.close();
+    let collections = 0;
+    const off = this.registry.onCollect(() => {
+      if (++collections < 2) return;
+      off();
+      this.unregister();
+    });
+  }
+
   /** Binds a submachine's metrics with the same options. */
   bindChild(mach: Machine): Metrics {
     const child = new Metrics(mach, { ...this.#opts, interval: undefined }, true);
@@ -395,7 +429,7 @@ class PromTracer implements Tracer {
   }
 
   machineDispose(): void {
-    this.#metrics.close();
+    this.#metrics.dispose();
   }
 }
 

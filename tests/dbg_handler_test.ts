@@ -59,9 +59,14 @@ Deno.test("hub: parent/child tree; bad messages leave the hub intact", () => {
     "Require[0]",
   );
   assertEquals(hub.txs("m1").txs.length, 2);
-  const tiny = new DbgHub({ maxMachines: 1 });
+  // over maxMachines, the least recently active machine goes
+  const tiny = new DbgHub({ maxMachines: 2 });
   tiny.addSchema(SCHEMA);
-  assertThrows(() => tiny.addSchema({ ...SCHEMA, ID: "m2" }), DbgHubError, "too many machines");
+  tiny.addSchema({ ...SCHEMA, ID: "m2" });
+  tiny.addTx(tx("t1")); // m1 is the most recent now
+  tiny.addSchema({ ...SCHEMA, ID: "m3" });
+  assertEquals(tiny.machines().map((m) => m.id), ["m1", "m3"]);
+  assertEquals(tiny.evicted, 1);
 });
 
 async function rpc(handler: (r: Request) => Promise<Response>, body: unknown, headers = {}) {

@@ -114,6 +114,23 @@ Deno.test("metrics: close on dispose zeroes the gauges", async () => {
   assertEquals(metrics.stepsAmount.value, 0);
 });
 
+Deno.test("metrics: a disposed machine's series go after one more scrape", async () => {
+  const registry = new Registry();
+  const keep = new Machine({ A: {} }, { id: "keep" });
+  const gone = new Machine({ A: {} }, { id: "gone" });
+  bindMach(keep, { registry });
+  bindMach(gone, { registry });
+  gone.add1("A");
+  gone.dispose();
+  await gone.whenDisposed;
+  registry.collect();
+  assertStringIncludes(registry.render("text"), 'am_states{mach_id="gone"} 0\n');
+  registry.collect();
+  const text = registry.render("text");
+  assert(!text.includes('mach_id="gone"'), "series removed");
+  assertStringIncludes(text, 'am_states{mach_id="keep"} 2\n');
+});
+
 Deno.test("metrics: interval sync on a timer", async () => {
   const registry = new Registry();
   const mach = new Machine({ A: {} });
