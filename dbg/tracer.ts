@@ -8,7 +8,7 @@
 
 import { getEnv } from "../internal/env.ts";
 import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
-import { type DbgMsgTx, schemaMessage, stripLogPrefix, toGoStep } from "./messages.ts";
+import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
 import { type DbgMessage, type DbgTransport, HttpDbgTransport } from "./transport.ts";
 
 /** Options of a {@linkcode DbgTracer}. */
@@ -206,7 +206,8 @@ export class DbgTracer implements Tracer {
         MutQueueToken: mut.queueToken,
         Type: mut.type,
         CalledStatesIdxs: mut.called,
-        Steps: tx.steps.map(toGoStep),
+        // steps are stored under Go's field names: no copy
+        Steps: tx.steps as GoStep[],
         LogEntries: stripLogPrefix(mach.id, tx.logEntries),
         PreLogEntries: stripLogPrefix(mach.id, tx.preLogEntries),
         Queue: tx.queueLen,

@@ -20,7 +20,7 @@ export * from "./utils.ts";
 export * from "./schema.ts";
 export * from "./sort.ts";
 export type { Tracer } from "./tracer.ts";
-export { mutationString, stepString, Transition } from "./transition.ts";
+export { mutationString, StepRecord, stepString, Transition } from "./transition.ts";
 export type { HandlerEvent } from "./handlers.ts";
 export {
   type BindOptions,

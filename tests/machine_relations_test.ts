@@ -79,7 +79,21 @@ Deno.test("playground Quiz: Add is one level deep per pass, Require sorts", () =
 Deno.test("steps: a Require-canceled add records upstream's steps", () => {
   const m = new Machine({ Foo: { require: ["Bar"] }, Bar: {} }, { id: "mach1" });
   let steps: unknown[] = [];
-  m.bindTracer({ id: "t", transitionEnd: (tx) => steps = tx.steps.map((s) => ({ ...s })) });
+  m.bindTracer({
+    id: "t",
+    transitionEnd: (tx) =>
+      steps = tx.steps.map((s) => ({
+        type: s.type,
+        relType: s.relType,
+        isFinal: s.isFinal,
+        isSelf: s.isSelf,
+        isEnter: s.isEnter,
+        fromState: s.fromState,
+        fromStateIdx: s.fromStateIdx,
+        toState: s.toState,
+        toStateIdx: s.toStateIdx,
+      })),
+  });
   m.add1("Foo");
   const foo = m.index1("Foo");
   const bar = m.index1("Bar");
@@ -126,6 +140,27 @@ Deno.test("steps: handlers, remove relations and after, as strings", () => {
       "handler **A**Enter",
       "handler **C**Enter",
     ].join("\n- "),
+  );
+});
+
+Deno.test("steps: stored under Go's field names, read through camelCase accessors", () => {
+  const m = new Machine({ A: {} }, { id: "s" });
+  let json = "";
+  m.bindTracer({ id: "t", transitionEnd: (tx) => json = JSON.stringify(tx.steps[0]) });
+  m.add1("A");
+  assertEquals(
+    JSON.parse(json),
+    {
+      Type: StepType.Requested,
+      RelType: 0,
+      IsFinal: false,
+      IsSelf: false,
+      IsEnter: false,
+      FromState: "",
+      FromStateIdx: -1,
+      ToState: "A",
+      ToStateIdx: m.index1("A"),
+    },
   );
 });
 
