@@ -1,19 +1,21 @@
 /**
  * Tracer providers: Deno's built-in OpenTelemetry (OTLP, no exporter code)
- * when `OTEL_DENO=true`, else an sdk-trace-base provider with a batch
- * processor and a `service.name` resource.
+ * when `OTEL_DENO=true`, else an sdk-trace(-base) provider with a batch
+ * processor and a `service.name` resource, needing no env access.
  *
  * @module
  */
 
 import { trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+// sdk-trace-base 2.x is a shim over sdk-trace that reads OTEL_* variables
+// (failing without env access); the core package takes explicit config
 import {
-  BasicTracerProvider,
   BatchSpanProcessor,
   SimpleSpanProcessor,
   type SpanExporter,
-} from "@opentelemetry/sdk-trace-base";
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
 import type { OtelSpanExporter, OtelTracer } from "./types.ts";
 import { getEnv } from "../internal/env.ts";
 import { randId } from "../machine/mod.ts";
@@ -95,10 +97,14 @@ export function newOtelProvider(service: string, opts: OtelProviderOptions = {})
   }
   // our structural exporter type is the SDK's, minus its nominal enum
   const exporter = (opts.exporter ?? new OtlpJsonExporter()) as unknown as SpanExporter;
-  const processor = opts.simple
-    ? new SimpleSpanProcessor(exporter)
-    : new BatchSpanProcessor(exporter, { maxExportBatchSize: 50, scheduledDelayMillis: 100 });
-  const provider = new BasicTracerProvider({
+  const processor = opts.simple ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({
+    exporter,
+    maxExportBatchSize: 50,
+    scheduledDelayMillis: 100,
+    maxQueueSize: 2048,
+    exportTimeoutMillis: 30_000,
+  });
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": service }),
     spanProcessors: [processor],
     // the SDK's default goes through Node's Buffer; a pooled crypto source is faster

@@ -1,0 +1,27 @@
+// The README's examples are the files under examples/readme/, verbatim,
+// and they run.
+
+import { assert, assertStringIncludes } from "@std/assert";
+
+const README = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+const EXPECT: Record<string, string[]> = {
+  "machine.ts": ["true\n", "msg { n: 1 }", "(Connected:1 Msg:1 Ready:1 Start:1)"],
+  "prometheus.ts": ['am_transitions_total{mach_id="mach1"} 1'],
+  "otel.ts": ['"mach:0:mach1"', '"0: [add] Foo"'],
+  "dbg.ts": ["2\n"],
+};
+
+for (const [file, outputs] of Object.entries(EXPECT)) {
+  Deno.test(`README example ${file}: verbatim in the README, and it runs`, async () => {
+    const code = await Deno.readTextFile(new URL(`../examples/readme/${file}`, import.meta.url));
+    assert(README.includes("```ts\n" + code + "```"), `${file} is not verbatim in README.md`);
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", `examples/readme/${file}`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(res.stdout);
+    assert(res.code === 0, new TextDecoder().decode(res.stderr));
+    for (const o of outputs) assertStringIncludes(out, o);
+  });
+}
