@@ -16,3 +16,5 @@ export * from "./machine/mod.ts";
 export * from "./prometheus/mod.ts";
 export * from "./otel/mod.ts";
 export * from "./dbg/mod.ts";
+export * from "./loki/mod.ts";
+export * from "./env.ts";

@@ -45,6 +45,8 @@ export interface Core {
   logId: boolean;
   logPrefix: string;
   logger: Logger | undefined;
+  /** More log listeners (exporters), beside `logger`. */
+  listeners: Logger[];
   logArgs: LogArgsMapper | undefined;
   steps: boolean;
   /** Log entries outside a transition, for the next one's preLogEntries. */
@@ -77,6 +79,14 @@ export function log(core: Core, level: LogLevel, msg: string): void {
       core.logger(level, text);
     } catch {
       // a broken logger must not break the machine
+    }
+  }
+  const listeners = core.listeners;
+  for (let i = 0; i < listeners.length; i++) {
+    try {
+      listeners[i](level, text);
+    } catch {
+      core.tracerErrors++;
     }
   }
   const tx = core.tx;

@@ -134,6 +134,7 @@ export class Machine {
       logId,
       logPrefix: logId ? `[${id.slice(0, 5)}] ` : "",
       logger: opts.logger,
+      listeners: [],
       logArgs,
       steps: opts.steps ?? true,
       logBuffer: [],
@@ -213,6 +214,24 @@ export class Machine {
   /** Sets (or clears) the function receiving log lines. */
   setLogger(logger: Logger | undefined): void {
     this.#core.logger = logger;
+  }
+
+  /**
+   * Adds a log listener (exporters use it, beside the `logger`); it gets
+   * every line at or below the log level. Returns a remover. A listener
+   * that throws is isolated and counted in `tracerErrors`.
+   */
+  onLog(listener: Logger): () => void {
+    const core = this.#core;
+    core.listeners = [...core.listeners, listener];
+    return () => {
+      core.listeners = core.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The `[id5] ` prefix of this machine's log lines ("" when `logId` is off). */
+  get logPrefix(): string {
+    return this.#core.logPrefix;
   }
 
   /** The args mapper used for logs and telemetry, if any. */

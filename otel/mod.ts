@@ -28,3 +28,5 @@ export * from "./provider.ts";
 export * from "./jaeger.ts";
 export * from "./otlp.ts";
 export * from "./env.ts";
+export * from "./logger.ts";
+export * from "./metrics.ts";

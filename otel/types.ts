@@ -101,3 +101,35 @@ export interface OtelSpanExporter {
   /** Exports anything pending. */
   forceFlush?(): Promise<void>;
 }
+
+/** An instrument callback's result: observes values of observable instruments. */
+export interface OtelObservableResult {
+  /** Records `value` for `observable` with these attributes. */
+  observe(observable: object, value: number, attributes?: OtelAttributes): void;
+}
+
+/** The parts of an `@opentelemetry/api` Meter the metrics binding uses. */
+export interface OtelMeter {
+  /** A monotonic counter. */
+  createCounter(
+    name: string,
+    options?: { description?: string; unit?: string },
+  ): { add(value: number, attributes?: OtelAttributes): void };
+  /** A histogram. */
+  createHistogram(
+    name: string,
+    options?: { description?: string; unit?: string },
+  ): { record(value: number, attributes?: OtelAttributes): void };
+  /** An observable gauge. */
+  createObservableGauge(name: string, options?: { description?: string; unit?: string }): object;
+  /** Observes several instruments in one callback. */
+  addBatchObservableCallback(
+    callback: (result: OtelObservableResult) => void,
+    observables: object[],
+  ): void;
+  /** Removes a batch callback. */
+  removeBatchObservableCallback(
+    callback: (result: OtelObservableResult) => void,
+    observables: object[],
+  ): void;
+}

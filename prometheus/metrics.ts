@@ -7,15 +7,8 @@
  */
 
 import { isRpcMachine } from "../internal/env.ts";
-import {
-  type Machine,
-  MutationType,
-  randId,
-  type Schema,
-  StepType,
-  type Tracer,
-  type Transition,
-} from "../machine/mod.ts";
+import { type TxAverages, TxStats } from "../internal/tx_stats.ts";
+import { type Machine, randId, type Schema, type Tracer, type Transition } from "../machine/mod.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
 import { normalizeId } from "./names.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
@@ -89,25 +82,6 @@ export interface BindMachOptions {
   buckets?: number[];
 }
 
-type Sums = Record<Exclude<GaugeName, "statesAmount" | "relAmount" | "refStatesAmount">, number>;
-
-function emptySums(): Sums {
-  return {
-    queueSize: 0,
-    txTick: 0,
-    statesActiveAmount: 0,
-    statesInactiveAmount: 0,
-    statesAdded: 0,
-    statesRemoved: 0,
-    statesTouched: 0,
-    exceptionsCount: 0,
-    transitionsCount: 0,
-    stepsAmount: 0,
-    handlersAmount: 0,
-    txTime: 0,
-  };
-}
-
 /**
  * One machine's metrics. Gauges hold the averages of the last interval
  * ({@linkcode Metrics.sync}); counters and the histogram accumulate.
@@ -157,10 +131,7 @@ export class Metrics {
   readonly exceptionsTotal: CounterChild;
   /** `am_transition_duration_seconds`. */
   readonly txDuration: HistogramChild;
-  #sums: Sums = emptySums();
-  #stamps = new Uint32Array(64);
-  #gen = 0;
-  #lens: Sums = emptySums();
+  #stats = new TxStats();
   #closed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -242,89 +213,8 @@ export class Metrics {
   /** Records one accepted transition's samples. */
   sample(tx: Transition, micros: number): void {
     if (this.#closed) return;
-    const s = this.#sums;
-    const n = this.#lens;
-    // touched = unique states named by steps (upstream counts "Any" too);
-    // the core fills real indexes, so a stamp per index avoids a Set
-    let handlers = 0;
-    let touched = 0;
-    let anyTouched = false;
-    if (this.#gen === 0xffffffff) {
-      this.#gen = 0;
-      this.#stamps.fill(0);
-    }
-    const gen = ++this.#gen;
-    let stamps = this.#stamps;
-    const count = tx.timeBefore.length;
-    if (stamps.length < count) stamps = this.#stamps = new Uint32Array(count * 2);
-    const steps = tx.steps;
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i];
-      if (step.type === StepType.Handler) handlers++;
-      const from = step.fromStateIdx;
-      const to = step.toStateIdx;
-      if (from >= 0 && from < count) {
-        if (stamps[from] !== gen) {
-          stamps[from] = gen;
-          touched++;
-        }
-      } else if (step.fromState) anyTouched = true;
-      if (to >= 0 && to < count) {
-        if (stamps[to] !== gen) {
-          stamps[to] = gen;
-          touched++;
-        }
-      } else if (step.toState) anyTouched = true;
-    }
-    if (anyTouched) touched++;
-    // ticks taken, active before, added (incl. re-activated Multi), removed
-    let ticks = 0;
-    let active = 0;
-    let added = 0;
-    let removed = 0;
-    const before = tx.timeBefore;
-    const after = tx.timeAfter;
-    for (let i = 0; i < after.length; i++) {
-      const b = before[i] ?? 0;
-      const a = after[i];
-      ticks += a - b;
-      const wasActive = b % 2 === 1;
-      const isActive = a % 2 === 1;
-      if (wasActive) active++;
-      if (isActive && (!wasActive || a !== b)) added++;
-      else if (wasActive && !isActive) removed++;
-    }
-    s.queueSize += tx.queueLen;
-    s.stepsAmount += steps.length;
-    s.txTime += micros;
-    s.handlersAmount += handlers;
-    s.statesTouched += touched;
-    s.txTick += ticks;
-    s.statesActiveAmount += active;
-    s.statesInactiveAmount += before.length - active;
-    n.queueSize++;
-    n.stepsAmount++;
-    n.txTime++;
-    n.handlersAmount++;
-    n.statesTouched++;
-    n.txTick++;
-    n.statesActiveAmount++;
-    n.statesInactiveAmount++;
-    const type = tx.mutation.type;
-    if (type !== MutationType.Remove) {
-      s.statesAdded += added;
-      n.statesAdded++;
-    }
-    if (type !== MutationType.Add) {
-      s.statesRemoved += removed;
-      n.statesRemoved++;
-    }
-    s.transitionsCount++;
     this.transitionsTotal.inc();
-    if (tx.targetStates.includes("Exception")) {
-      s.exceptionsCount++;
-      this.exceptionsTotal.inc();
-    }
+    if (this.#stats.sample(tx, micros)) this.exceptionsTotal.inc();
     this.txDuration.observe(micros / 1e6);
   }
 
@@ -334,15 +224,9 @@ export class Metrics {
    */
   sync(): void {
     if (this.#closed) return;
-    const s = this.#sums;
-    const n = this.#lens;
+    const avg = this.#stats.take();
     const self = this as unknown as Record<GaugeName, ValueChild>;
-    for (const k of Object.keys(s) as (keyof Sums)[]) {
-      if (k === "transitionsCount" || k === "exceptionsCount") self[k].set(s[k]);
-      else self[k].set(n[k] === 0 ? 0 : s[k] / n[k]);
-    }
-    this.#sums = emptySums();
-    this.#lens = emptySums();
+    for (const k of Object.keys(avg) as (keyof TxAverages)[]) self[k].set(avg[k]);
     for (const child of this.children) child.sync();
   }
 

@@ -24,3 +24,4 @@ export * from "./metrics.ts";
 export * from "./handler.ts";
 export * from "./pusher.ts";
 export * from "./grafana.ts";
+export * from "./grafana_sync.ts";

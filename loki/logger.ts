@@ -1,0 +1,252 @@
+/**
+ * Machine log lines pushed to Grafana Loki (asyncmachine-go's
+ * BindLokiLogger): batched, bounded, retried with backoff, flushed on
+ * dispose, never blocking or throwing into the machine.
+ *
+ * @module
+ */
+
+import { getEnv } from "../internal/env.ts";
+import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
+import { normalizeId } from "../prometheus/names.ts";
+
+/** Options of {@linkcode bindLokiLogger}. */
+export interface LokiOptions {
+  /** Loki's base URL (e.g. `http://localhost:3100`); the push path is appended. */
+  url: string;
+  /** Extra stream labels (`service_name` and `asyncmachine_id` are set). */
+  labels?: Record<string, string>;
+  /** `service_name` label (normalized as upstream). */
+  service?: string;
+  /** Lines per push; default 500. */
+  batchSize?: number;
+  /** Push at least every `flushMs`; default 1000. */
+  flushMs?: number;
+  /** Lines buffered at most (oldest dropped beyond); default 10,000. */
+  maxBuffer?: number;
+  /** Timeout per push, ms; default 5000. */
+  timeoutMs?: number;
+  /** Retries of a failed push; default 3. */
+  retries?: number;
+  /** First retry delay, ms, doubling; default 200. */
+  backoffMs?: number;
+  /** Also log submachines (upstream doesn't); default false. */
+  inherit?: boolean;
+  /** Receives failed pushes. */
+  onError?: (err: Error) => void;
+  /** Bearer token or basic auth header value, sent as `Authorization`. */
+  authorization?: string;
+}
+
+/** A line as upstream sends it: `[error…` error; Changes/Ops info; Decisions/Everything debug. */
+export function lokiLevel(level: LogLevel, text: string): "error" | "info" | "debug" {
+  if (text.startsWith("[error")) return "error";
+  return level >= LogLevel.Decisions ? "debug" : "info";
+}
+
+interface Entry {
+  stream: string;
+  ts: string;
+  line: string;
+}
+
+/** Pushes machines' log lines to Loki; a machine tracer (logs submachines with `inherit`). */
+export class LokiLogger implements Tracer {
+  /** "loki". */
+  readonly id = "loki";
+  /** Whether submachines get it too. */
+  readonly inheritable: boolean;
+  /** Lines pushed. */
+  sent = 0;
+  /** Lines dropped: over the buffer, or in batches that failed all retries. */
+  dropped = 0;
+  /** Pushes that failed all retries. */
+  failures = 0;
+  /** The last failure. */
+  lastError: Error | undefined;
+  #opts: LokiOptions;
+  #push: string;
+  #buf: Entry[] = [];
+  #streams = new Map<string, Record<string, string>>();
+  #offs = new Map<string, () => void>();
+  #timer: ReturnType<typeof setInterval>;
+  #inFlight: Promise<void> | undefined;
+  #lastMs = 0;
+  #seq = 0;
+
+  /**
+   * Creates one.
+   *
+   * @param opts Loki's URL, labels, batching and limits.
+   */
+  constructor(opts: LokiOptions) {
+    this.#opts = opts;
+    this.inheritable = opts.inherit ?? false;
+    this.#push = opts.url.replace(/\/+$/, "") + "/loki/api/v1/push";
+    this.#timer = setInterval(() => void this.flush(), opts.flushMs ?? 1000);
+    Deno.unrefTimer?.(this.#timer);
+  }
+
+  /** Lines waiting. */
+  get buffered(): number {
+    return this.#buf.length;
+  }
+
+  /** Starts listening to the machine's log. */
+  machineInit(mach: Machine): void {
+    if (this.#offs.has(mach.id)) return;
+    const prefix = mach.logPrefix;
+    const base: Record<string, string> = {
+      ...this.#opts.labels,
+      asyncmachine_id: mach.id,
+    };
+    if (this.#opts.service) base.service_name = normalizeId(this.#opts.service);
+    this.#offs.set(
+      mach.id,
+      mach.onLog((level, text) => {
+        const line = prefix && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+        const labels = { ...base, level: lokiLevel(level, line) };
+        this.#add(labels, line);
+      }),
+    );
+    mach.log("[bind] loki logger");
+  }
+
+  #add(labels: Record<string, string>, line: string): void {
+    const key = JSON.stringify(labels);
+    if (!this.#streams.has(key)) this.#streams.set(key, labels);
+    // ns timestamps, strictly increasing within a millisecond
+    const ms = Date.now();
+    this.#seq = ms === this.#lastMs ? this.#seq + 1 : 0;
+    this.#lastMs = ms;
+    this.#buf.push({ stream: key, ts: `${ms}${String(this.#seq).padStart(6, "0")}`, line });
+    const max = this.#opts.maxBuffer ?? 10_000;
+    if (this.#buf.length > max) {
+      const over = this.#buf.length - max;
+      this.#buf.splice(0, over);
+      this.dropped += over;
+    }
+    if (this.#buf.length >= (this.#opts.batchSize ?? 500) && !this.#inFlight) {
+      queueMicrotask(() => void this.flush());
+    }
+  }
+
+  /** Pushes what's buffered (one push at a time); never rejects. */
+  flush(): Promise<void> {
+    if (this.#inFlight) return this.#inFlight;
+    if (this.#buf.length === 0) return Promise.resolve();
+    this.#inFlight = this.#flushAll().finally(() => this.#inFlight = undefined);
+    return this.#inFlight;
+  }
+
+  async #flushAll(): Promise<void> {
+    while (this.#buf.length > 0) {
+      const batch = this.#buf.splice(0, this.#opts.batchSize ?? 500);
+      const streams = new Map<string, [string, string][]>();
+      for (const e of batch) {
+        let values = streams.get(e.stream);
+        if (!values) streams.set(e.stream, values = []);
+        values.push([e.ts, e.line]);
+      }
+      const body = JSON.stringify({
+        streams: [...streams].map(([key, values]) => ({ stream: this.#streams.get(key), values })),
+      });
+      if (await this.#send(body)) this.sent += batch.length;
+      else {
+        this.dropped += batch.length;
+        return;
+      }
+    }
+  }
+
+  async #send(body: string): Promise<boolean> {
+    const o = this.#opts;
+    let delay = o.backoffMs ?? 200;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (o.authorization) headers.authorization = o.authorization;
+    for (let attempt = 0; attempt <= (o.retries ?? 3); attempt++) {
+      if (attempt > 0) {
+        await new Promise((r) => setTimeout(r, delay));
+        delay *= 2;
+      }
+      try {
+        const res = await fetch(this.#push, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
+        });
+        const text = await res.text();
+        if (res.ok) return true;
+        this.lastError = new Error(`loki ${this.#push}: ${res.status} ${text.slice(0, 200)}`);
+        if (res.status < 500 && res.status !== 429) break;
+      } catch (e) {
+        this.lastError = new Error(`loki ${this.#push}: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+    this.failures++;
+    try {
+      o.onError?.(this.lastError!);
+    } catch {
+      // a broken reporter can't break logging
+    }
+    return false;
+  }
+
+  /** Stops listening to the machine; a disposed root flushes. */
+  machineDispose(id: string): void {
+    this.#offs.get(id)?.();
+    this.#offs.delete(id);
+    if (this.#offs.size === 0) void this.flush();
+  }
+
+  /** Stops listening, flushes what's left, stops the timer. */
+  async dispose(): Promise<void> {
+    for (const off of this.#offs.values()) off();
+    this.#offs.clear();
+    clearInterval(this.#timer);
+    await this.flush();
+    await this.flush();
+  }
+}
+
+/**
+ * Pushes a machine's log lines to Loki (`POST /loki/api/v1/push`, JSON
+ * streams labeled `service_name`, `asyncmachine_id`, `level`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { LogLevel, Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindLokiLogger } from "@asyncmachine/telemetry/loki";
+ * const mach = new Machine({ Foo: {} }, { logLevel: LogLevel.Ops });
+ * const loki = bindLokiLogger(mach, { url: "http://localhost:3100", service: "my-service" });
+ * mach.add(["Foo"]);
+ * await loki.dispose(); // flushes
+ * ```
+ */
+export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
+  const logger = new LokiLogger(opts);
+  mach.bindTracer(logger);
+  return logger;
+}
+
+/**
+ * Upstream's BindLokiEnv: with AM_SERVICE and AM_LOKI_ADDR (`host:port`, or
+ * a URL), binds a {@linkcode LokiLogger}; undefined otherwise (also without
+ * env access).
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindLokiEnv } from "@asyncmachine/telemetry/loki";
+ * bindLokiEnv(new Machine({ Foo: {} })); // undefined unless the env asks
+ * ```
+ */
+export function bindLokiEnv(mach: Machine): LokiLogger | undefined {
+  const service = getEnv("AM_SERVICE");
+  const addr = getEnv("AM_LOKI_ADDR");
+  if (!service || !addr) return undefined;
+  const url = /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
+  const hostname = getEnv("AM_HOSTNAME");
+  return bindLokiLogger(mach, { url, service, labels: hostname ? { hostname } : undefined });
+}

@@ -1,0 +1,185 @@
+/**
+ * Machine log entries as OpenTelemetry log records, correlated with the
+ * transition's span (asyncmachine-go's BindOtelLogger).
+ *
+ * @module
+ */
+
+import { type Context, context as otelContext } from "@opentelemetry/api";
+import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
+import { OtelMachTracer } from "./tracer.ts";
+
+/** A log record, in `@opentelemetry/api-logs`' shape. */
+export interface OtelLogRecord {
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  /** OpenTelemetry severity number (1-24). */
+  severityNumber: number;
+  /** The machine's level name. */
+  severityText: string;
+  /** The log line (without the `[id5] ` prefix). */
+  body: string;
+  /** `asyncmachine.id`, `asyncmachine.level`, `asyncmachine.tx_id`, `service.name`. */
+  attributes: Record<string, string | number>;
+  /** The transition's (or machine's) span context, an `@opentelemetry/api` Context. */
+  context?: unknown;
+}
+
+/** Anything with `emit(record)`: an `@opentelemetry/api-logs` Logger fits. */
+export interface OtelLogEmitter {
+  /** Emits one record. */
+  emit(record: OtelLogRecord): void;
+}
+
+/** Options of {@linkcode bindOtelLogger}. */
+export interface OtelLoggerOptions {
+  /** Where records go; default Deno's built-in OpenTelemetry (console, in the span's context). */
+  logger?: OtelLogEmitter;
+  /** `service.name` attribute. */
+  service?: string;
+  /** The tracer whose spans the records correlate with; default the machine's OtelMachTracer. */
+  tracer?: OtelMachTracer;
+}
+
+const LEVEL_NAMES = ["nothing", "external", "changes", "ops", "decisions", "everything"];
+
+/**
+ * Upstream's severity mapping: `[error…` lines ERROR (17); External INFO4,
+ * Changes INFO3, Ops INFO, Decisions TRACE4, Everything TRACE.
+ *
+ * @example Usage
+ * ```ts
+ * import { otelSeverity } from "@asyncmachine/telemetry/otel";
+ * otelSeverity(3, "[add] Foo"); // 9
+ * ```
+ */
+export function otelSeverity(level: LogLevel, text: string): number {
+  if (text.startsWith("[error")) return 17;
+  switch (level) {
+    case LogLevel.External:
+      return 12;
+    case LogLevel.Changes:
+      return 11;
+    case LogLevel.Ops:
+      return 9;
+    case LogLevel.Decisions:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+/** Emits a machine's log lines as OTel log records; inheritable. */
+export class OtelLogger implements Tracer {
+  /** "otel-logger". */
+  readonly id = "otel-logger";
+  /** Bound to submachines automatically. */
+  readonly inheritable = true;
+  /** Records emitted. */
+  emitted = 0;
+  #opts: OtelLoggerOptions;
+  #offs = new Map<string, () => void>();
+
+  /**
+   * A logger.
+   *
+   * @param opts Destination, service name and tracer.
+   */
+  constructor(opts: OtelLoggerOptions = {}) {
+    this.#opts = opts;
+  }
+
+  /** Starts listening to the machine's log. */
+  machineInit(mach: Machine): void {
+    if (this.#offs.has(mach.id)) return;
+    const prefix = mach.logPrefix;
+    const emit = this.#opts.logger ? this.#emitTo(this.#opts.logger) : this.#emitConsole();
+    this.#offs.set(
+      mach.id,
+      mach.onLog((level, text) => {
+        const body = prefix && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+        emit(mach, level, body);
+        this.emitted++;
+      }),
+    );
+  }
+
+  #tracer(mach: Machine): OtelMachTracer | undefined {
+    return this.#opts.tracer ??
+      mach.tracers().find((t): t is OtelMachTracer => t instanceof OtelMachTracer);
+  }
+
+  #context(mach: Machine): Context | undefined {
+    const tracer = this.#tracer(mach);
+    return (tracer?.transitionContext(mach.id) ?? tracer?.machineContext(mach.id)) as
+      | Context
+      | undefined;
+  }
+
+  #emitTo(logger: OtelLogEmitter) {
+    return (mach: Machine, level: LogLevel, body: string) => {
+      const attributes: Record<string, string | number> = {
+        "asyncmachine.id": mach.id,
+        "asyncmachine.level": LEVEL_NAMES[level] ?? String(level),
+      };
+      const tx = mach.transition;
+      if (tx) attributes["asyncmachine.tx_id"] = tx.id;
+      if (this.#opts.service) attributes["service.name"] = this.#opts.service;
+      logger.emit({
+        timestamp: Date.now(),
+        severityNumber: otelSeverity(level, body),
+        severityText: LEVEL_NAMES[level] ?? "",
+        body,
+        attributes,
+        context: this.#context(mach),
+      });
+    };
+  }
+
+  /** Deno exports console output as log records carrying the active span's ids. */
+  #emitConsole() {
+    return (mach: Machine, level: LogLevel, body: string) => {
+      const sev = otelSeverity(level, body);
+      const line = `[${mach.id}] ${body}`;
+      const write = sev >= 17 ? console.error : sev >= 9 ? console.info : console.debug;
+      const ctx = this.#context(mach);
+      if (ctx) otelContext.with(ctx, () => write(line));
+      else write(line);
+    };
+  }
+
+  /** Stops listening to the machine. */
+  machineDispose(id: string): void {
+    this.#offs.get(id)?.();
+    this.#offs.delete(id);
+  }
+
+  /** Stops listening to every machine. */
+  dispose(): void {
+    for (const off of this.#offs.values()) off();
+    this.#offs.clear();
+  }
+}
+
+/**
+ * Sends a machine's log (and its submachines') as OpenTelemetry log records
+ * at or below the machine's log level, correlated with the transition's
+ * span when an {@linkcode OtelMachTracer} is bound. With Deno's built-in
+ * OpenTelemetry, records go out through the console inside the span's
+ * context (no logs SDK needed); otherwise to `opts.logger`.
+ *
+ * @example Usage
+ * ```ts
+ * import { LogLevel, Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindOtelLogger } from "@asyncmachine/telemetry/otel";
+ * const records: unknown[] = [];
+ * const mach = new Machine({ Foo: {} }, { logLevel: LogLevel.Changes });
+ * bindOtelLogger(mach, { logger: { emit: (r) => records.push(r) } });
+ * mach.add(["Foo"]); // a record with body "[state] +Foo"
+ * ```
+ */
+export function bindOtelLogger(mach: Machine, opts: OtelLoggerOptions = {}): OtelLogger {
+  const logger = new OtelLogger(opts);
+  mach.bindTracer(logger);
+  return logger;
+}

@@ -1,0 +1,155 @@
+/**
+ * Machine metrics as OpenTelemetry instruments: what Deno Deploy collects
+ * (it has no Prometheus to scrape). The same numbers as the Prometheus
+ * exporter, with attribute `mach_id`.
+ *
+ * @module
+ */
+
+import { metrics } from "@opentelemetry/api";
+import { type TxAverages, TxStats } from "../internal/tx_stats.ts";
+import type { Machine, Tracer, Transition } from "../machine/mod.ts";
+import type { OtelMeter, OtelObservableResult } from "./types.ts";
+
+/** Gauges observed per collection: averages of the interval (upstream's names). */
+const GAUGES: [keyof TxAverages | "states" | "relations" | "refStates", string, string][] = [
+  ["states", "am_states", "Number of registered states"],
+  ["relations", "am_relations", "Number of relations for all states"],
+  ["refStates", "am_ref_states", "Number of states referenced by relations"],
+  ["queueSize", "am_queue_size", "Average queue size"],
+  ["txTick", "am_tx_ticks", "Average transition machine time taken (ticks)"],
+  ["statesActiveAmount", "am_states_active", "Average amount of active states"],
+  ["statesInactiveAmount", "am_states_inactive", "Average amount of inactive states"],
+  ["statesAdded", "am_states_added", "Average amount of states added"],
+  ["statesRemoved", "am_states_removed", "Average amount of states removed"],
+  ["statesTouched", "am_states_touched", "Average amount of states touched"],
+  ["stepsAmount", "am_steps", "Average amount of steps per transition"],
+  ["handlersAmount", "am_handlers", "Average amount of executed handlers per tx"],
+  ["txTime", "am_tx_time", "Average transition human time taken (μs)"],
+];
+
+interface MachState {
+  mach: Machine;
+  stats: TxStats;
+  start: number;
+}
+
+/** Feeds OTel instruments from machines' transitions; inheritable. */
+export class OtelMetrics implements Tracer {
+  /** "otel-metrics". */
+  readonly id = "otel-metrics";
+  /** Bound to submachines automatically. */
+  readonly inheritable = true;
+  #machines = new Map<string, MachState>();
+  #transitions: ReturnType<OtelMeter["createCounter"]>;
+  #exceptions: ReturnType<OtelMeter["createCounter"]>;
+  #duration: ReturnType<OtelMeter["createHistogram"]>;
+  #gauges: object[];
+  #observer: (result: OtelObservableResult) => void;
+  #meter: OtelMeter;
+
+  /**
+   * Instruments on a meter.
+   *
+   * @param meter An `@opentelemetry/api` Meter; default the global "asyncmachine" one.
+   */
+  constructor(meter: OtelMeter = metrics.getMeter("asyncmachine") as OtelMeter) {
+    this.#meter = meter;
+    this.#transitions = meter.createCounter("am_transitions", {
+      description: "Accepted transitions",
+    });
+    this.#exceptions = meter.createCounter("am_exceptions", {
+      description: "Accepted transitions with Exception among target states",
+    });
+    this.#duration = meter.createHistogram("am_transition_duration", {
+      description: "Duration of accepted transitions",
+      unit: "s",
+    });
+    this.#gauges = GAUGES.map(([, name, description]) =>
+      meter.createObservableGauge(name, { description })
+    );
+    this.#observer = (result) => {
+      for (const { mach, stats } of this.#machines.values()) {
+        const attrs = { mach_id: mach.id };
+        const avg = stats.take();
+        const def = definition(mach);
+        GAUGES.forEach(([key], i) => {
+          const v = key in def ? def[key as keyof typeof def] : avg[key as keyof TxAverages];
+          result.observe(this.#gauges[i], v, attrs);
+        });
+      }
+    };
+    meter.addBatchObservableCallback(this.#observer, this.#gauges);
+  }
+
+  /** Starts collecting the machine's transitions. */
+  machineInit(mach: Machine): void {
+    if (!this.#machines.has(mach.id)) {
+      this.#machines.set(mach.id, { mach, stats: new TxStats(), start: 0 });
+    }
+  }
+
+  /** Marks the start of a transition. */
+  transitionInit(tx: Transition): void {
+    const m = this.#machines.get(tx.machine.id);
+    if (m) m.start = performance.now();
+  }
+
+  /** Records an accepted transition. */
+  transitionEnd(tx: Transition): void {
+    const m = this.#machines.get(tx.machine.id);
+    if (!m || !tx.accepted) return;
+    const micros = (performance.now() - m.start) * 1000;
+    const attrs = { mach_id: m.mach.id };
+    this.#transitions.add(1, attrs);
+    if (m.stats.sample(tx, micros)) this.#exceptions.add(1, attrs);
+    this.#duration.record(micros / 1e6, attrs);
+  }
+
+  /** Stops observing the machine. */
+  machineDispose(id: string): void {
+    this.#machines.delete(id);
+  }
+
+  /** Stops observing every machine. */
+  dispose(): void {
+    this.#machines.clear();
+    this.#meter.removeBatchObservableCallback(this.#observer, this.#gauges);
+  }
+}
+
+function definition(mach: Machine): { states: number; relations: number; refStates: number } {
+  let relations = 0;
+  let refStates = 0;
+  for (const state of Object.values(mach.schema())) {
+    for (const list of [state.add, state.remove, state.require, state.after]) {
+      if (list === undefined) continue;
+      relations++;
+      refStates += list.length;
+    }
+  }
+  return { states: mach.stateNames().length, relations, refStates };
+}
+
+/**
+ * Binds machine metrics (and submachines') as OpenTelemetry instruments:
+ * `am_transitions` and `am_exceptions` counters, an `am_transition_duration`
+ * histogram (seconds), and observable gauges of the interval's averages
+ * (`am_queue_size`, `am_steps`, …), attribute `mach_id`. With
+ * `OTEL_DENO=true` they leave through Deno's OTLP metrics exporter.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindOtelMetrics } from "@asyncmachine/telemetry/otel";
+ * const mach = new Machine({ Foo: {} }, { id: "m1" });
+ * const metrics = bindOtelMetrics(mach); // the global meter: a no-op without a provider
+ * mach.add(["Foo"]);
+ * metrics.dispose();
+ * ```
+ */
+export function bindOtelMetrics(mach: Machine, meter?: OtelMeter): OtelMetrics {
+  const m = new OtelMetrics(meter);
+  mach.bindTracer(m);
+  return m;
+}
