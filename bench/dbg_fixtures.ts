@@ -25,17 +25,22 @@ export function dbgMachine(id: string): { mach: Machine; tracer: DbgTracer } {
   return { mach: benchMachine({ tracers: [tracer], id }), tracer };
 }
 
-/** Add/remove pairs in bursts of `burst` per task, then waits for the outbox. */
+/**
+ * Add/remove pairs in bursts of `burst` per task, then waits for the
+ * outbox; `yieldIo` lets I/O run between bursts (a macrotask turn).
+ */
 export async function burstLoop(
   mach: Machine,
   pairs: number,
   burst: number,
   tracer?: DbgTracer,
+  yieldIo = false,
 ): Promise<void> {
   for (let done = 0; done < pairs; done += burst) {
     addRemoveLoop(mach, burst);
     await null;
     if (tracer) await tracer.flushed();
+    if (yieldIo) await new Promise((r) => setTimeout(r, 0));
   }
 }
 

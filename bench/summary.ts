@@ -9,6 +9,7 @@ import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { tracedMachine } from "./otel_fixtures.ts";
 import { burstLoop, dbgMachine, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
 import { DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
+import { fastLoki, loggingMachine, lokiLogged, otelLogged } from "./logs_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 
 interface Row {
@@ -307,11 +308,59 @@ async function gobRows(): Promise<void> {
   );
 }
 
+async function logRows(): Promise<void> {
+  const base = loggingMachine("base");
+  const otel = otelLogged();
+  const down = lokiLogged();
+  const loki = fastLoki();
+  const fast = lokiLogged(loki.url);
+  // CPU only: bursts of 100 pairs, microtask turns (no push can happen)
+  const cpu = await measure([
+    { name: "base", ops: PAIRS, run: () => burstLoop(base, PAIRS, 100) },
+    { name: "otel", ops: PAIRS, run: () => burstLoop(otel.mach, PAIRS, 100) },
+    { name: "loki", ops: PAIRS, run: () => burstLoop(down.mach, PAIRS, 100) },
+  ], 20);
+  // with I/O: bursts of 200 pairs, each followed by an event loop turn
+  const io = await measure([
+    { name: "base", ops: PAIRS, run: () => burstLoop(base, PAIRS, 200, undefined, true) },
+    { name: "otel", ops: PAIRS, run: () => burstLoop(otel.mach, PAIRS, 200, undefined, true) },
+    { name: "down", ops: PAIRS, run: () => burstLoop(down.mach, PAIRS, 200, undefined, true) },
+    { name: "fast", ops: PAIRS, run: () => burstLoop(fast.mach, PAIRS, 200, undefined, true) },
+  ], 20);
+  const cost = (r: { opsPerSec: number }, b: { opsPerSec: number }) =>
+    (1 - r.opsPerSec / b.opsPerSec) * 100;
+  const row = (metric: string, value: number) => ({
+    metric,
+    value,
+    unit: "%",
+    target: "< 25%",
+    ok: value < 25,
+  });
+  rows.push(
+    row("OTel logger cost at log level 3 (CPU)", cost(cpu[1], cpu[0])),
+    row("Loki logger cost at log level 3 (CPU, buffering)", cost(cpu[2], cpu[0])),
+    row("OTel logger cost at log level 3 (with I/O turns)", cost(io[1], io[0])),
+    row("Loki logger cost, Loki down (with I/O turns)", cost(io[2], io[0])),
+    row("Loki logger cost, loopback Loki (with I/O turns)", cost(io[3], io[0])),
+    {
+      metric: "Loki lines pushed / dropped (loopback)",
+      value: fast.logger.sent,
+      unit: "lines",
+      target: "",
+      ok: true,
+    },
+  );
+  await down.logger.dispose();
+  await fast.logger.dispose();
+  await loki.server.shutdown();
+}
+
 await machineRows();
 await prometheusRows();
 await otelRows();
 await dbgRows();
 await gobRows();
+await logRows();
 
 if (Deno.args.includes("--json")) {
   console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));

@@ -46,8 +46,15 @@ export function lokiLevel(level: LogLevel, text: string): "error" | "info" | "de
 
 interface Entry {
   stream: string;
-  ts: string;
+  /** Milliseconds; the ns timestamp is formatted when pushing. */
+  ms: number;
+  /** Order within the millisecond. */
+  seq: number;
   line: string;
+}
+
+function nanos(ms: number, seq: number): string {
+  return ms + String(seq).padStart(6, "0");
 }
 
 /** Pushes machines' log lines to Loki; a machine tracer (logs submachines with `inherit`). */
@@ -101,28 +108,33 @@ export class LokiLogger implements Tracer {
       asyncmachine_id: mach.id,
     };
     if (this.#opts.service) base.service_name = normalizeId(this.#opts.service);
+    // one stream per level: keys computed once, not per line
+    const keys: Record<string, string> = {};
+    for (const level of ["error", "info", "debug"]) {
+      const labels = { ...base, level };
+      keys[level] = JSON.stringify(labels);
+      this.#streams.set(keys[level], labels);
+    }
     this.#offs.set(
       mach.id,
       mach.onLog((level, text) => {
         const line = prefix && text.startsWith(prefix) ? text.slice(prefix.length) : text;
-        const labels = { ...base, level: lokiLevel(level, line) };
-        this.#add(labels, line);
+        this.#add(keys[lokiLevel(level, line)], line);
       }),
     );
     mach.log("[bind] loki logger");
   }
 
-  #add(labels: Record<string, string>, line: string): void {
-    const key = JSON.stringify(labels);
-    if (!this.#streams.has(key)) this.#streams.set(key, labels);
+  #add(key: string, line: string): void {
     // ns timestamps, strictly increasing within a millisecond
     const ms = Date.now();
     this.#seq = ms === this.#lastMs ? this.#seq + 1 : 0;
     this.#lastMs = ms;
-    this.#buf.push({ stream: key, ts: `${ms}${String(this.#seq).padStart(6, "0")}`, line });
+    this.#buf.push({ stream: key, ms, seq: this.#seq, line });
     const max = this.#opts.maxBuffer ?? 10_000;
     if (this.#buf.length > max) {
-      const over = this.#buf.length - max;
+      // drop the oldest tenth at once: amortized, not a shift per line
+      const over = this.#buf.length - max + Math.ceil(max / 10);
       this.#buf.splice(0, over);
       this.dropped += over;
     }
@@ -146,7 +158,7 @@ export class LokiLogger implements Tracer {
       for (const e of batch) {
         let values = streams.get(e.stream);
         if (!values) streams.set(e.stream, values = []);
-        values.push([e.ts, e.line]);
+        values.push([nanos(e.ms, e.seq), e.line]);
       }
       const body = JSON.stringify({
         streams: [...streams].map(([key, values]) => ({ stream: this.#streams.get(key), values })),

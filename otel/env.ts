@@ -46,8 +46,8 @@ function regexp(name: string): RegExp | undefined {
  * it exports to the env for child processes). Spans go to Deno's built-in
  * OpenTelemetry with OTEL_DENO=true, else OTLP/HTTP JSON.
  *
- * Returns a disposer ending every span and flushing (also run on the
- * machine's dispose); a no-op without env access or the variables.
+ * Returns a disposer ending every span, detaching and flushing (also run
+ * on the machine's dispose); a no-op without env access or the variables.
  *
  * @example Usage
  * ```ts
@@ -86,6 +86,7 @@ export function machBindOtelEnv(mach: Machine): () => Promise<void> {
   const dispose = () =>
     disposed ??= (async () => {
       tracer.dispose();
+      mach.detachTracer(tracer.id);
       try {
         await provider.forceFlush();
       } catch {

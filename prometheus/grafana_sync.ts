@@ -51,7 +51,7 @@ export function dashboardUid(ids: string[]): string {
     h ^= c.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  const slug = normalizeId(ids[0] ?? "none").slice(0, 20);
+  const slug = normalizeId([...ids].sort()[0] ?? "none").slice(0, 20);
   return `am-${slug}-${h.toString(16).padStart(8, "0")}`;
 }
 
@@ -157,7 +157,10 @@ export class GrafanaSyncTracer implements Tracer {
 
   #schedule(ms: number): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.sync(), ms);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.sync();
+    }, ms);
     Deno.unrefTimer?.(this.#timer);
   }
 

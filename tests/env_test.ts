@@ -1,0 +1,82 @@
+// machTelemetryEnv: the variables matrix, every exporter against loopback
+// peers, and running with no --allow-env at all.
+
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { dbgHandler, DbgHub, LogLevel, Machine, machTelemetryEnv } from "../mod.ts";
+
+Deno.test("env: without --allow-env nothing is bound and nothing throws", async () => {
+  const res = await new Deno.Command(Deno.execPath(), {
+    // no permissions at all, and no prompts
+    args: ["run", "--no-prompt", "tests/fixtures/noenv_script.ts"],
+    env: { AM_SERVICE: "x", AM_LOG: "5", AM_DBG_ADDR: "1", AM_OTEL_TRACE: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(res.code, 0, new TextDecoder().decode(res.stderr));
+  assertEquals(JSON.parse(new TextDecoder().decode(res.stdout)), { tracers: 0, level: 0 });
+});
+
+Deno.test("env: no variables bind nothing; submachines are left to inheritance", async () => {
+  const m = new Machine({ A: {} });
+  const dispose = machTelemetryEnv(m);
+  assertEquals(m.tracers().length, 0);
+  await dispose();
+  const child = new Machine({ B: {} }, { parent: m });
+  await machTelemetryEnv(child)();
+  assertEquals(child.tracers().length, 0);
+});
+
+Deno.test("env: every exporter its variables ask for, flushed and detached by the disposer", async () => {
+  const seen: Record<string, number> = {};
+  const hub = new DbgHub();
+  const dbg = dbgHandler(hub);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    const key = path.startsWith("/metrics/job/") ? "pushgateway" : path;
+    seen[key] = (seen[key] ?? 0) + 1;
+    if (path === "/rpc") return dbg(req);
+    await req.body?.cancel();
+    if (path === "/api/folders") return Response.json(req.method === "GET" ? [] : { uid: "f1" });
+    if (path === "/api/dashboards/db") return Response.json({ uid: "d", url: "/d", version: 1 });
+    return new Response(null, { status: path === "/v1/traces" ? 200 : 204 });
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const vars: Record<string, string> = {
+    AM_SERVICE: "env-matrix",
+    AM_LOG: "3",
+    AM_DBG_ADDR: base,
+    AM_PROM_PUSH_URL: base,
+    AM_GRAFANA_URL: base,
+    AM_GRAFANA_TOKEN: "tok",
+    AM_OTEL_TRACE: "1",
+    AM_OTEL_TRACE_TXS: "1",
+    OTEL_EXPORTER_OTLP_ENDPOINT: base,
+    AM_LOKI_ADDR: `127.0.0.1:${server.addr.port}`,
+    AM_HOSTNAME: "host-1",
+  };
+  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  try {
+    const m = new Machine({ A: {}, B: {} }, { id: "env-m" });
+    const dispose = machTelemetryEnv(m);
+    assertEquals(m.logLevel, LogLevel.Ops);
+    const ids = m.tracers().map((t) => t.id);
+    for (const id of ["dbg", "prom-", "grafanasync", "otel-", "loki"]) {
+      assert(ids.some((t) => t.startsWith(id)), `${id} bound: ${ids.join()}`);
+    }
+    m.add1("A");
+    m.add1("B");
+    await dispose();
+    assertEquals(m.tracers().length, 0, "all detached");
+    for (
+      const key of ["/rpc", "pushgateway", "/api/dashboards/db", "/v1/traces", "/loki/api/v1/push"]
+    ) {
+      assert((seen[key] ?? 0) > 0, `${key} reached: ${JSON.stringify(seen)}`);
+    }
+    assertStringIncludes(hub.txs("env-m", 0, 100).txs.map((t) => t.msg.ID).join(), "-0");
+  } finally {
+    for (const k of [...Object.keys(vars), "AM_OTEL_TRACE_ID", "AM_OTEL_SPAN_ID"]) {
+      Deno.env.delete(k);
+    }
+    await server.shutdown();
+  }
+});
