@@ -8,6 +8,7 @@
 
 import { type DbgHub, DbgHubError, type HubEvent } from "./hub.ts";
 import { dbgWsRoute } from "./rpc.ts";
+import { DBG_PAGE_HTML } from "./ui.ts";
 
 /** Options of {@linkcode dbgHandler}. */
 export interface DbgHandlerOptions {
@@ -184,7 +185,8 @@ function frame(e: HubEvent): string {
  * `txs {id, cursor?, limit?}`), `GET /stream` (WebSocket, JSON frames,
  * `?machines=a,b&since=<seq>`), `GET /events` (SSE, `Last-Event-ID`
  * resume), `GET /dbg.ws` (am-dbg's net/rpc + gob over WebSocket, for Go
- * machines). Slow stream consumers are cut off past a bounded buffer.
+ * machines) and `GET /`, a live debugger page ({@linkcode DBG_PAGE_HTML}).
+ * Slow stream consumers are cut off past a bounded buffer.
  *
  * @example With Deno.serve
  * ```ts ignore
@@ -352,13 +354,24 @@ export function dbgHandler(
         return websocket(req, url);
       case "/events":
         return sse(req, url);
+      case "/":
+      case "/index.html":
+        if (req.method !== "GET" && req.method !== "HEAD") break;
+        return new Response(req.method === "HEAD" ? null : DBG_PAGE_HTML, {
+          headers: {
+            "content-type": "text/html; charset=utf-8",
+            // self-contained: nothing loads from elsewhere
+            "content-security-policy":
+              "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
+            ...cors,
+          },
+        });
       case "/dbg.ws":
         // am-dbg's own path: net/rpc + gob in binary WebSocket frames (Go machines)
         return await dbgWs(req);
-      default:
-        if (opts.fallback) return await opts.fallback(req);
-        await req.body?.cancel();
-        return errorResponse(404, `no route ${url.pathname}`, cors);
     }
+    if (opts.fallback) return await opts.fallback(req);
+    await req.body?.cancel();
+    return errorResponse(404, `no route ${url.pathname}`, cors);
   };
 }

@@ -27,3 +27,4 @@ export * from "./gob/mod.ts";
 export * from "./wire_types.ts";
 export * from "./rpc.ts";
 export * from "./recording.ts";
+export * from "./ui.ts";
