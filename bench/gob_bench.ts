@@ -1,26 +1,16 @@
 // gob encode/decode of DbgMsgTx vs JSON.stringify/parse of the same
 // messages, in the same run (real messages from a traced machine).
 
-import { DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
+import { concatBytes, DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
 import { txMessages } from "./dbg_fixtures.ts";
 
 const { txs } = await txMessages(2000);
 const enc = new GobEncoder();
 const parts = txs.map((t) => enc.encode(DbgMsgTxType, t));
 /** One gob stream of every message (type definitions once). */
-export const gobStream: Uint8Array = concat(parts);
+export const gobStream: Uint8Array = concatBytes(parts);
 /** The same messages as newline-separated JSON. */
 export const jsonLines: string[] = txs.map((t) => JSON.stringify(t));
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
 
 Deno.bench("decode 2000 DbgMsgTx: gob", { group: "decode", baseline: true }, () => {
   new GobDecoder().push(gobStream);

@@ -8,7 +8,7 @@ import { bindMach, Registry } from "../prometheus/mod.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { tracedMachine } from "./otel_fixtures.ts";
 import { burstLoop, dbgMachine, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
-import { DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
+import { concatBytes, DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
 import { fastLoki, loggingMachine, lokiLogged, otelLogged } from "./logs_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 
@@ -249,12 +249,7 @@ async function gobRows(): Promise<void> {
   const { txs } = await txMessages(2000);
   const enc = new GobEncoder();
   const parts = txs.map((t) => enc.encode(DbgMsgTxType, t));
-  const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    stream.set(p, off);
-    off += p.length;
-  }
+  const stream = concatBytes(parts);
   const lines = txs.map((t) => JSON.stringify(t));
   const jsonBytes = lines.reduce((n, l) => n + l.length, 0);
   const [g, j] = await measure([

@@ -8,7 +8,7 @@
  */
 
 import { type DbgHub, DbgHubError } from "./hub.ts";
-import { go, GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { concatBytes, go, GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
 import type { DbgMessage, DbgTransport } from "./transport.ts";
 import { registerDbgTransport } from "./tracer.ts";
 import { DbgMsgStructType, DbgMsgTxType, RpcRequestType, RpcResponseType } from "./wire_types.ts";
@@ -141,10 +141,7 @@ export class NetRpcClient {
       const seq = this.#seq++;
       const head = this.#enc.encode(RpcRequestType, { ServiceMethod: method, Seq: seq });
       const payload = this.#enc.encode(type, body);
-      const out = new Uint8Array(head.length + payload.length);
-      out.set(head);
-      out.set(payload, head.length);
-      await this.#conn.write(out);
+      await this.#conn.write(concatBytes([head, payload]));
       const res = await this.#nextValue() as RpcResponse;
       await this.#nextValue(); // the reply body ("")
       if ((res.Seq ?? 0) !== seq) throw new Error(`net/rpc: reply seq ${res.Seq}, expected ${seq}`);
@@ -284,10 +281,7 @@ export async function serveNetRpc(conn: ByteConn, hub: DbgHub): Promise<void> {
           Error: error,
         });
         const reply = enc.encode(go.string, "");
-        const out = new Uint8Array(head.length + reply.length);
-        out.set(head);
-        out.set(reply, head.length);
-        await conn.write(out);
+        await conn.write(concatBytes([head, reply]));
       }
     }
   } catch {

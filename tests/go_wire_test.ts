@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { LogLevel, Machine } from "../machine/mod.ts";
 import {
+  concatBytes,
   decodeGob,
   exportDbgRecording,
   go,
@@ -271,12 +272,7 @@ Deno.test({
     const values = Array.from({ length: 300 }, () => randomFuzz(rand));
     const enc = new GobEncoder();
     const parts = values.map((v) => enc.encode(Fuzz, v));
-    const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      stream.set(p, off);
-      off += p.length;
-    }
+    const stream = concatBytes(parts);
     const dec = new GobDecoder();
     const back = dec.push(await goRun(["roundtrip"], stream));
     dec.end();

@@ -3,6 +3,7 @@
 
 import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
 import {
+  concatBytes,
   DbgMsgStructType,
   DbgMsgTxType,
   decodeGob,
@@ -153,12 +154,7 @@ Deno.test("gob: streaming: every split point decodes the same values", () => {
     enc.encode(DbgMsgTxType, TX_MSG),
     enc.encode(DbgMsgTxType, { ...TX_MSG, ID: "tx2" }),
   ];
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.length;
-  }
+  const all = concatBytes(parts);
   const expected = decodeGob(all);
   assertEquals(expected.length, 3);
   for (let cut = 1; cut < all.length; cut++) {
@@ -267,12 +263,7 @@ Deno.test("gob: a multi-megabyte stream decodes incrementally with bounded buffe
   const enc = new GobEncoder();
   const txs = [...list[0].MsgTxs, ...list[0].MsgTxs, ...list[0].MsgTxs];
   const chunks = txs.map((tx) => enc.encode(DbgMsgTxType, tx));
-  const stream = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    stream.set(c, off);
-    off += c.length;
-  }
+  const stream = concatBytes(chunks);
   assert(stream.length > 3_000_000, `${stream.length} bytes`);
   const dec = new GobDecoder({ maxMessageBytes: 1 << 20 });
   let count = 0;

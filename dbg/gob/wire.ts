@@ -19,6 +19,27 @@ export class GobError extends Error {
 }
 
 const enc = new TextEncoder();
+
+/**
+ * The chunks joined into one byte array.
+ *
+ * @example Usage
+ * ```ts
+ * import { concatBytes } from "@asyncmachine/telemetry/dbg";
+ * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
 const dec = new TextDecoder("utf-8");
 
 /** A growable byte buffer with gob's primitive writers. */
