@@ -350,12 +350,41 @@ async function logRows(): Promise<void> {
   await loki.server.shutdown();
 }
 
-await machineRows();
-await prometheusRows();
-await otelRows();
-await dbgRows();
-await gobRows();
-await logRows();
+// each section runs in a fresh process: one section's heap and JIT state
+// don't tilt the next one's ratios
+const SECTIONS: Record<string, () => Promise<void>> = {
+  machine: machineRows,
+  prometheus: prometheusRows,
+  otel: otelRows,
+  dbg: dbgRows,
+  gob: gobRows,
+  logs: logRows,
+};
+const only = Deno.args.find((a) => a.startsWith("--section="))?.split("=")[1];
+if (only) {
+  await SECTIONS[only]();
+  console.log(JSON.stringify(rows));
+  Deno.exit(0);
+}
+for (const name of Object.keys(SECTIONS)) {
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-net",
+      "--v8-flags=--expose-gc",
+      new URL(import.meta.url).pathname,
+      `--section=${name}`,
+      ...Deno.args.filter((a) => a.startsWith("--stall-seconds=")),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (res.code !== 0) throw new Error(`bench section ${name} failed`);
+  const out = new TextDecoder().decode(res.stdout).trim().split("\n");
+  rows.push(...JSON.parse(out[out.length - 1]));
+}
 
 if (Deno.args.includes("--json")) {
   console.log(JSON.stringify({ runtime: Deno.version, rows }, null, 2));
@@ -365,7 +394,7 @@ if (Deno.args.includes("--json")) {
       ? r.value.toFixed(2)
       : Math.round(r.value).toString();
   console.log(
-    `\nsummary (CPU: fastest of interleaved rounds; I/O: medians; Deno ${Deno.version.deno})\n`,
+    `\nsummary (a process per section; CPU: fastest of interleaved rounds; I/O: medians; Deno ${Deno.version.deno})\n`,
   );
   console.log("| metric | value | target | ok |\n|---|---|---|---|");
   for (const r of rows) {

@@ -80,6 +80,10 @@ export class LokiLogger implements Tracer {
   #inFlight: Promise<void> | undefined;
   #lastMs = 0;
   #seq = 0;
+  /** After failures, no push before this time (ms): a down Loki isn't hammered. */
+  #cooldownUntil = 0;
+  #cooldown = 0;
+  #flushQueued = false;
 
   /**
    * Creates one.
@@ -138,15 +142,23 @@ export class LokiLogger implements Tracer {
       this.#buf.splice(0, over);
       this.dropped += over;
     }
-    if (this.#buf.length >= (this.#opts.batchSize ?? 500) && !this.#inFlight) {
-      queueMicrotask(() => void this.flush());
+    if (
+      this.#buf.length >= (this.#opts.batchSize ?? 500) && !this.#inFlight && !this.#flushQueued &&
+      this.#lastMs >= this.#cooldownUntil
+    ) {
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        void this.flush();
+      });
     }
   }
 
   /** Pushes what's buffered (one push at a time); never rejects. */
-  flush(): Promise<void> {
+  flush(force = false): Promise<void> {
     if (this.#inFlight) return this.#inFlight;
     if (this.#buf.length === 0) return Promise.resolve();
+    if (!force && Date.now() < this.#cooldownUntil) return Promise.resolve();
     this.#inFlight = this.#flushAll().finally(() => this.#inFlight = undefined);
     return this.#inFlight;
   }
@@ -163,9 +175,14 @@ export class LokiLogger implements Tracer {
       const body = JSON.stringify({
         streams: [...streams].map(([key, values]) => ({ stream: this.#streams.get(key), values })),
       });
-      if (await this.#send(body)) this.sent += batch.length;
-      else {
+      if (await this.#send(body)) {
+        this.sent += batch.length;
+        this.#cooldown = 0;
+      } else {
         this.dropped += batch.length;
+        // back off: 1 s, doubling, at most 30 s; the buffer stays bounded meanwhile
+        this.#cooldown = Math.min(30_000, this.#cooldown ? this.#cooldown * 2 : 1000);
+        this.#cooldownUntil = Date.now() + this.#cooldown;
         return;
       }
     }
@@ -217,8 +234,9 @@ export class LokiLogger implements Tracer {
     for (const off of this.#offs.values()) off();
     this.#offs.clear();
     clearInterval(this.#timer);
-    await this.flush();
-    await this.flush();
+    // a last try even while backing off
+    await this.flush(true);
+    await this.flush(true);
   }
 }
 

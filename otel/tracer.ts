@@ -66,14 +66,15 @@ interface MachData {
   /** State names in index order and Multi states, refreshed on schema changes. */
   names: string[];
   multi: Set<string>;
-  multiIdx: number[];
+  /** State name to clock index. */
+  idx: Map<string, number>;
 }
 
-function schemaInfo(mach: Machine): Pick<MachData, "names" | "multi" | "multiIdx"> {
+function schemaInfo(mach: Machine): Pick<MachData, "names" | "multi" | "idx"> {
   const schema = mach.schema();
   const names = mach.stateNames();
   const multi = new Set(names.filter((s) => schema[s].multi));
-  return { names, multi, multiIdx: names.flatMap((s, i) => multi.has(s) ? [i] : []) };
+  return { names, multi, idx: new Map(names.map((s, i) => [s, i])) };
 }
 
 /**
@@ -281,20 +282,20 @@ export class OtelMachTracer implements Tracer {
     if (!data) return;
     data.finalsTx = tx.id;
     const machId = data.id;
-    const before = tx.statesBefore;
-    const target = tx.targetStates;
+    // diff on clocks (odd = active), in the order of the state lists
+    const tBefore = tx.timeBefore;
+    const tAfter = tx.timeAfter;
+    const idx = data.idx;
     const added: string[] = [];
     const removed: string[] = [];
-    for (let i = 0; i < target.length; i++) {
-      if (before.indexOf(target[i]) === -1) added.push(target[i]);
+    for (const state of tx.statesBefore) {
+      if (tAfter[idx.get(state)!] % 2 === 0) removed.push(state);
     }
-    for (let i = 0; i < before.length; i++) {
-      if (target.indexOf(before[i]) === -1) removed.push(before[i]);
-    }
-    // re-activated Multi states (ticked by 2) count as added
-    for (const i of data.multiIdx) {
-      if (tx.timeAfter[i] > tx.timeBefore[i] + 1 && !added.includes(data.names[i])) {
-        added.push(data.names[i]);
+    for (const state of tx.targetStates) {
+      const i = idx.get(state)!;
+      // re-activated Multi states (ticked by 2) count as added
+      if (tAfter[i] % 2 === 1 && (tBefore[i] % 2 === 0 || tAfter[i] > tBefore[i] + 1)) {
+        added.push(state);
       }
     }
     const txSpan = data.tx;

@@ -102,7 +102,11 @@ Deno.test("loki: 500s are retried with backoff, then the batch is dropped and co
   assertEquals(logger.failures, 1);
   assertGreater(logger.dropped, 0);
   assertMatch(errors[0].message, /500/);
-  // back up: later lines go through
+  // backing off: a failing Loki isn't hammered
+  mach.add1("A");
+  await logger.flush();
+  assertEquals(loki.state.hits, 3);
+  // back up: later lines go through (dispose tries even while backing off)
   loki.state.mode = "ok";
   mach.add1("B");
   await logger.dispose();
