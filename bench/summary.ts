@@ -153,6 +153,12 @@ async function otelRows(): Promise<void> {
   );
 }
 
+/** Heap in use after a full GC (needs --v8-flags=--expose-gc), MiB. */
+function heap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return Deno.memoryUsage().heapUsed / 1024 / 1024;
+}
+
 async function dbgRows(): Promise<void> {
   const bare = benchMachine();
   for (const burst of [100, 1000]) {
@@ -218,10 +224,6 @@ async function dbgRows(): Promise<void> {
 
   // memory under a steady stream with a stalled SSE subscriber
   const stalled = await fetch(ep.url + "/events");
-  const heap = () => {
-    (globalThis as { gc?: () => void }).gc?.();
-    return Deno.memoryUsage().heapUsed / 1024 / 1024;
-  };
   const end = performance.now() + STALL_SECONDS * 1000;
   let start = 0;
   let sent = 0;
@@ -338,12 +340,31 @@ async function logRows(): Promise<void> {
     row("Loki logger cost, Loki down (with I/O turns)", cost(io[2], io[0])),
     row("Loki logger cost, loopback Loki (with I/O turns)", cost(io[3], io[0])),
     {
-      metric: "Loki lines pushed / dropped (loopback)",
+      metric: `Loki lines pushed (loopback; ${fast.logger.dropped} dropped)`,
       value: fast.logger.sent,
       unit: "lines",
       target: "",
       ok: true,
     },
+  );
+  // memory while Loki stays down: the buffer is bounded, the rest is dropped
+  let warm = 0;
+  const end = performance.now() + STALL_SECONDS * 1000;
+  while (performance.now() < end) {
+    await burstLoop(down.mach, 200, 200, undefined, true);
+    if (!warm && down.logger.dropped > 20_000) warm = heap();
+  }
+  const lastHeap = heap();
+  rows.push(
+    {
+      metric: `heap, Loki down for ${STALL_SECONDS}s (${down.logger.dropped} lines dropped, ` +
+        `${down.logger.buffered} buffered)`,
+      value: lastHeap,
+      unit: "MiB",
+      target: "flat",
+      ok: lastHeap - warm < 8,
+    },
+    { metric: "heap once warm (Loki down)", value: warm, unit: "MiB", target: "", ok: true },
   );
   await down.logger.dispose();
   await fast.logger.dispose();

@@ -9,6 +9,7 @@ const EXPECT: Record<string, string[]> = {
   "prometheus.ts": ['am_transitions_total{mach_id="mach1"} 1'],
   "otel.ts": ['"mach:0:mach1"', '"0: [add] Foo"'],
   "dbg.ts": ["2\n"],
+  "logs.ts": ["changes [state] +Foo +Bar", "lines pushed to Loki: 2"],
 };
 
 for (const [file, outputs] of Object.entries(EXPECT)) {
