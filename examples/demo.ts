@@ -2,6 +2,7 @@
 //
 //   deno task demo [--port 6832] [--duration 5] [--traces am-traces.json]
 //
+// - http://127.0.0.1:6832/          the live debugger page
 // - http://127.0.0.1:6832/metrics   Prometheus (text or OpenMetrics)
 // - http://127.0.0.1:6832/rpc       dbg JSON-RPC (machines, schema, txs)
 // - ws://127.0.0.1:6832/stream      live dbg stream; /events for SSE
@@ -36,6 +37,7 @@ if (amDbg) transitionsToDbg(app.sim.root, amDbg);
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, app.fetch);
 const base = `127.0.0.1:${server.addr.port}`;
 console.log(`am-telemetry demo on http://${base}`);
+console.log(`  debugger http://${base}/`);
 console.log(`  metrics  http://${base}/metrics`);
 console.log(`  dbg      http://${base}/rpc   ws://${base}/stream   http://${base}/events`);
 console.log(`  am-dbg   ws://${base}/dbg.ws${amDbg ? `   streaming to ${amDbg}` : ""}`);
