@@ -72,7 +72,8 @@ export function isDenoOtel(): boolean {
 
 /**
  * Upstream's NewOtelProvider: a tracer for `service`. With Deno's built-in
- * OpenTelemetry on, the global provider (Deno exports OTLP itself).
+ * OpenTelemetry on, the global provider (Deno exports OTLP itself, and takes
+ * the service name from `OTEL_SERVICE_NAME`, not from `service`).
  *
  * @example Usage
  * ```ts
