@@ -6,7 +6,7 @@
  */
 
 import { gaugeMetricName, type GaugeName } from "./metrics.ts";
-import { normalizeId } from "./names.ts";
+import { escapeLabelValue, normalizeId } from "./names.ts";
 
 /** Options of {@linkcode grafanaDashboard}. */
 export interface DashboardOptions {
@@ -56,7 +56,7 @@ export function grafanaDashboard(ids: string[], opts: DashboardOptions = {}): Da
     const sel = (gauge: GaugeName): string => {
       const name = gaugeMetricName(gauge, machId, legacy);
       const matchers = [
-        ...(legacy ? [] : [`mach_id="${escapeQuoted(machId)}"`]),
+        ...(legacy ? [] : [`mach_id="${escapeLabelValue(machId)}"`]),
         ...(job ? [`job="${job}"`] : []),
       ];
       return matchers.length ? `${name}{${matchers.join(", ")}}` : name;
@@ -164,7 +164,7 @@ export function grafanaDashboard(ids: string[], opts: DashboardOptions = {}): Da
     if (opts.logs ?? true) {
       const stream = [
         ...(job ? [`service_name="${job}"`] : []),
-        `asyncmachine_id="${escapeQuoted(machId)}"`,
+        `asyncmachine_id="${escapeLabelValue(machId)}"`,
       ].join(", ");
       panels.push({
         id: id++,
@@ -201,8 +201,4 @@ export function grafanaDashboard(ids: string[], opts: DashboardOptions = {}): Da
     annotations: { list: [] },
     panels,
   };
-}
-
-function escapeQuoted(s: string): string {
-  return s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
