@@ -22,7 +22,7 @@ import {
   TraceFlags,
 } from "@opentelemetry/api";
 import { getEnv, isRpcMachine } from "../internal/env.ts";
-import type { Machine, Tracer, Transition } from "../machine/mod.ts";
+import { type Machine, timeSum, type Tracer, type Transition } from "../machine/mod.ts";
 import type { OtelSpan, OtelTracer } from "./types.ts";
 
 /** Options of {@linkcode OtelMachTracer} (upstream's OtelMachTracerOpts). */
@@ -63,18 +63,13 @@ interface MachData {
   /** Id of the transition whose finals ran last. */
   finalsTx: string | undefined;
   txHist: Map<string, Span>;
-  /** State names in index order and Multi states, refreshed on schema changes. */
-  names: string[];
+  /** Multi states, refreshed on schema changes. */
   multi: Set<string>;
-  /** State name to clock index. */
-  idx: Map<string, number>;
 }
 
-function schemaInfo(mach: Machine): Pick<MachData, "names" | "multi" | "idx"> {
+function schemaInfo(mach: Machine): Pick<MachData, "multi"> {
   const schema = mach.schema();
-  const names = mach.stateNames();
-  const multi = new Set(names.filter((s) => schema[s].multi));
-  return { names, multi, idx: new Map(names.map((s, i) => [s, i])) };
+  return { multi: new Set(mach.stateNames().filter((s) => schema[s].multi)) };
 }
 
 /**
@@ -285,14 +280,14 @@ export class OtelMachTracer implements Tracer {
     // diff on clocks (odd = active), in the order of the state lists
     const tBefore = tx.timeBefore;
     const tAfter = tx.timeAfter;
-    const idx = data.idx;
+    const mach = tx.machine;
     const added: string[] = [];
     const removed: string[] = [];
     for (const state of tx.statesBefore) {
-      if (tAfter[idx.get(state)!] % 2 === 0) removed.push(state);
+      if (tAfter[mach.index1(state)] % 2 === 0) removed.push(state);
     }
     for (const state of tx.targetStates) {
-      const i = idx.get(state)!;
+      const i = mach.index1(state);
       // re-activated Multi states (ticked by 2) count as added
       if (tAfter[i] % 2 === 1 && (tBefore[i] % 2 === 0 || tAfter[i] > tBefore[i] + 1)) {
         added.push(state);
@@ -305,7 +300,7 @@ export class OtelMachTracer implements Tracer {
       if (removed.length) diff += " -" + removed.join(" -");
       txSpan.setAttributes({
         states_diff: diff.trim(),
-        time_after: tx.timeAfter.reduce((a, b) => a + b, 0),
+        time_after: timeSum(tx.timeAfter),
         accepted: tx.accepted,
         auto: tx.isAuto,
         steps_count: tx.steps.length,
@@ -353,7 +348,7 @@ export class OtelMachTracer implements Tracer {
       span.setAttributes({
         accepted: false,
         auto: tx.isAuto,
-        time_after: tx.timeAfter.reduce((a, b) => a + b, 0),
+        time_after: timeSum(tx.timeAfter),
         steps_count: tx.steps.length,
       });
     }
@@ -365,7 +360,7 @@ export class OtelMachTracer implements Tracer {
   #reconcile(data: MachData, tx: Transition): void {
     const now = tx.machine.time();
     for (const [state, span] of data.instances) {
-      const idx = data.names.indexOf(state);
+      const idx = tx.machine.index1(state);
       if (idx === -1 || now[idx] % 2 === 1) continue;
       data.tx?.addLink({ context: span.spanContext() });
       span.end();
