@@ -48,14 +48,16 @@ function emptySums(): Sums {
 /** Sums samples of accepted transitions; {@linkcode TxStats.take} averages and resets. */
 export class TxStats {
   #sums: Sums = emptySums();
-  #lens: Sums = emptySums();
+  // every average divides by transitionsCount, but added (removed) states
+  // count only for mutations that can add (remove): upstream's rule
+  #addingTxs = 0;
+  #removingTxs = 0;
   #stamps = new Uint32Array(64);
   #gen = 0;
 
   /** Records one accepted transition; returns whether Exception was among its targets. */
   sample(tx: Transition, micros: number): boolean {
     const s = this.#sums;
-    const n = this.#lens;
     // touched = unique states named by steps (upstream counts "Any" too);
     // the core fills real indexes, so a stamp per index avoids a Set
     let handlers = 0;
@@ -114,22 +116,14 @@ export class TxStats {
     s.txTick += ticks;
     s.statesActiveAmount += active;
     s.statesInactiveAmount += before.length - active;
-    n.queueSize++;
-    n.stepsAmount++;
-    n.txTime++;
-    n.handlersAmount++;
-    n.statesTouched++;
-    n.txTick++;
-    n.statesActiveAmount++;
-    n.statesInactiveAmount++;
     const type = tx.mutation.type;
     if (type !== MutationType.Remove) {
       s.statesAdded += added;
-      n.statesAdded++;
+      this.#addingTxs++;
     }
     if (type !== MutationType.Add) {
       s.statesRemoved += removed;
-      n.statesRemoved++;
+      this.#removingTxs++;
     }
     s.transitionsCount++;
     const isErr = tx.targetStates.includes("Exception");
@@ -140,14 +134,21 @@ export class TxStats {
   /** Averages (floats) since the last take, counts for transitions and exceptions; resets. */
   take(): TxAverages {
     const s = this.#sums;
-    const n = this.#lens;
     const out = emptySums();
     for (const k of Object.keys(s) as (keyof Sums)[]) {
       if (k === "transitionsCount" || k === "exceptionsCount") out[k] = s[k];
-      else out[k] = n[k] === 0 ? 0 : s[k] / n[k];
+      else {
+        const n = k === "statesAdded"
+          ? this.#addingTxs
+          : k === "statesRemoved"
+          ? this.#removingTxs
+          : s.transitionsCount;
+        out[k] = n === 0 ? 0 : s[k] / n;
+      }
     }
     this.#sums = emptySums();
-    this.#lens = emptySums();
+    this.#addingTxs = 0;
+    this.#removingTxs = 0;
     return out;
   }
 }
