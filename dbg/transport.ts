@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fetchRetrying } from "../internal/http.ts";
 import type { DbgHub } from "./hub.ts";
 import type { DbgMsgSchema, DbgMsgTx } from "./messages.ts";
 
@@ -118,36 +119,16 @@ export class HttpDbgTransport implements DbgTransport {
     );
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`;
-    let delay = this.#opts.backoffMs ?? 100;
-    let lastErr: Error | undefined;
-    for (let attempt = 0; attempt <= (this.#opts.retries ?? 3); attempt++) {
-      if (attempt > 0) {
-        await new Promise((r) => setTimeout(r, delay));
-        delay *= 2;
-      }
-      try {
-        const res = await fetch(this.address, {
-          method: "POST",
-          headers,
-          body,
-          signal: AbortSignal.timeout(this.#opts.timeoutMs ?? 5000),
-        });
-        const text = await res.text();
-        if (res.status >= 500) {
-          lastErr = new Error(`dbg endpoint ${this.address}: ${res.status}`);
-          continue;
-        }
-        if (!res.ok) throw new Error(`dbg endpoint ${this.address}: ${res.status} ${text}`);
-        const replies = JSON.parse(text) as { error?: { message: string } }[];
-        const failed = replies.find((r) => r.error);
-        if (failed) throw new Error(`dbg endpoint ${this.address}: ${failed.error!.message}`);
-        return;
-      } catch (e) {
-        // client errors and rejected messages won't get better by retrying
-        if (e instanceof Error && e.message.startsWith("dbg endpoint")) throw e;
-        lastErr = e instanceof Error ? e : new Error(String(e));
-      }
-    }
-    throw lastErr ?? new Error(`dbg endpoint ${this.address}: failed`);
+    const res = await fetchRetrying(this.address, { method: "POST", headers, body }, {
+      retries: this.#opts.retries ?? 3,
+      backoffMs: this.#opts.backoffMs ?? 100,
+      timeoutMs: this.#opts.timeoutMs ?? 5000,
+    });
+    if (res.status >= 500) throw new Error(`dbg endpoint ${this.address}: ${res.status}`);
+    // client errors and rejected messages won't get better by retrying
+    if (!res.ok) throw new Error(`dbg endpoint ${this.address}: ${res.status} ${res.text}`);
+    const replies = JSON.parse(res.text) as { error?: { message: string } }[];
+    const failed = replies.find((r) => r.error);
+    if (failed) throw new Error(`dbg endpoint ${this.address}: ${failed.error!.message}`);
   }
 }

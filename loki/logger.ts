@@ -7,6 +7,7 @@
  */
 
 import { getEnv } from "../internal/env.ts";
+import { fetchRetrying } from "../internal/http.ts";
 import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
 import { normalizeId } from "../prometheus/names.ts";
 
@@ -190,28 +191,19 @@ export class LokiLogger implements Tracer {
 
   async #send(body: string): Promise<boolean> {
     const o = this.#opts;
-    let delay = o.backoffMs ?? 200;
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (o.authorization) headers.authorization = o.authorization;
-    for (let attempt = 0; attempt <= (o.retries ?? 3); attempt++) {
-      if (attempt > 0) {
-        await new Promise((r) => setTimeout(r, delay));
-        delay *= 2;
-      }
-      try {
-        const res = await fetch(this.#push, {
-          method: "POST",
-          headers,
-          body,
-          signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
-        });
-        const text = await res.text();
-        if (res.ok) return true;
-        this.lastError = new Error(`loki ${this.#push}: ${res.status} ${text.slice(0, 200)}`);
-        if (res.status < 500 && res.status !== 429) break;
-      } catch (e) {
-        this.lastError = new Error(`loki ${this.#push}: ${e instanceof Error ? e.message : e}`);
-      }
+    try {
+      const res = await fetchRetrying(this.#push, { method: "POST", headers, body }, {
+        retries: o.retries ?? 3,
+        backoffMs: o.backoffMs ?? 200,
+        timeoutMs: o.timeoutMs ?? 5000,
+        retryStatus: (status) => status >= 500 || status === 429,
+      });
+      if (res.ok) return true;
+      this.lastError = new Error(`loki ${this.#push}: ${res.status} ${res.text.slice(0, 200)}`);
+    } catch (e) {
+      this.lastError = new Error(`loki ${this.#push}: ${e instanceof Error ? e.message : e}`);
     }
     this.failures++;
     try {

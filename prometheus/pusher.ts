@@ -7,6 +7,7 @@
  */
 
 import { getEnv } from "../internal/env.ts";
+import { fetchRetrying } from "../internal/http.ts";
 import type { Machine } from "../machine/mod.ts";
 import { bindMach, type Metrics } from "./metrics.ts";
 import { normalizeId } from "./names.ts";
@@ -104,35 +105,28 @@ export class Pusher {
     const o = this.#opts;
     this.#registry.collect();
     const body = this.#registry.render("text");
-    const retries = o.retries ?? 2;
-    let delay = o.backoffMs ?? 200;
-    let err: Error | undefined;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) {
-        await new Promise((r) => setTimeout(r, delay));
-        delay *= 2;
+    let err: Error;
+    try {
+      const res = await fetchRetrying(this.groupUrl, {
+        method: o.method ?? "PUT",
+        headers: { "content-type": TEXT_CONTENT_TYPE },
+        body,
+      }, {
+        retries: o.retries ?? 2,
+        backoffMs: o.backoffMs ?? 200,
+        timeoutMs: o.timeoutMs ?? 5000,
+      });
+      if (res.ok) {
+        this.pushes++;
+        return true;
       }
-      try {
-        const res = await fetch(this.groupUrl, {
-          method: o.method ?? "PUT",
-          headers: { "content-type": TEXT_CONTENT_TYPE },
-          body,
-          signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
-        });
-        const text = await res.text();
-        if (res.ok) {
-          this.pushes++;
-          return true;
-        }
-        err = new Error(`pushgateway ${this.groupUrl}: ${res.status} ${text.slice(0, 200)}`);
-        if (res.status < 500) break; // a client error won't get better by retrying
-      } catch (e) {
-        err = new Error(`pushgateway ${this.groupUrl}: ${e instanceof Error ? e.message : e}`);
-      }
+      err = new Error(`pushgateway ${this.groupUrl}: ${res.status} ${res.text.slice(0, 200)}`);
+    } catch (e) {
+      err = new Error(`pushgateway ${this.groupUrl}: ${e instanceof Error ? e.message : e}`);
     }
     this.failures++;
     this.lastError = err;
-    this.#report(err!);
+    this.#report(err);
     return false;
   }
 
