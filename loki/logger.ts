@@ -107,7 +107,6 @@ export class LokiLogger implements Tracer {
   /** Starts listening to the machine's log. */
   machineInit(mach: Machine): void {
     if (this.#offs.has(mach.id)) return;
-    const prefix = mach.logPrefix;
     const base: Record<string, string> = {
       ...this.#opts.labels,
       asyncmachine_id: mach.id,
@@ -122,8 +121,7 @@ export class LokiLogger implements Tracer {
     }
     this.#offs.set(
       mach.id,
-      mach.onLog((level, text) => {
-        const line = prefix && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+      mach.onLog((level, _text, line) => {
         this.#add(keys[lokiLevel(level, line)], line);
       }),
     );

@@ -23,6 +23,9 @@ export interface Binding {
 /** Receives every log line at or below the machine's level. */
 export type Logger = (level: LogLevel, text: string) => void;
 
+/** A log listener: the line, and the message without the `[id5] ` prefix. */
+export type LogListener = (level: LogLevel, text: string, msg: string) => void;
+
 export interface Core {
   mach: Machine;
   id: string;
@@ -46,7 +49,7 @@ export interface Core {
   logPrefix: string;
   logger: Logger | undefined;
   /** More log listeners (exporters), beside `logger`. */
-  listeners: Logger[];
+  listeners: LogListener[];
   logArgs: LogArgsMapper | undefined;
   steps: boolean;
   /** Log entries outside a transition, for the next one's preLogEntries. */
@@ -84,7 +87,7 @@ export function log(core: Core, level: LogLevel, msg: string): void {
   const listeners = core.listeners;
   for (let i = 0; i < listeners.length; i++) {
     try {
-      listeners[i](level, text);
+      listeners[i](level, text, msg);
     } catch {
       core.tracerErrors++;
     }

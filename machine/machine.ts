@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Core, log, type Logger, setTracers, trace } from "./core.ts";
+import { type Core, log, type Logger, type LogListener, setTracers, trace } from "./core.ts";
 import { type HandlerEvent, newBinding, toError } from "./handlers.ts";
 import { parseStates, processQueue, queueMutation } from "./queue.ts";
 import { buildTopology } from "./resolver.ts";
@@ -22,7 +22,7 @@ import {
 } from "./types.ts";
 import { LOG_ARGS, type LogArgsMapper, newLogArgsMapper, randId } from "./utils.ts";
 
-export type { Logger };
+export type { Logger, LogListener };
 
 /**
  * Options of a {@linkcode Machine}.
@@ -218,20 +218,16 @@ export class Machine {
 
   /**
    * Adds a log listener (exporters use it, beside the `logger`); it gets
-   * every line at or below the log level. Returns a remover. A listener
-   * that throws is isolated and counted in `tracerErrors`.
+   * every line at or below the log level, also without the `[id5] `
+   * prefix. Returns a remover. A listener that throws is isolated and
+   * counted in `tracerErrors`.
    */
-  onLog(listener: Logger): () => void {
+  onLog(listener: LogListener): () => void {
     const core = this.#core;
     core.listeners = [...core.listeners, listener];
     return () => {
       core.listeners = core.listeners.filter((l) => l !== listener);
     };
-  }
-
-  /** The `[id5] ` prefix of this machine's log lines ("" when `logId` is off). */
-  get logPrefix(): string {
-    return this.#core.logPrefix;
   }
 
   /** The args mapper used for logs and telemetry, if any. */

@@ -26,6 +26,7 @@ export {
   type BindOptions,
   type Groups,
   type Logger,
+  type LogListener,
   Machine,
   type MachineOptions,
 } from "./machine.ts";

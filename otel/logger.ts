@@ -92,12 +92,10 @@ export class OtelLogger implements Tracer {
   /** Starts listening to the machine's log. */
   machineInit(mach: Machine): void {
     if (this.#offs.has(mach.id)) return;
-    const prefix = mach.logPrefix;
     const emit = this.#opts.logger ? this.#emitTo(this.#opts.logger) : this.#emitConsole();
     this.#offs.set(
       mach.id,
-      mach.onLog((level, text) => {
-        const body = prefix && text.startsWith(prefix) ? text.slice(prefix.length) : text;
+      mach.onLog((level, _text, body) => {
         emit(mach, level, body);
         this.emitted++;
       }),
