@@ -6,7 +6,7 @@
  * @module
  */
 
-import { MutationType, StepType, type Transition } from "../machine/mod.ts";
+import { MutationType, type Schema, StepType, type Transition } from "../machine/mod.ts";
 
 /** The averaged (and counted) values, by upstream gauge name. */
 export interface TxAverages {
@@ -27,6 +27,20 @@ export interface TxAverages {
 }
 
 type Sums = TxAverages;
+
+/** Upstream's definition numbers: relations (lists) and states they reference. */
+export function schemaStats(schema: Schema): { relations: number; refStates: number } {
+  let relations = 0;
+  let refStates = 0;
+  for (const state of Object.values(schema)) {
+    for (const list of [state.add, state.remove, state.require, state.after]) {
+      if (list === undefined) continue;
+      relations++;
+      refStates += list.length;
+    }
+  }
+  return { relations, refStates };
+}
 
 function emptySums(): Sums {
   return {

@@ -7,26 +7,17 @@
  */
 
 import { metrics } from "@opentelemetry/api";
-import { type TxAverages, TxStats } from "../internal/tx_stats.ts";
+import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import type { Machine, Tracer, Transition } from "../machine/mod.ts";
+import { GAUGES as PROM_GAUGES } from "../prometheus/metrics.ts";
 import type { OtelMeter, OtelObservableResult } from "./types.ts";
 
-/** Gauges observed per collection: averages of the interval (upstream's names). */
-const GAUGES: [keyof TxAverages | "states" | "relations" | "refStates", string, string][] = [
-  ["states", "am_states", "Number of registered states"],
-  ["relations", "am_relations", "Number of relations for all states"],
-  ["refStates", "am_ref_states", "Number of states referenced by relations"],
-  ["queueSize", "am_queue_size", "Average queue size"],
-  ["txTick", "am_tx_ticks", "Average transition machine time taken (ticks)"],
-  ["statesActiveAmount", "am_states_active", "Average amount of active states"],
-  ["statesInactiveAmount", "am_states_inactive", "Average amount of inactive states"],
-  ["statesAdded", "am_states_added", "Average amount of states added"],
-  ["statesRemoved", "am_states_removed", "Average amount of states removed"],
-  ["statesTouched", "am_states_touched", "Average amount of states touched"],
-  ["stepsAmount", "am_steps", "Average amount of steps per transition"],
-  ["handlersAmount", "am_handlers", "Average amount of executed handlers per tx"],
-  ["txTime", "am_tx_time", "Average transition human time taken (μs)"],
-];
+type Definition = { statesAmount: number; relAmount: number; refStatesAmount: number };
+
+/** Gauges observed per collection: the Prometheus gauges but the two counts (counters here). */
+const GAUGES = PROM_GAUGES.filter(([key]) =>
+  key !== "transitionsCount" && key !== "exceptionsCount"
+) as readonly (readonly [keyof TxAverages | keyof Definition, string, string])[];
 
 interface MachState {
   mach: Machine;
@@ -65,8 +56,8 @@ export class OtelMetrics implements Tracer {
       description: "Duration of accepted transitions",
       unit: "s",
     });
-    this.#gauges = GAUGES.map(([, name, description]) =>
-      meter.createObservableGauge(name, { description })
+    this.#gauges = GAUGES.map(([, metric, description]) =>
+      meter.createObservableGauge(`am_${metric}`, { description })
     );
     this.#observer = (result) => {
       for (const { mach, stats } of this.#machines.values()) {
@@ -118,17 +109,13 @@ export class OtelMetrics implements Tracer {
   }
 }
 
-function definition(mach: Machine): { states: number; relations: number; refStates: number } {
-  let relations = 0;
-  let refStates = 0;
-  for (const state of Object.values(mach.schema())) {
-    for (const list of [state.add, state.remove, state.require, state.after]) {
-      if (list === undefined) continue;
-      relations++;
-      refStates += list.length;
-    }
-  }
-  return { states: mach.stateNames().length, relations, refStates };
+function definition(mach: Machine): Definition {
+  const { relations, refStates } = schemaStats(mach.schema());
+  return {
+    statesAmount: mach.stateNames().length,
+    relAmount: relations,
+    refStatesAmount: refStates,
+  };
 }
 
 /**

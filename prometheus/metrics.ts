@@ -7,7 +7,7 @@
  */
 
 import { isRpcMachine } from "../internal/env.ts";
-import { type TxAverages, TxStats } from "../internal/tx_stats.ts";
+import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import { type Machine, randId, type Schema, type Tracer, type Transition } from "../machine/mod.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
 import { normalizeId } from "./names.ts";
@@ -196,18 +196,10 @@ export class Metrics {
   /** Sets the definition gauges (states, relations, referenced states). */
   updateSchema(schema: Schema, statesCount: number): void {
     if (this.#closed) return;
-    let rels = 0;
-    let refs = 0;
-    for (const state of Object.values(schema)) {
-      for (const list of [state.add, state.remove, state.require, state.after]) {
-        if (list === undefined) continue;
-        rels++;
-        refs += list.length;
-      }
-    }
+    const { relations, refStates } = schemaStats(schema);
     this.statesAmount.set(statesCount);
-    this.relAmount.set(rels);
-    this.refStatesAmount.set(refs);
+    this.relAmount.set(relations);
+    this.refStatesAmount.set(refStates);
   }
 
   /** Records one accepted transition's samples. */
