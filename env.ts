@@ -6,7 +6,7 @@
  */
 
 import { getEnv } from "./internal/env.ts";
-import { type DbgTracer, transitionsToDbg } from "./dbg/mod.ts";
+import { dbgAddrFromEnv, type DbgTracer, transitionsToDbg } from "./dbg/mod.ts";
 import { bindLokiEnv } from "./loki/mod.ts";
 import type { LogLevel, Machine } from "./machine/mod.ts";
 import { bindOtelLogger, bindOtelMetrics, isDenoOtel, machBindOtelEnv } from "./otel/mod.ts";
@@ -49,10 +49,10 @@ export function machTelemetryEnv(mach: Machine): () => Promise<void> {
     disposers.push(mach.onLog((_level, text) => console.log(text)));
   }
 
-  const dbgAddr = getEnv("AM_DBG_ADDR");
-  if (dbgAddr) {
+  if (getEnv("AM_DBG_ADDR")) {
     try {
-      const tracer: DbgTracer = transitionsToDbg(mach, dbgAddr);
+      // "1" is am-dbg's default address: one rule, dbgAddrFromEnv's
+      const tracer: DbgTracer = transitionsToDbg(mach, dbgAddrFromEnv());
       disposers.push(async () => {
         await tracer.flushed();
         mach.detachTracer(tracer.id);

@@ -12,7 +12,7 @@
 // - AM_DBG_ADDR=1 also streams to a running am-dbg (localhost:6831)
 
 import { getEnv } from "../internal/env.ts";
-import { JaegerJsonExporter, newOtelProvider, transitionsToDbg } from "../mod.ts";
+import { dbgAddrFromEnv, JaegerJsonExporter, newOtelProvider, transitionsToDbg } from "../mod.ts";
 import { newApp } from "./app.ts";
 
 function arg(name: string, def: string): string {
@@ -31,7 +31,7 @@ const otel = newOtelProvider("am-telemetry-demo", {
   exporter: getEnv("OTEL_DENO") ? undefined : jaeger,
 });
 const app = newApp({ tracer: otel.tracer });
-const amDbg = getEnv("AM_DBG_ADDR");
+const amDbg = getEnv("AM_DBG_ADDR") && dbgAddrFromEnv();
 if (amDbg) transitionsToDbg(app.sim.root, amDbg);
 
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, app.fetch);

@@ -2,7 +2,7 @@
 // peers, and running with no --allow-env at all.
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { dbgHandler, DbgHub, LogLevel, Machine, machTelemetryEnv } from "../mod.ts";
+import { dbgHandler, DbgHub, type DbgTracer, LogLevel, Machine, machTelemetryEnv } from "../mod.ts";
 
 Deno.test("env: without --allow-env nothing is bound and nothing throws", async () => {
   const res = await new Deno.Command(Deno.execPath(), {
@@ -24,6 +24,20 @@ Deno.test("env: no variables bind nothing; submachines are left to inheritance",
   const child = new Machine({ B: {} }, { parent: m });
   await machTelemetryEnv(child)();
   assertEquals(child.tracers().length, 0);
+});
+
+Deno.test("env: AM_DBG_ADDR=1 is am-dbg's default address", async () => {
+  Deno.env.set("AM_DBG_ADDR", "1");
+  try {
+    const m = new Machine({ A: {} }, { id: "env-dbg1" });
+    const dispose = machTelemetryEnv(m);
+    const tracer = m.tracers().find((t) => t.id.startsWith("dbg"));
+    assert(tracer, `dbg bound: ${m.tracers().map((t) => t.id).join()}`);
+    assertEquals((tracer as DbgTracer).transport.address, "localhost:6831");
+    await dispose();
+  } finally {
+    Deno.env.delete("AM_DBG_ADDR");
+  }
 });
 
 Deno.test("env: every exporter its variables ask for, flushed and detached by the disposer", async () => {
