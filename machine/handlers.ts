@@ -9,6 +9,7 @@ import { type Binding, type Core, j, log, trace } from "./core.ts";
 import { recoverFinalPhase } from "./execute.ts";
 import type { Machine } from "./machine.ts";
 import { prependMut } from "./queue.ts";
+import { StateException } from "./states.ts";
 import type { Transition } from "./transition.ts";
 import { type A, LogLevel, type Mutation, MutationType, Result } from "./types.ts";
 
@@ -139,7 +140,7 @@ export function toError(err: unknown): Error {
 function recoverToErr(core: Core, tx: Transition, thrown: unknown, e: HandlerEvent): void {
   if (core.disposing) return;
   core.panicCaught = true;
-  const iException = core.index.get("Exception")!;
+  const iException = core.index.get(StateException)!;
   // don't nest exceptions
   if (tx.mutation.called.includes(iException)) return;
   log(core, LogLevel.Ops, "[recover] handling panic...");

@@ -9,6 +9,7 @@ import { type HandlerEvent, newBinding, toError } from "./handlers.ts";
 import { parseStates, processQueue, queueMutation } from "./queue.ts";
 import { buildTopology } from "./resolver.ts";
 import { cloneSchema, parseSchema } from "./schema.ts";
+import { StateException } from "./states.ts";
 import type { Tracer } from "./tracer.ts";
 import type { Transition } from "./transition.ts";
 import {
@@ -109,7 +110,7 @@ export class Machine {
    */
   constructor(schema: Schema, opts: MachineOptions = {}) {
     const parsed = parseSchema(schema);
-    if (!parsed.schema.Exception) parsed.schema.Exception = { multi: true };
+    parsed.schema[StateException] ??= { multi: true };
     const names = Object.keys(parsed.schema).sort();
     const id = opts.id ?? randId(16);
     const logId = opts.logId ?? true;
@@ -273,7 +274,7 @@ export class Machine {
     const core = this.#core;
     if (core.queue.length < core.queueLimit) return false;
     // let Exception in even with a full queue, but only once
-    return !states.includes("Exception") || this.isErr();
+    return !states.includes(StateException) || this.isErr();
   }
 
   /**
@@ -331,7 +332,7 @@ export class Machine {
 
   /** Adds `Exception` with `err` in args. */
   addErr(err: unknown, args?: A): Result {
-    return this.addErrState("Exception", err, args);
+    return this.addErrState(StateException, err, args);
   }
 
   /** Adds `state` and `Exception` with `err` in args. */
@@ -343,7 +344,7 @@ export class Machine {
     }
     const error = toError(err);
     core.err = error;
-    const states = state === "Exception" ? ["Exception"] : [state, "Exception"];
+    const states = state === StateException ? [StateException] : [state, StateException];
     return this.add(states, { ...args, err: error, errTrace: error.stack });
   }
 
@@ -376,7 +377,7 @@ export class Machine {
     this.#guard();
     const error = toError(err);
     this.#core.err = error;
-    return this.evAdd(e, ["Exception"], { ...args, err: error, errTrace: error.stack });
+    return this.evAdd(e, [StateException], { ...args, err: error, errTrace: error.stack });
   }
 
   // ---- queries
@@ -424,7 +425,7 @@ export class Machine {
 
   /** True when `Exception` is active. */
   isErr(): boolean {
-    return this.is(["Exception"]);
+    return this.is([StateException]);
   }
 
   /** The last error passed to addErr or thrown by a handler. */
@@ -576,7 +577,7 @@ export class Machine {
     if (core.tx) throw new Error(`machine ${core.id}: cannot set schema during a transition`);
     const parsed = parseSchema(schema);
     if (parsed.errors.length) throw new Error(`schema: ${parsed.errors.join("; ")}`);
-    if (!parsed.schema.Exception) parsed.schema.Exception = { multi: true };
+    parsed.schema[StateException] ??= { multi: true };
     const count = Object.keys(parsed.schema).length;
     if (count <= core.names.length) {
       throw new Error(`machine ${core.id}: new schema too short (needs > ${core.names.length})`);

@@ -19,6 +19,8 @@ export * from "./types.ts";
 export * from "./utils.ts";
 export * from "./schema.ts";
 export * from "./sort.ts";
+export * from "./states.ts";
+export * from "./time_diff.ts";
 export type { Tracer } from "./tracer.ts";
 export { mutationString, StepRecord, stepString, Transition } from "./transition.ts";
 export type { HandlerEvent } from "./handlers.ts";

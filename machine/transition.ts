@@ -15,6 +15,8 @@ import {
   StepType,
 } from "./types.ts";
 import type { Mutation } from "./types.ts";
+import { StateHealthcheck, StateHeartbeat } from "./states.ts";
+import { type TimeDiff, timeDiff } from "./time_diff.ts";
 import { mutationTypeName, timeSum } from "./utils.ts";
 
 /**
@@ -73,6 +75,10 @@ export class Transition {
   readonly stepsOn: boolean;
   #index: Map<string, number>;
   #names: S;
+  #diff: TimeDiff | undefined;
+  #diffOf: number[] | undefined;
+  #added: S | undefined;
+  #removed: S | undefined;
 
   /**
    * Created by the machine for every mutation it executes.
@@ -128,34 +134,42 @@ export class Transition {
     return this.mutation.auto;
   }
 
-  /** A single-state `add` of Healthcheck or Heartbeat. */
+  /** A health transition: a single-state `add` of {@linkcode StateHealthcheck}
+   * or {@linkcode StateHeartbeat} (upstream's `Transition.IsHealth`). Auto
+   * states don't follow it. */
   get isHealth(): boolean {
-    const c = this.calledStates;
-    return this.mutation.type === MutationType.Add && c.length === 1 &&
-      (c[0] === "Healthcheck" || c[0] === "Heartbeat");
+    const c = this.mutation.called;
+    if (this.mutation.type !== MutationType.Add || c.length !== 1) return false;
+    const name = this.#names[c[0]];
+    return name === StateHealthcheck || name === StateHeartbeat;
   }
 
-  /** States activated by this transition, incl. re-activated Multi states
-   * (upstream's GetTransitionStates `added`). */
-  get statesAdded(): S {
-    return this.#diff(true);
-  }
-
-  /** States deactivated by this transition. */
-  get statesRemoved(): S {
-    return this.#diff(false);
-  }
-
-  #diff(added: boolean): S {
-    const ret: S = [];
-    const before = this.timeBefore;
+  /** The states activated and deactivated, by index in index order, read
+   * from {@linkcode Transition.timeBefore} and
+   * {@linkcode Transition.timeAfter} (see {@linkcode timeDiff}). Computed
+   * once per `timeAfter` (final once `transitionFinals` ran). */
+  get diff(): TimeDiff {
     const after = this.timeAfter;
-    for (let i = 0; i < this.#names.length && i < after.length; i++) {
-      const b = (before[i] ?? 0) % 2 === 1;
-      const a = after[i] % 2 === 1;
-      if (added ? (a && (!b || before[i] !== after[i])) : (b && !a)) ret.push(this.#names[i]);
+    if (this.#diffOf !== after || !this.#diff) {
+      this.#diff = timeDiff(this.timeBefore, after);
+      this.#diffOf = after;
+      this.#added = this.#removed = undefined;
     }
-    return ret;
+    return this.#diff;
+  }
+
+  /** Names of {@linkcode Transition.diff}'s `added`: activated states, incl.
+   * re-activated Multi ones, in index order (upstream's
+   * GetTransitionStates `added`). */
+  get statesAdded(): S {
+    const d = this.diff;
+    return (this.#added ??= d.added.map((i) => this.#names[i])).slice();
+  }
+
+  /** Names of {@linkcode Transition.diff}'s `removed`, in index order. */
+  get statesRemoved(): S {
+    const d = this.diff;
+    return (this.#removed ??= d.removed.map((i) => this.#names[i])).slice();
   }
 
   /** Records a step. Internal to the machine. */
