@@ -9,7 +9,7 @@ import type { Machine } from "./machine.ts";
 import type { Tracer } from "./tracer.ts";
 import type { Transition } from "./transition.ts";
 import { type LogEntry, LogLevel, type Mutation, type S, type Schema } from "./types.ts";
-import type { LogArgsMapper } from "./utils.ts";
+import { formatArgs, type LogArgsMapper } from "./utils.ts";
 
 /** A bound handlers object. */
 export interface Binding {
@@ -162,6 +162,16 @@ export function trace(core: Core, calls: HookCall[], a?: unknown, b?: unknown, c
     } catch {
       core.tracerErrors++;
     }
+  }
+}
+
+/** Mutation args formatted for the log, when the level asks for them. */
+export function logArgs(core: Core, mut: Mutation): string {
+  if (!core.logArgs || core.logLevel <= LogLevel.External) return "";
+  try {
+    return formatArgs(core.logArgs(mut.args));
+  } catch {
+    return "";
   }
 }
 

@@ -5,23 +5,14 @@
  * @module
  */
 
-import { type Core, j, log, trace } from "./core.ts";
+import { recoverFinalPhase, setActiveStates } from "./apply.ts";
+import { type Core, j, log, logArgs, trace } from "./core.ts";
 import { handle } from "./handlers.ts";
-import { prependMut } from "./queue.ts";
+import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
 import { Transition } from "./transition.ts";
 import { LogLevel, type Mutation, MutationType, Result, type S, StepType } from "./types.ts";
-import { formatArgs, mutationTypeName, randId, statesDiff } from "./utils.ts";
-
-/** Mutation args formatted for the log, when the level asks for them. */
-export function logArgs(core: Core, mut: Mutation): string {
-  if (!core.logArgs || core.logLevel <= LogLevel.External) return "";
-  try {
-    return formatArgs(core.logArgs(mut.args));
-  } catch {
-    return "";
-  }
-}
+import { mutationTypeName, randId, statesDiff } from "./utils.ts";
 
 /** Creates and resolves a transition (upstream's newTransition). */
 export function newTransition(core: Core, mut: Mutation): Transition {
@@ -254,7 +245,7 @@ export function emitEvents(core: Core, tx: Transition): Result {
       const auto = autoStates(core);
       if (auto.length > 0) {
         log(core, LogLevel.Ops, `[auto] ${j(auto)}`);
-        prependMut(core, {
+        prependRunning(core, {
           type: MutationType.Add,
           called: auto.map((s) => core.index.get(s)!),
           args: {},
@@ -311,55 +302,4 @@ function emitFinals(core: Core, tx: Transition): Result {
     if (res === Result.Canceled) return res;
   }
   return Result.Executed;
-}
-
-/** Applies the target states and ticks the clock (upstream's setActiveStates). */
-export function setActiveStates(
-  core: Core,
-  tx: Transition | undefined,
-  called: S,
-  target: S,
-  isAuto: boolean,
-): void {
-  if (core.disposed) return;
-  const previous = core.active;
-  const added = statesDiff(target, previous);
-  const removed = statesDiff(previous, target);
-  const same = statesDiff(target, added);
-  core.active = target.slice();
-  for (const name of target) {
-    const idx = core.index.get(name)!;
-    if (!previous.includes(name)) core.clock[idx]++;
-    else if (called.includes(name) && core.schema[name].multi) {
-      core.clock[idx] += 2;
-      // re-activated Multi states count as new, for the log
-      added.push(name);
-    }
-  }
-  for (const name of removed) core.clock[core.index.get(name)!]++;
-
-  if (core.logLevel >= LogLevel.Changes) {
-    let msg = "";
-    if (added.length) msg += " +" + added.join(" +");
-    if (removed.length) msg += " -" + removed.join(" -");
-    if (same.length && core.logLevel > LogLevel.Decisions) msg += " " + j(same);
-    if (msg) {
-      const args = tx ? logArgs(core, tx.mutation) : "";
-      log(core, LogLevel.Changes, `[${isAuto ? "auto_" : "state"}]${msg}${args}`);
-    }
-  }
-}
-
-/** After a final handler failed: keep only the states whose finals ran. */
-export function recoverFinalPhase(core: Core, tx: Transition): void {
-  let active = core.active.slice();
-  let found = false;
-  for (const s of [...tx.exits, ...tx.enters]) {
-    if (core.latestHandlerToState === s) found = true;
-    if (!found) continue;
-    if (core.latestHandlerIsEnter) active = active.filter((a) => a !== s);
-    else active.push(s);
-  }
-  log(core, LogLevel.Ops, `[recover] partial final states as (${j(active)})`);
-  setActiveStates(core, tx, tx.calledStates, active, tx.isAuto);
 }

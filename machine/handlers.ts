@@ -6,9 +6,9 @@
  */
 
 import { type Binding, type Core, j, log, trace } from "./core.ts";
-import { recoverFinalPhase } from "./execute.ts";
+import { recoverFinalPhase } from "./apply.ts";
 import type { Machine } from "./machine.ts";
-import { prependMut } from "./queue.ts";
+import { prependRunning } from "./queue.ts";
 import { StateException } from "./states.ts";
 import type { Transition } from "./transition.ts";
 import { type A, LogLevel, type Mutation, MutationType, Result } from "./types.ts";
@@ -150,7 +150,7 @@ function recoverToErr(core: Core, tx: Transition, thrown: unknown, e: HandlerEve
   log(core, LogLevel.Ops, `[cancel] (${j(tx.targetStates)}) by recover`);
   tx.accepted = false;
   tx.isCompleted = true;
-  prependMut(core, {
+  prependRunning(core, {
     type: MutationType.Add,
     called: [iException],
     args: {

@@ -6,7 +6,8 @@
 
 import { type Core, log, type Logger, type LogListener, setTracers, trace } from "./core.ts";
 import { type HandlerEvent, newBinding, toError } from "./handlers.ts";
-import { parseStates, processQueue, queueMutation } from "./queue.ts";
+import { processQueue } from "./process.ts";
+import { parseStates, queueMutation } from "./queue.ts";
 import { buildTopology } from "./resolver.ts";
 import { cloneSchema, parseSchema } from "./schema.ts";
 import { StateException } from "./states.ts";
