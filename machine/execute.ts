@@ -7,7 +7,7 @@
 
 import { recoverFinalPhase, setActiveStates } from "./apply.ts";
 import { type Core, j, log, logArgs, trace } from "./core.ts";
-import { handle } from "./handlers.ts";
+import { handle, HANDLER, type HandlerKind } from "./handlers.ts";
 import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
 import { Transition } from "./transition.ts";
@@ -18,16 +18,16 @@ import { mutationTypeName, randId, statesDiff } from "./utils.ts";
 export function newTransition(core: Core, mut: Mutation): Transition {
   const tNow = core.clock.slice();
   const before = core.active.slice();
-  const tx = new Transition(
-    core.mach,
-    mut,
-    core.names,
-    core.index,
-    tNow,
-    before,
-    core.steps && !mut.isCheck,
-    randId(16),
-  );
+  const tx = new Transition({
+    machine: core.mach,
+    mutation: mut,
+    names: core.names,
+    index: core.index,
+    timeBefore: tNow,
+    statesBefore: before,
+    stepsOn: core.steps && !mut.isCheck,
+    id: randId(16),
+  });
   core.tx = tx;
   const called = tx.calledStates;
   const type = mutationTypeName(mut.type);
@@ -136,22 +136,28 @@ function negotiate(core: Core, tx: Transition, state: string, res: Result): bool
   return false;
 }
 
-function emitHandler(
-  core: Core,
-  tx: Transition,
-  from: string,
-  to: string,
-  isFinal: boolean,
-  isEnter: boolean,
-  name: string,
-): Result {
-  core.latestHandlerToState = to;
-  const [res, called] = handle(core, tx, name, isFinal, isEnter, false);
+/** One handler to emit, and the states of its step. */
+interface HandlerCall {
+  /** The handler's name, e.g. `FooEnter`. */
+  name: string;
+  kind: HandlerKind;
+  /** The step's source state, or "". */
+  from: string;
+  /** The step's target state, or "". */
+  to: string;
+}
+
+/** Runs a handler and records its step (when it exists). */
+function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
+  const kind = call.kind;
+  core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
+  const [res, called] = handle(core, tx, call.name, kind);
   if (called && tx.stepsOn) {
-    tx.addStep(from, to, StepType.Handler, 0);
+    tx.addStep(call.from, call.to, StepType.Handler, 0);
     const step = tx.steps[tx.steps.length - 1];
-    step.isFinal = isFinal;
-    step.isEnter = isEnter;
+    step.isFinal = kind.isFinal;
+    step.isEnter = kind.isEnter;
+    step.isSelf = kind.isSelf;
   }
   return res;
 }
@@ -159,26 +165,19 @@ function emitHandler(
 function emitNegotiation(core: Core, tx: Transition): Result {
   // FooExit
   for (const s of tx.exits) {
-    if (!negotiate(core, tx, s, emitHandler(core, tx, s, "", false, false, s + "Exit"))) {
-      return Result.Canceled;
-    }
+    const res = emitHandler(core, tx, { name: s + "Exit", kind: HANDLER.exit, from: s, to: "" });
+    if (!negotiate(core, tx, s, res)) return Result.Canceled;
   }
   // FooEnter
   for (const s of tx.enters) {
-    if (!negotiate(core, tx, s, emitHandler(core, tx, "", s, false, true, s + "Enter"))) {
-      return Result.Canceled;
-    }
+    const res = emitHandler(core, tx, { name: s + "Enter", kind: HANDLER.enter, from: "", to: s });
+    if (!negotiate(core, tx, s, res)) return Result.Canceled;
   }
   // FooFoo, for target states already active
   if (tx.type !== MutationType.Remove) {
     for (const s of tx.targetStates) {
       if (!core.active.includes(s)) continue;
-      core.latestHandlerToState = s;
-      const [res, called] = handle(core, tx, s + s, false, false, true);
-      if (called && tx.stepsOn) {
-        tx.addStep("", s, StepType.Handler, 0);
-        tx.steps[tx.steps.length - 1].isSelf = true;
-      }
+      const res = emitHandler(core, tx, { name: s + s, kind: HANDLER.self, from: "", to: s });
       if (!negotiate(core, tx, s, res)) return Result.Canceled;
     }
   }
@@ -187,9 +186,7 @@ function emitNegotiation(core: Core, tx: Transition): Result {
   for (const b of tx.statesBefore) {
     for (const a of after) {
       if (b === a) continue;
-      core.latestHandlerToState = "";
-      const [res, called] = handle(core, tx, b + a, false, false, false);
-      if (called && tx.stepsOn) tx.addStep(b, a, StepType.Handler, 0);
+      const res = emitHandler(core, tx, { name: b + a, kind: HANDLER.between, from: b, to: a });
       if (!negotiate(core, tx, a, res)) return Result.Canceled;
     }
   }
@@ -210,7 +207,12 @@ export function emitEvents(core: Core, tx: Transition): Result {
     // none of the auto states got accepted
     if (tx.isAuto && tx.targetStates.length === 0) result = Result.Canceled;
     if (result !== Result.Canceled) {
-      result = emitHandler(core, tx, "Any", "Any", false, true, "AnyEnter");
+      result = emitHandler(core, tx, {
+        name: "AnyEnter",
+        kind: HANDLER.enter,
+        from: "Any",
+        to: "Any",
+      });
     }
   }
 
@@ -236,7 +238,12 @@ export function emitEvents(core: Core, tx: Transition): Result {
     }
 
     if (result !== Result.Canceled && runHandlers) {
-      result = emitHandler(core, tx, "Any", "Any", true, true, "AnyState");
+      result = emitHandler(core, tx, {
+        name: "AnyState",
+        kind: HANDLER.state,
+        from: "Any",
+        to: "Any",
+      });
     }
 
     if (result === Result.Canceled) {
@@ -289,15 +296,9 @@ function sameTime(a: number[], b: number[]): boolean {
 function emitFinals(core: Core, tx: Transition): Result {
   const enters = tx.enters;
   for (const s of [...tx.exits, ...enters]) {
-    const isEnter = enters.includes(s);
-    core.latestHandlerToState = isEnter ? s : "";
-    const [res, called] = handle(core, tx, s + (isEnter ? "State" : "End"), true, isEnter, false);
-    if (called && tx.stepsOn) {
-      tx.addStep("", s, StepType.Handler, 0);
-      const step = tx.steps[tx.steps.length - 1];
-      step.isFinal = true;
-      step.isEnter = isEnter;
-    }
+    const res = enters.includes(s)
+      ? emitHandler(core, tx, { name: s + "State", kind: HANDLER.state, from: "", to: s })
+      : emitHandler(core, tx, { name: s + "End", kind: HANDLER.end, from: "", to: s });
     // a final handler's cancel means it threw
     if (res === Result.Canceled) return res;
   }

@@ -65,26 +65,49 @@ function isFinalName(name: string): boolean {
   return name.endsWith("State") || name.endsWith("End");
 }
 
+/**
+ * A handler's kind, as upstream's handler steps flag it: final (State/End),
+ * entering (Enter/State), self (FooFoo).
+ */
+export interface HandlerKind {
+  /** A final handler (State, End): its return is ignored. */
+  readonly isFinal: boolean;
+  /** An entering handler (Enter, State). */
+  readonly isEnter: boolean;
+  /** A self handler (FooFoo). */
+  readonly isSelf: boolean;
+}
+
+/** The handler kinds, shared (no allocation per handler call). */
+export const HANDLER: Readonly<
+  Record<"exit" | "enter" | "self" | "between" | "state" | "end", HandlerKind>
+> = {
+  exit: { isFinal: false, isEnter: false, isSelf: false },
+  enter: { isFinal: false, isEnter: true, isSelf: false },
+  self: { isFinal: false, isEnter: false, isSelf: true },
+  between: { isFinal: false, isEnter: false, isSelf: false },
+  state: { isFinal: true, isEnter: true, isSelf: false },
+  end: { isFinal: true, isEnter: false, isSelf: false },
+};
+
 /** Runs the handler `name` of every binding, upstream's handle(). */
 export function handle(
   core: Core,
   tx: Transition,
   name: string,
-  isFinal: boolean,
-  isEnter: boolean,
-  isSelf: boolean,
+  kind: HandlerKind,
 ): [Result, boolean] {
   if (core.disposed) return [Result.Canceled, false];
   const targets = tx.targetStates;
-  core.latestHandlerIsEnter = isEnter;
-  core.latestHandlerIsFinal = isFinal;
+  core.latestHandlerIsEnter = kind.isEnter;
+  core.latestHandlerIsFinal = kind.isFinal;
   let [res, called] = processHandlers(core, tx, name);
   if (core.panicCaught) {
     res = Result.Canceled;
     core.panicCaught = false;
   }
-  if (!isFinal && res === Result.Canceled) {
-    log(core, LogLevel.Ops, `[cancel${isSelf ? ":self" : ""}] (${j(targets)}) by ${name}`);
+  if (!kind.isFinal && res === Result.Canceled) {
+    log(core, LogLevel.Ops, `[cancel${kind.isSelf ? ":self" : ""}] (${j(targets)}) by ${name}`);
     return [Result.Canceled, called];
   }
   return [res, called];

@@ -22,7 +22,13 @@ export * from "./sort.ts";
 export * from "./states.ts";
 export * from "./time_diff.ts";
 export type { Tracer } from "./tracer.ts";
-export { mutationString, StepRecord, stepString, Transition } from "./transition.ts";
+export {
+  mutationString,
+  StepRecord,
+  stepString,
+  Transition,
+  type TransitionInit,
+} from "./transition.ts";
 export type { HandlerEvent } from "./handlers.ts";
 export {
   type BindOptions,

@@ -20,6 +20,41 @@ import { type TimeDiff, timeDiff } from "./time_diff.ts";
 import { mutationTypeName, timeSum } from "./utils.ts";
 
 /**
+ * What a {@linkcode Transition} starts from.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine, MutationType, Transition, type TransitionInit } from "@asyncmachine/telemetry/machine";
+ * const machine = new Machine({ Foo: {} });
+ * const init: TransitionInit = {
+ *   machine, names: machine.stateNames(), index: new Map([["Exception", 0], ["Foo", 1]]),
+ *   mutation: { type: MutationType.Add, called: [1], args: {}, auto: false, isCheck: true,
+ *     queueLen: 0, queueTick: 0, queueToken: 0, queueTickNow: 0 },
+ *   timeBefore: machine.time(), statesBefore: [], stepsOn: false, id: "0123456789abcdef",
+ * };
+ * new Transition(init).mutationString; // "[add] Foo"
+ * ```
+ */
+export interface TransitionInit {
+  /** The machine executing the mutation. */
+  machine: Machine;
+  /** The mutation. */
+  mutation: Mutation;
+  /** The machine's state names, in index order. */
+  names: S;
+  /** Names to indexes. */
+  index: Map<string, number>;
+  /** The machine time now. */
+  timeBefore: number[];
+  /** The active states now. */
+  statesBefore: S;
+  /** Record steps. */
+  stepsOn: boolean;
+  /** The transition id. */
+  id: string;
+}
+
+/**
  * One mutation being executed. Tracers receive it in every transition hook;
  * fields fill in as the transition progresses (see the {@linkcode Tracer}
  * hook order).
@@ -83,35 +118,19 @@ export class Transition {
   /**
    * Created by the machine for every mutation it executes.
    *
-   * @param machine The machine executing the mutation.
-   * @param mutation The mutation.
-   * @param names The machine's state names, in index order.
-   * @param index Names to indexes.
-   * @param timeBefore The machine time now.
-   * @param statesBefore The active states now.
-   * @param stepsOn Whether to record steps.
-   * @param id The transition id.
+   * @param init The machine, the mutation and the machine's state now.
    */
-  constructor(
-    machine: Machine,
-    mutation: Mutation,
-    names: S,
-    index: Map<string, number>,
-    timeBefore: number[],
-    statesBefore: S,
-    stepsOn: boolean,
-    id: string,
-  ) {
-    this.id = id;
-    this.machine = machine;
-    this.mutation = mutation;
-    this.#names = names;
-    this.#index = index;
-    this.timeBefore = timeBefore;
-    this.timeAfter = timeBefore;
-    this.statesBefore = statesBefore;
-    this.stepsOn = stepsOn;
-    this.calledStates = mutation.called.map((i) => names[i]);
+  constructor(init: TransitionInit) {
+    this.id = init.id;
+    this.machine = init.machine;
+    this.mutation = init.mutation;
+    this.#names = init.names;
+    this.#index = init.index;
+    this.timeBefore = init.timeBefore;
+    this.timeAfter = init.timeBefore;
+    this.statesBefore = init.statesBefore;
+    this.stepsOn = init.stepsOn;
+    this.calledStates = init.mutation.called.map((i) => init.names[i]);
   }
 
   /** Indexes of {@linkcode Transition.targetStates}. */
