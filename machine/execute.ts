@@ -10,6 +10,7 @@ import { type Core, j, log, logArgs, trace } from "./core.ts";
 import { handle, HANDLER, type HandlerKind } from "./handlers.ts";
 import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
+import { hasWhenArgs, processStateCtx } from "./subscriptions.ts";
 import { Transition } from "./transition.ts";
 import { LogLevel, type Mutation, MutationType, Result, type S, StepType } from "./types.ts";
 import { mutationTypeName, randId, statesDiff } from "./utils.ts";
@@ -228,9 +229,11 @@ export function emitEvents(core: Core, tx: Transition): Result {
 
     if (result !== Result.Canceled) {
       setActiveStates(core, tx, called, tx.targetStates, tx.isAuto);
+      // state contexts end as soon as the change is known (upstream's order)
+      if (core.subs) processStateCtx(core, tx.enters, tx.exits);
       tx.timeAfter = core.clock.slice();
       if (!core.disposed) trace(core, core.hooks.transitionFinals, tx);
-      if (runHandlers) result = emitFinals(core, tx);
+      if (runHandlers || hasWhenArgs(core)) result = emitFinals(core, tx);
       if (result === Result.Canceled) recoverFinalPhase(core, tx);
       hasStateChanged = !sameTime(core.clock, tx.timeBefore);
     } else {
@@ -273,6 +276,11 @@ export function emitEvents(core: Core, tx: Transition): Result {
   core.logBuffer = [];
   tx.queueLen = core.queue.length;
   tx.isCompleted = true;
+  // handlers' e.signal outside final handlers: valid until the transition ends
+  if (core.txCtrl) {
+    core.txCtrl.abort(new Error(`transition ${tx.id} ended`));
+    core.txCtrl = undefined;
+  }
 
   if (!core.disposed) trace(core, core.hooks.transitionEnd, tx);
 

@@ -10,6 +10,7 @@ import { recoverFinalPhase } from "./apply.ts";
 import type { Machine } from "./machine.ts";
 import { prependRunning } from "./queue.ts";
 import { StateException } from "./states.ts";
+import { newStateCtx, processWhenArgs } from "./subscriptions.ts";
 import type { Transition } from "./transition.ts";
 import { type A, LogLevel, type Mutation, MutationType, Result } from "./types.ts";
 
@@ -46,6 +47,86 @@ export interface HandlerEvent {
   readonly transition: Transition;
   /** The mutation being executed. */
   readonly mutation: Mutation;
+  /**
+   * Aborted when the work this handler starts stops making sense: for a
+   * state's final handler (`FooState`) the state context of `Foo` (its
+   * activation ends, see `mach.newStateCtx`), for every other handler the
+   * transition's end. Created when read.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The handler names a machine with states `N` calls: `FooEnter`, `FooExit`
+ * (negotiation), `FooState`, `FooEnd` (final), `FooFoo` (self), `FooBar`
+ * (between), `AnyEnter`, `AnyState`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { HandlerName } from "@asyncmachine/telemetry/machine";
+ * const n: HandlerName<"Foo" | "Bar"> = "FooBar";
+ * ```
+ */
+export type HandlerName<N extends string = string> =
+  | `${N | "Exception"}${"Enter" | "Exit" | "State" | "End"}`
+  | `${N | "Exception"}${N | "Exception"}`
+  | "AnyEnter"
+  | "AnyState";
+
+/**
+ * A negotiation handler: return `false` to cancel the transition.
+ *
+ * @example Usage
+ * ```ts
+ * import type { NegotiationHandler } from "@asyncmachine/telemetry/machine";
+ * const FooEnter: NegotiationHandler = (e) => e.args.ok === true;
+ * ```
+ */
+export type NegotiationHandler = (e: HandlerEvent) => boolean | void;
+
+/**
+ * A final handler: its return is ignored (it can't cancel).
+ *
+ * @example Usage
+ * ```ts
+ * import type { FinalHandler } from "@asyncmachine/telemetry/machine";
+ * const FooState: FinalHandler = (e) => console.log(e.args);
+ * ```
+ */
+export type FinalHandler = (e: HandlerEvent) => void | Promise<void>;
+
+/**
+ * A handlers object for `mach.bindHandlers`: with a literal schema, a name
+ * matching no state or phase (`NopeState`, `FooEntr`) in an object literal
+ * is a compile error.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Handlers, Machine } from "@asyncmachine/telemetry/machine";
+ * const mach = new Machine({ Foo: {}, Bar: {} });
+ * const handlers: Handlers<"Foo" | "Bar"> = { FooEnter: () => true, BarState: () => {} };
+ * mach.bindHandlers(handlers);
+ * ```
+ */
+export type Handlers<N extends string = string> =
+  & {
+    [K in `${N | "Exception"}${"State" | "End"}` | "AnyState"]?: FinalHandler;
+  }
+  & {
+    [K in Exclude<HandlerName<N>, `${N | "Exception"}${"State" | "End"}` | "AnyState">]?:
+      NegotiationHandler;
+  };
+
+/** Whether `name` is a handler the machine calls (strict mode's check). */
+export function isHandlerName(core: Core, name: string): boolean {
+  if (name === "AnyEnter" || name === "AnyState") return true;
+  for (const suffix of ["Enter", "Exit", "State", "End"]) {
+    if (name.endsWith(suffix) && core.index.has(name.slice(0, -suffix.length))) return true;
+  }
+  for (const s of core.names) {
+    if (name.startsWith(s) && core.index.has(name.slice(s.length))) return true;
+  }
+  return false;
 }
 
 /** Collects the function names of a handlers object, own and inherited. */
@@ -132,6 +213,9 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
       machine: core.mach,
       transition: tx,
       mutation: tx.mutation,
+      get signal(): AbortSignal {
+        return handlerSignal(core, tx, name);
+      },
     };
     log(core, LogLevel.Ops, `[handler:${b.num}] ${name}`);
     trace(core, core.hooks.handlerStart, tx, b.id, name);
@@ -151,7 +235,20 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
     if (isFinalName(name)) continue;
     if (threw || ret === false) return [Result.Canceled, called];
   }
+  if (core.subs) processWhenArgs(core, name, tx.mutation.args);
   return [Result.Executed, called];
+}
+
+/** A handler's signal: its state's context for `FooState`, else the transition's. */
+function handlerSignal(core: Core, tx: Transition, name: string): AbortSignal {
+  if (name.endsWith("State")) {
+    const state = name.slice(0, -"State".length);
+    if (core.index.has(state)) return newStateCtx(core, state);
+  }
+  if (tx.isCompleted || core.disposing) {
+    return AbortSignal.abort(new Error(`transition ${tx.id} ended`));
+  }
+  return (core.txCtrl ??= new AbortController()).signal;
 }
 
 /** Normalises anything thrown into an Error. */

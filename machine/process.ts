@@ -8,6 +8,7 @@
 import { type Core, trace } from "./core.ts";
 import { emitEvents, newTransition } from "./execute.ts";
 import { postpone, prepend } from "./queue.ts";
+import { processQueueEnd, processTransition } from "./subscriptions.ts";
 import { type Mutation, Result } from "./types.ts";
 
 /** Prepends a mutation and runs the queue (upstream's PrependMut). */
@@ -32,15 +33,21 @@ export function processQueue(core: Core): Result {
         core.queueTicksPending--;
         core.queueTick++;
       }
-      const res = emitEvents(core, newTransition(core, mut));
+      const tx = newTransition(core, mut);
+      const res = emitEvents(core, tx);
       first ??= res;
+      if (core.subs && tx.accepted && !mut.isCheck) {
+        processTransition(core, tx.enters, tx.exits, tx.timeBefore);
+      }
     }
   } finally {
     core.tx = undefined;
     core.queueProcessing = false;
   }
-  if (!core.disposing) trace(core, core.hooks.queueEnd, core.mach);
-  // dispose() called from a handler waits for the queue
+  if (!core.disposing) {
+    trace(core, core.hooks.queueEnd, core.mach);
+    if (core.subs) processQueueEnd(core);
+  } // dispose() called from a handler waits for the queue
   else core.finishDispose?.();
   return first ?? Result.Canceled;
 }

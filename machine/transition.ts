@@ -15,6 +15,7 @@ import {
   StepType,
 } from "./types.ts";
 import type { Mutation } from "./types.ts";
+import { relationName, stepTypeName } from "./names.ts";
 import { StateHealthcheck, StateHeartbeat } from "./states.ts";
 import { type TimeDiff, timeDiff } from "./time_diff.ts";
 import { mutationTypeName, timeSum } from "./utils.ts";
@@ -366,18 +367,6 @@ export function mutationString(mut: Mutation, names: readonly string[]): string 
   return `[${mutationTypeName(mut.type)}] ${called.join(" ")}`;
 }
 
-const STEP_NAMES: Record<number, string> = {
-  [StepType.Relation]: "rel",
-  [StepType.Handler]: "handler",
-  [StepType.Set]: "activate",
-  [StepType.Remove]: "deactivate",
-  [StepType.RemoveNotActive]: "deactivate-passive",
-  [StepType.Requested]: "called",
-  [StepType.Cancel]: "cancel",
-};
-
-const REL_NAMES = ["after", "add", "require", "remove"];
-
 /**
  * A step as upstream prints it, e.g. `**Foo** require **Bar**` or
  * `handler **Foo**Enter`.
@@ -399,7 +388,7 @@ export function stepString(step: Step, names: readonly string[]): string {
   if (!from && !to) to = "Any";
   if (from) from = `**${from}**`;
   if (to) to = `**${to}**`;
-  const line = from && to ? `${from} ${REL_NAMES[step.relType] ?? ""} ${to}` : from || to;
+  const line = from && to ? `${from} ${relationName(step.relType)} ${to}` : from || to;
   if (step.type === StepType.Relation) return line;
   let suffix = "";
   if (step.type === StepType.Handler) {
@@ -407,5 +396,5 @@ export function stepString(step: Step, names: readonly string[]): string {
     else if (step.isFinal) suffix = step.isEnter ? "State" : "End";
     else suffix = step.isEnter ? "Enter" : "Exit";
   }
-  return `${STEP_NAMES[step.type] ?? ""} ${line}${suffix}`;
+  return `${stepTypeName(step.type)} ${line}${suffix}`;
 }
