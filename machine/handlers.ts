@@ -93,7 +93,7 @@ export type NegotiationHandler = (e: HandlerEvent) => boolean | void;
  * const FooState: FinalHandler = (e) => console.log(e.args);
  * ```
  */
-export type FinalHandler = (e: HandlerEvent) => void | Promise<void>;
+export type FinalHandler = (e: HandlerEvent) => void;
 
 /**
  * A handlers object for `mach.bindHandlers`: with a literal schema, a name

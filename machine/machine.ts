@@ -1034,10 +1034,11 @@ export class Machine<N extends string = string> {
   /**
    * Binds an object of handlers: `FooEnter`/`FooExit` (return false to
    * cancel), `FooState`/`FooEnd`, `FooFoo`, `FooBar`, `AnyEnter`,
-   * `AnyState`. Returns the binding id ("" once disposed). With `strict`, a
-   * function matching no handler name is an error.
+   * `AnyState`. Returns the binding id ("" once disposed). With a literal
+   * schema, an object literal naming no state or phase doesn't compile;
+   * with `strict`, a function matching no handler name is an error.
    */
-  bindHandlers(handlers: Handlers<N> | object, opts: BindOptions = {}): string {
+  bindHandlers(handlers: string extends N ? object : Handlers<N>, opts: BindOptions = {}): string {
     const core = this.#core;
     if (core.disposing) return "";
     if (typeof handlers !== "object" || handlers === null) {
