@@ -362,6 +362,11 @@ export class Machine<N extends string = string> {
     return this.#core.machineTick;
   }
 
+  /** The maximum queue length. */
+  get queueLimit(): number {
+    return this.#core.queueLimit;
+  }
+
   /** Whether the machine was created with `strict`. */
   get strict(): boolean {
     return this.#core.strict;
