@@ -3,6 +3,7 @@
 
 import { assert, assertEquals, assertFalse } from "@std/assert";
 import { Machine, Result } from "../mod.ts";
+import { timeAfter, timeSum } from "../machine/mod.ts";
 import { assertOrder, assertStates, captureLog, newNoRels, trackTransitions } from "./helpers.ts";
 
 Deno.test("TestSingleToSingleStateTransition", () => {
@@ -337,9 +338,8 @@ Deno.test("TestRegressionImpliedBlockByBeingRemoved", () => {
   assertStates(m, ["Water", "Wet"]);
 });
 
-Deno.test("TestTime / TestClock", () => {
-  const m = newNoRels(undefined, { B: { multi: true } });
-  m.verifyStates(["A", "B", "C", "D", "Exception"]);
+/** Upstream's clock sequence of TestTime and TestClock. */
+function clockSteps(m: Machine): void {
   const abcd = ["A", "B", "C", "D"];
   const steps: [() => void, string[], number[]][] = [
     [() => m.add(["A", "B"]), ["A", "B"], [1, 1, 0, 0]],
@@ -355,13 +355,31 @@ Deno.test("TestTime / TestClock", () => {
     assertStates(m, states);
     assertEquals(m.time(abcd), time);
   }
+}
+
+// machine_test.go:2156
+Deno.test("TestTime", () => {
+  const m = newNoRels(undefined, { B: { multi: true } });
+  clockSteps(m);
+  const order = ["A", "B", "C", "D"];
+  const before = m.time(order);
+  m.add(["C"]);
+  const now = m.time(order);
+  assertStates(m, ["A", "B", "D", "C"]);
+  assertEquals(now, [3, 7, 5, 1]);
+  assert(timeAfter(now, before, true));
+  assertFalse(timeAfter(before, now, true));
+  assertEquals(timeSum(m.time()), 16);
+});
+
+// machine_test.go:2576
+Deno.test("TestClock", () => {
+  const m = newNoRels(undefined, { B: { multi: true } });
+  m.verifyStates(["A", "B", "C", "D", "Exception"]);
+  clockSteps(m);
   assertEquals(m.clock(), { A: 3, B: 7, C: 4, D: 1, Exception: 0 });
   assertEquals(m.clock(["A", "B"]), { A: 3, B: 7 });
   assertEquals(m.tick("A"), 3);
-  m.add(["C"]);
-  assertStates(m, ["A", "B", "D", "C"]);
-  assertEquals(m.time(abcd), [3, 7, 5, 1]);
-  assertEquals(m.time().reduce((a, b) => a + b), 16);
 });
 
 Deno.test("TestSetStates: setSchema", () => {
@@ -378,18 +396,29 @@ Deno.test("TestSetStates: setSchema", () => {
   assertStates(m, ["A", "B", "D", "E"]);
 });
 
-Deno.test("TestIs / TestNot / TestAny", () => {
+// machine_test.go:2524
+Deno.test("TestIs", () => {
   const m = newNoRels(["A", "B"]);
-  assert(m.is(["A", "B"]));
-  assertFalse(m.is(["A", "B", "C"]));
-  assertFalse(m.not(["A", "B"]));
-  assertFalse(m.not(["A", "B", "C"]));
-  assert(m.not1("D"));
-  assert(m.any(["A", "B"], ["C"]));
-  assert(m.any(["A", "B", "C"], ["A"]));
-  assert(m.any1("A", "B"));
-  assertFalse(m.any(["C"]));
-  assertFalse(m.any1("C"));
+  assert(m.is(["A", "B"]), "A B should be active");
+  assertFalse(m.is(["A", "B", "C"]), "A B C shouldnt be active");
+});
+
+// machine_test.go:2540
+Deno.test("TestNot", () => {
+  const m = newNoRels(["A", "B"]);
+  assertFalse(m.not(["A", "B"]), "A B should be active");
+  assertFalse(m.not(["A", "B", "C"]), "A B C is partially active");
+  assert(m.not1("D"), "D is inactive");
+});
+
+// machine_test.go:2557
+Deno.test("TestAny", () => {
+  const m = newNoRels(["A", "B"]);
+  assert(m.any(["A", "B"], ["C"]), "A B should be active");
+  assert(m.any(["A", "B", "C"], ["A"]), "A B C is partially active");
+  assert(m.any1("A", "B"), "A B is fully active");
+  assertFalse(m.any(["C"]), "C should not be active");
+  assertFalse(m.any1("C"), "C should not be active");
 });
 
 Deno.test("TestToggle", () => {
@@ -402,8 +431,10 @@ Deno.test("TestToggle", () => {
   assertStates(m, []);
 });
 
-Deno.test("TestString / StringAll", () => {
+// machine_test.go:2849
+Deno.test("TestString", () => {
   const m = newNoRels(["A", "B"]);
+  m.verifyStates(["A", "B", "C", "D", "Exception"]);
   assertEquals(m.toString(), "(A:1 B:1)");
   assertEquals(m.stringAll(), "(A:1 B:1) [C:0 D:0 Exception:0]");
 });
