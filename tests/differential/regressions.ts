@@ -11,4 +11,20 @@ export interface Regression extends Scenario {
 }
 
 /** Fixed divergences, smallest scenarios showing them. */
-export const REGRESSIONS: Regression[] = [];
+export const REGRESSIONS: Regression[] = [
+  {
+    // a handler throwing in an auto transition cancels it (the auto state is
+    // dropped); handlers after it get an invalid event: not called, false
+    name: "regression:invalid-event-after-panic",
+    schema: { A: { auto: true }, B: {} },
+    handlers: { AEnter: [{ throw: "boom" }], AnyEnter: [] },
+    muts: [{ type: "add", states: ["B"] }, { type: "add", states: ["B"] }],
+    expect: {
+      active: [["A", "Exception", "B"], ["B", "A", "Exception"]],
+      calls: [
+        ["main:AnyEnter", "main:AEnter", "main:AnyEnter", "main:AEnter", "main:AnyEnter"],
+        ["main:AnyEnter"],
+      ],
+    },
+  },
+];
