@@ -27,4 +27,14 @@ export const REGRESSIONS: Regression[] = [
       ],
     },
   },
+  {
+    // a canceling self handler of an auto state in an auto transition:
+    // upstream deletes it in place from the list it iterates (skipping BB)
+    // and cancels the whole transition, as the last handler canceled
+    name: "regression:auto-self-handler-cancel",
+    schema: { A: { auto: true }, B: { after: ["A"] }, C: { auto: true }, D: { remove: ["C"] } },
+    handlers: { AA: [{ ret: false, n: 9 }], BB: [] },
+    muts: [{ type: "add", states: ["D", "B"] }, { type: "remove", states: ["D"] }],
+    expect: { active: [["A", "D", "B"], ["A", "B"]], calls: [["main:BB"], ["main:AA"]] },
+  },
 ];
