@@ -50,6 +50,10 @@ class Gen {
       if (this.p(0.3)) d.add = this.some(names, 1, 2);
       if (this.p(0.3)) d.remove = this.some(names, 1, 3);
       if (this.p(0.2)) d.after = this.some(names.filter((s) => s !== name), 1, 2);
+      // the built-in Exception state in relations
+      if (this.p(0.04)) (d.require ??= []).push("Exception");
+      if (this.p(0.04)) (d.remove ??= []).push("Exception");
+      if (this.p(0.03)) (d.add ??= []).push("Exception");
       ret[name] = d;
     }
     return ret;
@@ -130,5 +134,7 @@ export function generate(seed: number): Scenario {
   const nMuts = g.int(2, 10);
   for (let i = 0; i < nMuts; i++) sc.muts.push(g.mut(names, subNames, false));
   if (g.p(0.3)) sc.logArgs = true;
+  // Decisions (4) adds the resolver's reasoning to the compared log
+  if (g.p(0.3)) sc.logLevel = 4;
   return sc;
 }

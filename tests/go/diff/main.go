@@ -363,6 +363,21 @@ func (r *runner) bind(name string, handlers map[string][]Action) {
 	}
 }
 
+// panicSite is " at file.go:line" of the innermost pkg/machine frame of a
+// panic, so the test can tell upstream's known panics from others.
+func panicSite() string {
+	for _, line := range strings.Split(string(debug.Stack()), "\n") {
+		if i := strings.Index(line, "pkg/machine/"); i >= 0 {
+			site := line[i+len("pkg/machine/"):]
+			if j := strings.Index(site, " "); j >= 0 {
+				site = site[:j]
+			}
+			return " at " + site
+		}
+	}
+	return ""
+}
+
 func (r *runner) handler(mach, name string, actions []Action, e *am.Event) bool {
 	key := mach + ":" + name
 	r.calls[key]++
@@ -449,7 +464,7 @@ func run(sc *Scenario) (out *Out) {
 	out = &Out{Name: sc.Name, Muts: []*MutOut{}}
 	defer func() {
 		if err := recover(); err != nil {
-			out.Err = fmt.Sprint(err)
+			out.Err = fmt.Sprint(err) + panicSite()
 			if os.Getenv("DIFF_STACK") != "" {
 				debug.PrintStack()
 			}
