@@ -126,7 +126,8 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
         recoverToErr(core, tx, err, event);
       }
     }
-    if (core.logLevel >= LogLevel.Everything) {
+    // a panic skips it, as upstream
+    if (!threw && core.logLevel >= LogLevel.Everything) {
       log(core, LogLevel.Everything, `[handler:end] ${name} from ${b.id}`);
     }
     trace(core, core.hooks.handlerEnd, tx, b.id, name);

@@ -4,10 +4,11 @@
 import type { Scenario } from "./scenario.ts";
 
 /** A regression scenario and what upstream produced for it (per outside
- * mutation: main's active states and the handler calls), checked without Go
+ * mutation: main's active states, the handler calls, optionally the log),
+ * checked without Go
  * by regressions_test.ts. */
 export interface Regression extends Scenario {
-  expect: { active: string[][]; calls: string[][] };
+  expect: { active: string[][]; calls: string[][]; log?: string[][] };
 }
 
 /** Fixed divergences, smallest scenarios showing them. */
@@ -36,5 +37,40 @@ export const REGRESSIONS: Regression[] = [
     handlers: { AA: [{ ret: false, n: 9 }], BB: [] },
     muts: [{ type: "add", states: ["D", "B"] }, { type: "remove", states: ["D"] }],
     expect: { active: [["A", "D", "B"], ["A", "B"]], calls: [["main:BB"], ["main:AA"]] },
+  },
+  {
+    // a final handler's panic skips its level-5 "[handler:end]" line
+    name: "regression:no-handler-end-after-panic",
+    schema: { A: {} },
+    handlers: { AState: [{ throw: "boom" }] },
+    muts: [{ type: "add", states: ["A"] }],
+    logLevel: 5,
+    expect: {
+      active: [["Exception"]],
+      calls: [["main:AState"]],
+      log: [[
+        "3 [main] [queue:add] A",
+        "3 [main] [add] A",
+        "5 [main] [handle:h-main] AEnter",
+        "5 [main] [handle:h-main] AnyEnter",
+        "2 [main] [state] +A",
+        "5 [main] [handle:h-main] AState",
+        "3 [main] [handler:0] AState",
+        "3 [main] [recover] handling panic...",
+        "3 [main] [recover] partial final states as ()",
+        "2 [main] [state] -A",
+        "3 [main] [cancel] (A) by recover",
+        "3 [main] [prepend:add] Exception",
+        "3 [main] [postpone] queue running (1 item)",
+        "3 [main] [recover] partial final states as ()",
+        "3 [main] [add] Exception",
+        "3 [main] [source] main/tx0/0",
+        "5 [main] [handle:h-main] ExceptionEnter",
+        "5 [main] [handle:h-main] AnyEnter",
+        "2 [main] [state] +Exception",
+        "5 [main] [handle:h-main] ExceptionState",
+        "5 [main] [handle:h-main] AnyState",
+      ]],
+    },
   },
 ];

@@ -11,5 +11,6 @@ for (const sc of REGRESSIONS) {
     assertEquals(out.err, undefined);
     assertEquals(out.muts.map((m) => m.active.main), sc.expect.active);
     assertEquals(out.muts.map((m) => m.calls), sc.expect.calls);
+    if (sc.expect.log) assertEquals(out.muts.map((m) => m.log), sc.expect.log);
   });
 }
