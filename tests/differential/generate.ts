@@ -77,7 +77,7 @@ class Gen {
     isSub: boolean,
   ): Record<string, Action[]> {
     const ret: Record<string, Action[]> = {};
-    const count = this.int(0, Math.min(8, own.length * 2));
+    const count = this.int(0, Math.min(12, own.length * 2));
     for (let i = 0; i < count; i++) {
       const s = this.pick(own);
       const kind = this.int(0, 9);
@@ -92,7 +92,7 @@ class Gen {
       else name = s + "State";
       const final = name.endsWith("State") || name.endsWith("End");
       const actions: Action[] = [];
-      const nActions = this.int(0, 2);
+      const nActions = this.int(0, 3);
       for (let j = 0; j < nActions; j++) {
         const a = this.int(0, 9);
         const n = this.p(0.2) ? 2 : undefined;
@@ -136,5 +136,6 @@ export function generate(seed: number): Scenario {
   if (g.p(0.3)) sc.logArgs = true;
   // Decisions (4) adds the resolver's reasoning to the compared log
   if (g.p(0.3)) sc.logLevel = 4;
+  else if (g.p(0.1)) sc.logLevel = 5;
   return sc;
 }
