@@ -53,6 +53,13 @@ export const KNOWN: KnownDifference[] = [
       "ignores the cancel (the state isn't a target); compared up to that mutation",
     normalise() {},
   },
+  {
+    id: "panic-in-exception-tx",
+    what: "a handler panicking in a transition which calls Exception: upstream's handler loop " +
+      "isn't restarted (the next handler call deadlocks); ours carries on. The runners don't " +
+      "throw there (both record `>nothrow`)",
+    normalise() {},
+  },
 ];
 
 /** Upstream's panic of the exit-cancel-panic known difference. */
