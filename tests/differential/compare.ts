@@ -54,6 +54,33 @@ export const KNOWN: KnownDifference[] = [
     normalise() {},
   },
   {
+    id: "prom-averages",
+    what: "Prometheus averages: upstream divides integers (sum / count, floored); ours " +
+      "divides floats",
+    normalise(out) {
+      for (const m of out.muts) {
+        if (!m.prom) continue;
+        for (const k of Object.keys(m.prom)) {
+          if (SKIP_PROM.some((p) => k.startsWith(p))) delete m.prom[k];
+          else m.prom[k] = Math.floor(m.prom[k]);
+        }
+      }
+    },
+  },
+  {
+    id: "prom-queue-size",
+    what: "am_queue_size_*: upstream assigns the last transition's queue length instead of " +
+      "adding it (a bug), then divides by the count; ours averages (not compared)",
+    normalise() {},
+  },
+  {
+    id: "prom-tx-ticks",
+    what: "am_tx_ticks_*: upstream takes the machine time elapsed since the previous accepted " +
+      "transition (so it includes ticks of canceled ones, e.g. a final handler's panic, and " +
+      "before binding); ours the accepted transition's own ticks (not compared)",
+    normalise() {},
+  },
+  {
     id: "panic-in-exception-tx",
     what: "a handler panicking in a transition which calls Exception: upstream's handler loop " +
       "isn't restarted (the next handler call deadlocks); ours carries on. The runners don't " +
@@ -61,6 +88,9 @@ export const KNOWN: KnownDifference[] = [
     normalise() {},
   },
 ];
+
+/** Gauges not compared: wall-clock time, and two known differences. */
+const SKIP_PROM = ["am_tx_time_", "am_queue_size_", "am_tx_ticks_"];
 
 /** Upstream's panic of the exit-cancel-panic known difference. */
 const EXIT_CANCEL_PANIC = "runtime error: slice bounds out of range [-1::] at transition.go:561";

@@ -10,6 +10,8 @@ import {
   type Schema,
   type Transition,
 } from "../../machine/mod.ts";
+import { bindMach, type Metrics } from "../../prometheus/metrics.ts";
+import { Registry } from "../../prometheus/registry.ts";
 import type { Action, Mut, MutOut, Out, Scenario, StateDef, TxOut } from "./scenario.ts";
 
 type Mach = "main" | "sub";
@@ -21,6 +23,8 @@ class Runner {
   cur: MutOut | undefined;
   calls = new Map<string, number>();
   queued: Record<string, string[]> = {};
+  prom: Metrics | undefined;
+  reg: Registry | undefined;
 
   constructor(readonly sc: Scenario) {}
 
@@ -77,6 +81,11 @@ class Runner {
         transitionEnd: (tx) => this.txEnd(name, tx),
       }],
     });
+    if (this.sc.prom && !parent) {
+      // bound before the log level is set, as the Go runner does
+      this.reg = new Registry();
+      this.prom = bindMach(mach, { registry: this.reg, legacyNames: true });
+    }
     mach.logLevel = this.level;
     return mach;
   }
@@ -183,6 +192,18 @@ class Runner {
   }
 }
 
+/** Gauge values by name, as a scrape sees them (the scrape syncs). */
+function readGauges(reg: Registry): Record<string, number> {
+  const ret: Record<string, number> = {};
+  reg.collect();
+  for (const line of reg.render("text").split("\n")) {
+    if (line.startsWith("#") || line.includes("{") || !line) continue;
+    const [name, value] = line.split(" ");
+    ret[name] = Number(value);
+  }
+  return ret;
+}
+
 /** Runs a scenario on our core. */
 export function runTs(sc: Scenario): Out {
   const out: Out = { names: [], muts: [] };
@@ -212,6 +233,7 @@ export function runTs(sc: Scenario): Out {
         cur.clock[name] = m.time();
         cur.queueTick[name] = m.queueTick();
       }
+      if (r.reg) cur.prom = readGauges(r.reg);
       r.cur = undefined;
       out.muts.push(cur);
     }

@@ -44,6 +44,8 @@ export interface Scenario {
   logLevel?: number;
   /** Log args with upstream's default mapper (name, id, …). */
   logArgs?: boolean;
+  /** Bind Prometheus metrics (upstream's; ours with legacyNames) to main. */
+  prom?: boolean;
 }
 
 /** A transition as a tracer saw it at transitionEnd. */
@@ -81,6 +83,8 @@ export interface MutOut {
   calls: string[];
   log: string[];
   queueTick: Record<string, number>;
+  /** Gauges by metric name, after a sync (scenarios with `prom`). */
+  prom?: Record<string, number>;
 }
 
 /** One scenario's result. */

@@ -24,6 +24,8 @@ import (
 	"unsafe"
 
 	am "github.com/pancsta/asyncmachine-go/pkg/machine"
+	amprom "github.com/pancsta/asyncmachine-go/pkg/telemetry/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // StateDef is a schema entry of a scenario.
@@ -63,6 +65,9 @@ type Scenario struct {
 	Muts        []Mut               `json:"muts"`
 	LogLevel    int                 `json:"logLevel,omitempty"` // default 3
 	LogArgs     bool                `json:"logArgs,omitempty"`
+	// Prom binds upstream's Prometheus metrics (legacy names) to main (and
+	// so to sub); each outside mutation syncs and reads them.
+	Prom bool `json:"prom,omitempty"`
 }
 
 // TxOut is one transition, as the tracer saw it at TransitionEnd.
@@ -101,6 +106,7 @@ type MutOut struct {
 	Calls     []string            `json:"calls"`
 	Log       []string            `json:"log"`
 	QueueTick map[string]uint64   `json:"queueTick"`
+	Prom      map[string]float64  `json:"prom,omitempty"`
 }
 
 // Out is one scenario's result.
@@ -120,6 +126,8 @@ type runner struct {
 	cur     *MutOut
 	calls   map[string]int
 	queued  map[string][]string
+	prom    *amprom.Metrics
+	reg     *prometheus.Registry
 }
 
 type tracer struct {
@@ -248,6 +256,12 @@ func (r *runner) newMach(name string, defs map[string]StateDef, parent am.Api) *
 		Resolver:          &pinned{&am.DefaultRelationsResolver{}},
 	}
 	m := am.New(context.Background(), r.schema(defs), opts)
+	if r.sc.Prom && parent == nil {
+		// bound before the log level is set, as the TS runner does
+		r.reg = prometheus.NewRegistry()
+		r.prom = amprom.BindMach(m)
+		amprom.BindToRegistry(r.prom, r.reg)
+	}
 	sem := m.SemLogger()
 	sem.SetLogger(func(level am.LogLevel, msg string, args ...any) {
 		if r.cur != nil && int(level) <= r.level() {
@@ -493,6 +507,21 @@ func run(sc *Scenario) (out *Out) {
 			cur.Active[name] = nonNil(m.ActiveStates(nil))
 			cur.Clock[name] = m.Time(nil)
 			cur.QueueTick[name] = m.QueueTick()
+		}
+		if r.prom != nil {
+			r.prom.Sync()
+			cur.Prom = map[string]float64{}
+			fams, err := r.reg.Gather()
+			if err != nil {
+				panic(err)
+			}
+			for _, f := range fams {
+				for _, mt := range f.GetMetric() {
+					if g := mt.GetGauge(); g != nil {
+						cur.Prom[f.GetName()] = g.GetValue()
+					}
+				}
+			}
 		}
 		r.cur = nil
 		out.Muts = append(out.Muts, cur)
