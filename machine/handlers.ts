@@ -221,13 +221,21 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
     trace(core, core.hooks.handlerStart, tx, b.id, name);
     let ret: unknown;
     let threw = false;
-    try {
-      ret = (b.target[name] as (e: HandlerEvent) => unknown).call(b.target, event);
-    } catch (err) {
-      threw = true;
-      recoverToErr(core, tx, err, event);
+    if (tx.isCompleted || !tx.accepted) {
+      // an event of a canceled transition (e.g. after a panic in an auto
+      // one) is invalid: not called, counts as false (upstream's IsValid)
+      log(core, LogLevel.Decisions, `[handler:invalid] ${name}`);
+      ret = false;
+    } else {
+      try {
+        ret = (b.target[name] as (e: HandlerEvent) => unknown).call(b.target, event);
+      } catch (err) {
+        threw = true;
+        recoverToErr(core, tx, err, event);
+      }
     }
-    if (core.logLevel >= LogLevel.Everything) {
+    // a panic skips it, as upstream
+    if (!threw && core.logLevel >= LogLevel.Everything) {
       log(core, LogLevel.Everything, `[handler:end] ${name} from ${b.id}`);
     }
     trace(core, core.hooks.handlerEnd, tx, b.id, name);
