@@ -85,6 +85,8 @@ export class GobRpcTransport implements DbgTransport {
   /** Sends each message on its machine's connection, in order. */
   async send(batch: DbgMessage[]): Promise<void> {
     for (const m of batch) {
+      // DbgMsgGone is the JSON endpoint's extension: am-dbg's wire has no such message
+      if (m.method === "DbgMsgGone") continue;
       const id = m.method === "DbgMsgSchema" ? m.params.ID : m.params.MachineID;
       let client = this.#clients.get(id);
       if (!client) {

@@ -144,7 +144,13 @@ export async function importDbgRecording(
   // a loop, not Math.max(...list): a spread of a long list overflows the stack
   let maxTxs = 1;
   for (const e of list) maxTxs = Math.max(maxTxs, e?.MsgTxs?.length ?? 0);
-  const target = opts.hub ?? new DbgHub({ maxTxsPerMachine: maxTxs, maxMachines: list.length + 1 });
+  // sized to fit: the decoded recording is in memory already, within the decoder's limits
+  const target = opts.hub ?? new DbgHub({
+    maxTxsPerMachine: maxTxs,
+    maxMachines: list.length + 1,
+    maxBytes: Infinity,
+    maxBytesPerMachine: Infinity,
+  });
   const stats: RecordingStats = {
     hub: target,
     machines: 0,
@@ -178,7 +184,7 @@ export async function importDbgRecording(
  * ```ts
  * import { DbgHub, exportDbgRecording } from "@asyncmachine/telemetry/dbg";
  * const hub = new DbgHub();
- * hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+ * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
  * const bytes = await exportDbgRecording(hub);
  * ```
  */
@@ -186,16 +192,18 @@ export async function exportDbgRecording(
   hub: DbgHub,
   opts: { compress?: boolean; version?: string } = {},
 ): Promise<Uint8Array> {
-  const list = hub.machines().map((m) => {
+  const list = [];
+  for (const m of await hub.machines()) {
     const txs = [];
     for (let cursor = 0;;) {
-      const page = hub.txs(m.id, Math.max(cursor, m.firstCursor ? m.firstCursor - 1 : 0), 1000);
-      txs.push(...page.txs.map((t) => t.msg));
+      const page = await hub.txs(m.id, { cursor, limit: 1000 });
+      for (const t of page.txs) txs.push(t.msg);
       if (!page.more) break;
       cursor = page.cursor;
     }
-    return { MsgStruct: hub.schema(m.id), MsgTxs: txs, Version: opts.version ?? "am-telemetry" };
-  });
+    const schema = await hub.schema(m.id);
+    list.push({ MsgStruct: schema, MsgTxs: txs, Version: opts.version ?? "am-telemetry" });
+  }
   const gob = new GobEncoder().encode(RecordingType, list);
   return opts.compress === false
     ? gob

@@ -89,7 +89,7 @@ Deno.test("net/rpc hostile: a call decoding over the budget closes the connectio
   // and the listener goes on serving good clients
   const ok = new NetRpcClient(tcpByteConn(await Deno.connect({ port: s2.port })));
   await ok.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA);
-  assertEquals(s2.hub.schema("m1")?.StatesIndex, ["A"]);
+  assertEquals((await s2.hub.schema("m1"))?.StatesIndex, ["A"]);
   ok.close();
   s.close();
   s2.close();
@@ -183,10 +183,10 @@ Deno.test("net/rpc hostile: an optional token gates the TCP listener", async () 
   await assertRejects(() => anon.send([msg]));
   const wrong = new GobRpcTransport(`127.0.0.1:${s.port}`, { token: "guess" });
   await assertRejects(() => wrong.send([msg]));
-  assertEquals(s.hub.schema("m1"), undefined);
+  assertEquals(await s.hub.schema("m1"), undefined);
   const good = new GobRpcTransport(`127.0.0.1:${s.port}`, { token: "s3cret" });
   await good.send([msg]);
-  assert(s.hub.schema("m1"));
+  assert(await s.hub.schema("m1"));
   for (const t of [anon, wrong, good]) await t.close();
   s.close();
 });
