@@ -155,7 +155,13 @@ export function setTracers(core: Core, tracers: Tracer[]): void {
   for (const hook of HOOKS) {
     hooks[hook] = [];
     for (const tracer of tracers) {
-      const fn = tracer[hook];
+      let fn: unknown;
+      try {
+        fn = tracer[hook];
+      } catch {
+        core.tracerErrors++; // a throwing getter: that hook is skipped
+        continue;
+      }
       if (typeof fn === "function") hooks[hook].push({ tracer, fn: fn as HookCall["fn"] });
     }
   }

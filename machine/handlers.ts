@@ -259,9 +259,22 @@ function handlerSignal(core: Core, tx: Transition, name: string): AbortSignal {
   return (core.txCtrl ??= new AbortController()).signal;
 }
 
-/** Normalises anything thrown into an Error. */
+/**
+ * Normalises anything thrown into an Error. Never throws: a value that
+ * can't be printed (null prototype, throwing toString, revoked proxy) gets a
+ * message naming its type.
+ */
 export function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
+  try {
+    if (err instanceof Error) {
+      // an Error whose message or stack can't be read is wrapped like any value
+      void `${err.message}${err.stack}`;
+      return err;
+    }
+    return new Error(String(err));
+  } catch {
+    return new Error(`a thrown ${typeof err} that cannot be printed`);
+  }
 }
 
 /** A handler threw: cancel the transition and prepend `add Exception`. */

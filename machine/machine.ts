@@ -1090,15 +1090,23 @@ export class Machine<N extends string = string> {
   bindTracer(tracer: Tracer): void {
     const core = this.#core;
     if (core.disposing) return;
-    if (typeof tracer?.id !== "string" || tracer.id === "") {
+    let id: unknown;
+    try {
+      id = tracer?.id;
+    } catch {
+      // a tracer failing on its id is a failing tracer: counted, not bound
+      core.tracerErrors++;
+      return;
+    }
+    if (typeof id !== "string" || id === "") {
       throw new TypeError("bindTracer: a tracer needs a non-empty string id");
     }
     if (core.tracers.includes(tracer)) return;
-    if (core.tracers.some((t) => t.id === tracer.id)) {
-      throw new Error(`machine ${core.id}: tracer ${tracer.id} already bound`);
+    if (core.tracers.some((t) => t.id === id)) {
+      throw new Error(`machine ${core.id}: tracer ${id} already bound`);
     }
     setTracers(core, [...core.tracers, tracer]);
-    log(core, LogLevel.Ops, `[tracers] bind ${tracer.id}`);
+    log(core, LogLevel.Ops, `[tracers] bind ${id}`);
     if (this.#constructing) return;
     try {
       tracer.machineInit?.(this as Machine);
