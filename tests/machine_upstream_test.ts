@@ -2,7 +2,8 @@
 // file:line in a comment above each): machine_test.go's API tests (the
 // relation/handler-order ones are in machine_conformance_test.ts, the
 // When*/StateCtx ones in machine_wait_test.ts), mach_misc_test.go and
-// mach_utils_test.go.
+// mach_utils_test.go. One long file on purpose: the left-out list below
+// sits beside the ports it completes.
 //
 // Left out, with the reason:
 // - TestEval (machine_test.go:1351), TestEvalNested (:1373),
