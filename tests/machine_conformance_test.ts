@@ -6,6 +6,7 @@ import { Machine, Result } from "../mod.ts";
 import { timeAfter, timeSum } from "../machine/mod.ts";
 import { assertOrder, assertStates, captureLog, newNoRels, trackTransitions } from "./helpers.ts";
 
+// machine_test.go:280
 Deno.test("TestSingleToSingleStateTransition", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -15,6 +16,7 @@ Deno.test("TestSingleToSingleStateTransition", () => {
   for (const n of Object.values(h.counter)) assertEquals(n, 1);
 });
 
+// machine_test.go:311
 Deno.test("TestSingleToMultiStateTransition", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -23,6 +25,7 @@ Deno.test("TestSingleToMultiStateTransition", () => {
   assertOrder(h, ["AExit", "BEnter", "CEnter", "AB", "AC", "BState", "CState"]);
 });
 
+// machine_test.go:338
 Deno.test("TestMultiToMultiStateTransition", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -31,6 +34,7 @@ Deno.test("TestMultiToMultiStateTransition", () => {
   assertOrder(h, ["AExit", "BExit", "DEnter", "CEnter", "AD", "AC", "BD", "BC", "CState"]);
 });
 
+// machine_test.go:365
 Deno.test("TestMultiToSingleStateTransition: exact handler order", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -50,6 +54,7 @@ Deno.test("TestMultiToSingleStateTransition: exact handler order", () => {
   ]);
 });
 
+// machine_test.go:393
 Deno.test("TestTransitionToActiveState", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -58,6 +63,7 @@ Deno.test("TestTransitionToActiveState", () => {
   assertEquals(h.counter["AExit"], undefined);
 });
 
+// machine_test.go:417
 Deno.test("TestAfterRelationWhenEntering", () => {
   const m = newNoRels(["A", "B"], { C: { after: ["D"] }, A: { after: ["B"] } });
   const h = trackTransitions(m);
@@ -67,6 +73,7 @@ Deno.test("TestAfterRelationWhenEntering", () => {
   for (const n of Object.values(h.counter)) assertEquals(n, 1);
 });
 
+// machine_test.go:447
 Deno.test("TestAfterRelationWhenExiting", () => {
   const m = newNoRels(["A", "B"], { C: { after: ["D"] }, A: { after: ["B"] } });
   const h = trackTransitions(m);
@@ -79,6 +86,7 @@ Deno.test("TestAfterRelationWhenExiting", () => {
   assertEquals(m.activeStates(), ["D", "C"]);
 });
 
+// machine_test.go:477
 Deno.test("TestRequireOrder", () => {
   const m = new Machine({
     A: { auto: true, require: ["B", "C"] },
@@ -105,12 +113,14 @@ Deno.test("TestRequireOrder", () => {
   assertEquals(order.filter((n) => n === "DState").length, 1);
 });
 
+// machine_test.go:540
 Deno.test("TestRemoveRelation", () => {
   const m = newNoRels(["D"], { C: { remove: ["D"] } });
   m.add(["C"]);
   assertStates(m, ["C"]);
 });
 
+// machine_test.go:558
 Deno.test("TestRemoveRelationSimultaneous", () => {
   const m = newNoRels(["D"], { C: { remove: ["D"] } });
   const log = captureLog(m);
@@ -119,6 +129,7 @@ Deno.test("TestRemoveRelationSimultaneous", () => {
   assertStates(m, ["D"]);
 });
 
+// machine_test.go:585
 Deno.test("TestRemoveRelationCrossBlocking", async (t) => {
   const schema = { C: { remove: ["D"] }, D: { remove: ["C"] } };
   await t.step("set deactivates the old one, both ways", () => {
@@ -137,6 +148,7 @@ Deno.test("TestRemoveRelationCrossBlocking", async (t) => {
   });
 });
 
+// machine_test.go:645
 Deno.test("TestAddRelation", () => {
   const m = newNoRels(undefined, { A: { remove: ["D"] }, C: { add: ["D"] } });
   m.set(["C"]);
@@ -145,12 +157,14 @@ Deno.test("TestAddRelation", () => {
   assertStates(m, ["A", "C"], "D is skipped when blocked at the same time");
 });
 
+// machine_test.go:669
 Deno.test("TestRequireRelation", () => {
   const m = newNoRels(["A"], { C: { require: ["D"] } });
   m.set(["C", "D"]);
   assertStates(m, ["C", "D"]);
 });
 
+// machine_test.go:690
 Deno.test("TestRequireRelationWhenRequiredIsntActive", () => {
   const m = newNoRels(["A"], { C: { require: ["D"] } });
   const log = captureLog(m);
@@ -159,6 +173,7 @@ Deno.test("TestRequireRelationWhenRequiredIsntActive", () => {
   assert(log.some((l) => l.includes("[reject] C(-D)")), log.join("\n"));
 });
 
+// machine_test.go:716
 Deno.test("TestRemoveMultiImplied", () => {
   const m = newNoRels(["A", "B", "C"], {
     A: { multi: true, add: ["B"], require: ["C"] },
@@ -168,6 +183,7 @@ Deno.test("TestRemoveMultiImplied", () => {
   assertStates(m, ["A", "C"]);
 });
 
+// machine_test.go:751
 Deno.test("TestQueue: nested add returns its queue tick", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -185,6 +201,7 @@ Deno.test("TestQueue: nested add returns its queue tick", () => {
   assertEquals(h.counter["AnyEnter"], 2);
 });
 
+// machine_test.go:791
 Deno.test("TestNegotiationCancel", async (t) => {
   for (
     const [name, fn, re] of [
@@ -203,6 +220,7 @@ Deno.test("TestNegotiationCancel", async (t) => {
   }
 });
 
+// machine_test.go:852
 Deno.test("TestAutoStates", () => {
   const m = newNoRels(undefined, { B: { auto: true, require: ["A"] } });
   const log = captureLog(m);
@@ -211,6 +229,7 @@ Deno.test("TestAutoStates", () => {
   assert(log.some((l) => l.includes("[auto] B")));
 });
 
+// machine_test.go:884
 Deno.test("TestPartialAutoStates", () => {
   const m = newNoRels(undefined, {
     A: { auto: true },
@@ -222,6 +241,7 @@ Deno.test("TestPartialAutoStates", () => {
   assert(log.some((l) => l.includes("[auto_] +A")), log.join("\n"));
 });
 
+// machine_test.go:916
 Deno.test("TestPartialAutoStatesByStateState", () => {
   const m = new Machine({ A: { auto: true }, B: { auto: true }, C: {} });
   let bState = false;
@@ -231,6 +251,7 @@ Deno.test("TestPartialAutoStatesByStateState", () => {
   assertFalse(bState);
 });
 
+// machine_test.go:952
 Deno.test("TestPartialAutoStatesByEnter", () => {
   const m = new Machine({ A: { auto: true }, B: { auto: true, add: ["D"] }, C: {}, D: {} });
   m.bindHandlers({ BEnter: () => false, BState: () => {} });
@@ -238,6 +259,7 @@ Deno.test("TestPartialAutoStatesByEnter", () => {
   assertStates(m, ["C", "A"]);
 });
 
+// machine_test.go:992
 Deno.test("TestPartialAutoStatesBySelfHandler", () => {
   const m = new Machine({ A: { auto: true }, B: { auto: true }, C: {} });
   m.bindHandlers({ CC: () => false, BState: () => {} });
@@ -245,6 +267,7 @@ Deno.test("TestPartialAutoStatesBySelfHandler", () => {
   assertStates(m, ["C"], "the auto tx is canceled by CC");
 });
 
+// machine_test.go:1040
 Deno.test("TestNegotiationRemove", () => {
   const m = newNoRels(["A"]);
   m.bindHandlers({ AExit: () => false });
@@ -254,6 +277,7 @@ Deno.test("TestNegotiationRemove", () => {
   assert(log.some((l) => /\[cancel\] \(\) by AExit/.test(l)), log.join("\n"));
 });
 
+// machine_test.go:1109
 Deno.test("TestHandlerStateInfo: tx string", () => {
   const m = newNoRels(["A"]);
   let str = "";
@@ -273,6 +297,7 @@ Deno.test("TestHandlerStateInfo: tx string", () => {
   );
 });
 
+// machine_test.go:1461
 Deno.test("TestHandlerStateState", () => {
   const m = newNoRels(["A"]);
   let ab = false;
@@ -283,12 +308,14 @@ Deno.test("TestHandlerStateState", () => {
   assertFalse(ba);
 });
 
+// machine_test.go:1498
 Deno.test("TestHandlerNegotiationStateState", () => {
   const m = newNoRels(["A"]);
   m.bindHandlers({ AB: () => false, BA: () => true });
   assertEquals(m.add1("B"), Result.Canceled);
 });
 
+// machine_test.go:1571
 Deno.test("TestSelfHandlersCancellable", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -305,6 +332,7 @@ Deno.test("TestSelfHandlersCancellable", () => {
   assertStates(m, ["A"]);
 });
 
+// machine_test.go:1601
 Deno.test("TestSelfHandlersOrder", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -312,6 +340,7 @@ Deno.test("TestSelfHandlersOrder", () => {
   assertEquals(h.order, ["BEnter", "AA", "AB", "AnyEnter", "BState", "AnyState"]);
 });
 
+// machine_test.go:1635
 Deno.test("TestSelfHandlersForAllNoChangeStates", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -321,12 +350,14 @@ Deno.test("TestSelfHandlersForAllNoChangeStates", () => {
   assertEquals(h.counter["BB"], 1);
 });
 
+// machine_test.go:1662
 Deno.test("TestRegressionRemoveCrossBlockedByImplied", () => {
   const m = new Machine({ A: { remove: ["B"] }, B: { remove: ["A"] }, Z: { add: ["B"] } });
   m.set(["Z"]);
   assertStates(m, ["Z", "B"]);
 });
 
+// machine_test.go:1684
 Deno.test("TestRegressionImpliedBlockByBeingRemoved", () => {
   const m = new Machine({
     Wet: { require: ["Water"] },
@@ -382,6 +413,7 @@ Deno.test("TestClock", () => {
   assertEquals(m.tick("A"), 3);
 });
 
+// machine_test.go:2488
 Deno.test("TestSetStates: setSchema", () => {
   const m = newNoRels(["A", "C"]);
   const s = m.schema();
@@ -421,6 +453,7 @@ Deno.test("TestAny", () => {
   assertFalse(m.any1("C"), "C should not be active");
 });
 
+// machine_test.go:3243
 Deno.test("TestToggle", () => {
   const m = newNoRels(["A"]);
   m.toggle1("A");

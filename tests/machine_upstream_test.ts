@@ -180,6 +180,7 @@ Deno.test("TestDisposeForce", async () => {
   await m.whenDisposed;
 });
 
+// machine_test.go:1215, a case of this port (Go's DisposeForce in a handler)
 Deno.test("TestDisposeForce: inside a handler, the running transition is the last", () => {
   const rec = hookRecorder();
   const m = newNoRels(undefined, {}, { tracers: [rec] });
