@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Breakpoint } from "./breakpoints.ts";
 import type { Machine } from "./machine.ts";
 import type { Subscriptions } from "./subscriptions.ts";
 import type { Tracer } from "./tracer.ts";
@@ -67,6 +68,8 @@ export interface Core {
   /** Set by dispose() while the queue runs; called once it stops. */
   finishDispose: (() => void) | undefined;
   err: Error | undefined;
+  /** Breakpoints, once one is added. */
+  breakpoints: Breakpoint[] | undefined;
   /** Waits and state contexts; created by the first one. */
   subs: Subscriptions | undefined;
   /** The signal of the transition running now, created when a handler asks. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Breakpoint } from "./breakpoints.ts";
 import { type Core, log, type Logger, type LogListener, setTracers, trace } from "./core.ts";
 import {
   type HandlerEvent,
@@ -240,6 +241,7 @@ export class Machine<N extends string = string> {
       disposed: false,
       finishDispose: undefined,
       err: undefined,
+      breakpoints: undefined,
       subs: undefined,
       txCtrl: undefined,
       machineTick: 0,
@@ -1135,6 +1137,20 @@ export class Machine<N extends string = string> {
   /** Logs an external message (`[exter] msg`, LogLevel.External). */
   log(msg: string): void {
     log(this.#core, LogLevel.External, "[exter] " + msg.replaceAll("\n", " "));
+  }
+
+  /**
+   * Logs `[breakpoint] Machine.breakpoint` (LogLevel.Changes) when an `add`
+   * of exactly `added` or a `remove` of exactly `removed` gets queued
+   * (upstream's AddBreakpoint); see machine/breakpoints.ts.
+   */
+  addBreakpoint(bp: Breakpoint): void {
+    const core = this.#core;
+    core.breakpoints = [...(core.breakpoints ?? []), {
+      added: bp.added?.slice(),
+      removed: bp.removed?.slice(),
+      strict: bp.strict,
+    }];
   }
 
   /** Calls `fn(id)` once the machine is disposed. */

@@ -13,11 +13,9 @@
 // - TestHandlerTimeout (machine_test.go:3071): handler timeouts preempt a
 //   handler running on another goroutine; a synchronous JS handler can't
 //   be interrupted (async work uses e.signal instead).
-// - TestBreakpoints (machine_test.go:1444): breakpoints log a Go stack trace
-//   to put a debugger breakpoint on; no assertion, no API of issue 19.
-//   (TestCanAdd's AddBreakpoint1 line is left out for the same reason.)
-// - TestWithOpts (mach_misc_test.go:13): OptsWithDebug/OptsWithTracers are Go
-//   helpers over the Opts struct; options here are a plain object literal.
+// - TestWithOpts's OptsWithDebug half (mach_misc_test.go:13):
+//   DontPanicToException and HandlerTimeout (see TestHandlerTimeout); a
+//   throwing handler always becomes Exception here.
 // - TestStatesFile (mach_misc_test.go:224): NewStates/NewStateGroups read Go
 //   struct fields by reflection (embedded structs as inheritance); a schema
 //   here is an object (TestGroups below ports what it asserts of groups).
@@ -245,6 +243,25 @@ Deno.test("TestEvMutations", () => {
   m.add1("A", { t: 1 });
   assert(checked);
   assertEventCountsMin(history, 1);
+});
+
+// machine_test.go:1444 (no LogStackTrace: set a debugger breakpoint on the
+// log line in machine/breakpoints.ts; logged once per mutation, upstream's
+// Add logs it a second time)
+Deno.test("TestBreakpoints", () => {
+  const m = newNoRels();
+  const log = captureLog(m);
+  m.addBreakpoint({ added: ["A"], removed: ["B"] });
+  m.add1("A");
+  assertEquals(log.filter((l) => l.includes("[breakpoint] Machine.breakpoint")).length, 1);
+  m.add1("B");
+  m.remove1("A");
+  assertEquals(log.filter((l) => l.includes("[breakpoint]")).length, 1);
+  // strict: skipped when the added states are active already
+  m.addBreakpoint({ added: ["C"], strict: true });
+  m.add1("C");
+  m.add1("C");
+  assertEquals(log.filter((l) => l.includes("[breakpoint]")).length, 2);
 });
 
 // machine_test.go:1528
@@ -702,6 +719,7 @@ Deno.test("TestGroups", () => {
 Deno.test("TestCanAdd", () => {
   const rec = hookRecorder();
   const m = newRels();
+  m.addBreakpoint({ added: ["C"], strict: true });
   m.bindTracer(rec);
   const before = m.time();
   assertEquals(m.canAdd(["A"]), Result.Canceled, "Cant add A");
@@ -744,6 +762,15 @@ Deno.test("remove([Exception]) on a full queue while in error is queued, as upst
   assert(res.removeErr >= Result.Queued, `queued, got ${res.removeErr}`);
   assertFalse(m.isErr());
   assert(m.is(["A", "B"]));
+});
+
+// mach_misc_test.go:13 (OptsWithTracers: options are an object; see the header)
+Deno.test("TestWithOpts", () => {
+  const tracer: Tracer = { id: "TestWithOpts" };
+  const opts = { tracers: [tracer], logArgs: newLogArgsMapper(10, ["arg"]) };
+  const mach = new Machine({}, opts);
+  assertEquals(mach.tracers()[0], tracer);
+  assertEquals(mach.logArgs!({ arg: "x", other: 1 }), { arg: "x" });
 });
 
 // mach_misc_test.go:38
