@@ -1022,6 +1022,11 @@ export class Machine<N extends string = string> {
     if (new Set(data.stateNames).size !== data.stateNames.length) {
       throw new Error(`machine ${core.id}: importing duplicate states`);
     }
+    for (const t of [...data.time, data.machineTick]) {
+      if (!Number.isSafeInteger(t) || t < 0) {
+        throw new Error(`machine ${core.id}: importing an invalid tick ${String(t)}`);
+      }
+    }
     core.names = data.stateNames.slice();
     core.index = new Map(core.names.map((n, i) => [n, i]));
     core.clock = data.time.slice();

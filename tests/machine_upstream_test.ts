@@ -573,6 +573,19 @@ Deno.test("TestExportImport", () => {
   assertEquals(m3.machineTick, 1);
   // unverified machines can't export
   assertThrows(() => newNoRels().export(), Error, "verifyStates");
+  // malformed data is an error and changes nothing
+  const bad = [
+    { ...serial, stateNames: serial.stateNames.slice(1) },
+    { ...serial, stateNames: serial.stateNames.map((s, i) => i === 0 ? "Nope" : s) },
+    { ...serial, stateNames: serial.stateNames.map(() => "A") },
+    { ...serial, time: serial.time.map((t, i) => i === 0 ? -1 : t) },
+    { ...serial, time: serial.time.map((t, i) => i === 0 ? 1.5 : t) },
+    { ...serial, machineTick: Number.NaN },
+  ];
+  const m4 = newNoRels(["D"], {}, { id: m1.id });
+  const before = m4.stringAll();
+  for (const data of bad) assertThrows(() => m4.import(data), Error, `machine ${m1.id}`);
+  assertEquals(m4.stringAll(), before);
 });
 
 // machine_test.go:3124
