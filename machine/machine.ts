@@ -1012,6 +1012,12 @@ export class Machine<N extends string = string> {
   import(data: Serialized): void {
     const core = this.#core;
     if (core.disposing) return;
+    if (
+      typeof data !== "object" || data === null || !Array.isArray(data.stateNames) ||
+      !Array.isArray(data.time)
+    ) {
+      throw new TypeError(`machine ${core.id}: import expects what export() returns`);
+    }
     if (data.id !== core.id) throw new Error(`machine ${core.id}: import ID mismatch (${data.id})`);
     if (data.stateNames.length !== core.names.length || data.time.length !== core.names.length) {
       throw new Error(`machine ${core.id}: importing a different number of states`);

@@ -46,6 +46,7 @@ import {
   resultName,
   type S,
   sAdd,
+  type Serialized,
   stateAdd,
   statesEqual,
   stateSet,
@@ -581,7 +582,9 @@ Deno.test("TestExportImport", () => {
     { ...serial, time: serial.time.map((t, i) => i === 0 ? -1 : t) },
     { ...serial, time: serial.time.map((t, i) => i === 0 ? 1.5 : t) },
     { ...serial, machineTick: Number.NaN },
-  ];
+    { ...serial, time: undefined },
+    null,
+  ] as unknown as Serialized[];
   const m4 = newNoRels(["D"], {}, { id: m1.id });
   const before = m4.stringAll();
   for (const data of bad) assertThrows(() => m4.import(data), Error, `machine ${m1.id}`);
