@@ -627,7 +627,9 @@ export class Machine<N extends string = string> {
       );
       return settled();
     }
-    return whenTime(core, parseStates(core, states), times, signal);
+    // validated, not deduped: times pair with states by position
+    parseStates(core, states);
+    return whenTime(core, states, times, signal);
   }
 
   /** {@linkcode Machine.whenTime} for one state. */
