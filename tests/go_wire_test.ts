@@ -1,4 +1,4 @@
-// Against real Go (Debian's golang-go, stdlib + x/net/websocket): Go's
+// Against real Go (the machine's Go, tests/go as a module with x/net): Go's
 // net/rpc server decodes what our machines send over TCP and WebSocket;
 // we decode what Go's gob encodes; random values round-trip TS→Go→TS; Go
 // decodes our recordings as am-dbg's --import-data would.
@@ -17,33 +17,11 @@ import {
   transitionsToDbg,
 } from "../dbg/mod.ts";
 import type { DbgMessage, DbgTransport } from "../dbg/mod.ts";
-import { freePort, needs, poll, run } from "./peers.ts";
-
-const GO_ENV = {
-  GOPATH: "/usr/share/gocode",
-  GO111MODULE: "off",
-  GOFLAGS: "",
-  GOPROXY: "off",
-  GOCACHE: "/tmp/am-telemetry-gocache",
-};
-let built: string | undefined;
-
-async function goBinary(): Promise<string> {
-  if (built) return built;
-  const out = await Deno.makeTempDir();
-  const res = await new Deno.Command("go", {
-    args: ["build", "-o", `${out}/amgo`, "."],
-    cwd: new URL("./go", import.meta.url).pathname,
-    env: GO_ENV,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (res.code !== 0) throw new Error(new TextDecoder().decode(res.stderr));
-  return built = `${out}/amgo`;
-}
+import { freePort, poll } from "./peers.ts";
+import { goBuild, needsGo, norm } from "./go_peer.ts";
 
 async function goRun(args: string[], input?: Uint8Array): Promise<Uint8Array> {
-  const child = new Deno.Command(await goBinary(), {
+  const child = new Deno.Command(await goBuild("."), {
     args,
     stdin: input ? "piped" : "null",
     stdout: "piped",
@@ -57,25 +35,6 @@ async function goRun(args: string[], input?: Uint8Array): Promise<Uint8Array> {
   const res = await child.output();
   if (res.code !== 0) throw new Error(`go ${args[0]}: ${new TextDecoder().decode(res.stderr)}`);
   return res.stdout;
-}
-
-/** Drops zero values (Go's JSON shows them, gob omits them). */
-function norm(v: unknown): unknown {
-  if (v instanceof Map) v = Object.fromEntries(v);
-  if (Array.isArray(v)) return v.map(norm);
-  if (v && typeof v === "object" && !(v instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const n = norm(x);
-      const empty = n === null || n === undefined || n === "" || n === 0 || n === false ||
-        (Array.isArray(n) && n.length === 0) ||
-        (typeof n === "object" && n !== null && !Array.isArray(n) && Object.keys(n).length === 0 &&
-          k !== "B" && k !== "Exception");
-      if (!empty) out[k] = n;
-    }
-    return out;
-  }
-  return v;
 }
 
 /** Records what a transport is given, then passes it on. */
@@ -92,11 +51,11 @@ function recording(inner: DbgTransport, log: DbgMessage[]): DbgTransport {
 
 Deno.test({
   name: "go: Go's net/rpc server decodes our messages over TCP and WebSocket, field for field",
-  ...needs("go"),
+  ...needsGo(),
   async fn() {
     const tcp = freePort();
     const http = freePort();
-    const child = new Deno.Command(await goBinary(), {
+    const child = new Deno.Command(await goBuild("."), {
       args: ["server", String(tcp), String(http)],
       stdout: "piped",
       stderr: "null",
@@ -183,7 +142,7 @@ Deno.test({
 
 Deno.test({
   name: "go: we decode Go's gob stream of mixed types exactly",
-  ...needs("go"),
+  ...needsGo(),
   async fn() {
     const values = decodeGob(await goRun(["encode"]));
     assertEquals(values.length, 5);
@@ -265,7 +224,7 @@ function randomFuzz(rand: () => number): Record<string, unknown> {
 
 Deno.test({
   name: "go: random values round-trip TS → Go → TS",
-  ...needs("go"),
+  ...needsGo(),
   async fn() {
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
@@ -288,7 +247,7 @@ Deno.test({
 
 Deno.test({
   name: "go: Go decodes our recordings into []*Exportable with the same counts",
-  ...needs("go"),
+  ...needsGo(),
   async fn() {
     let bytes: Uint8Array;
     try {
@@ -309,5 +268,3 @@ Deno.test({
     });
   },
 });
-
-void run;
