@@ -7,6 +7,9 @@ import { assert, assertEquals } from "@std/assert";
 import { LogLevel, Machine } from "../machine/mod.ts";
 import {
   concatBytes,
+  DbgHub,
+  DbgMsgStructType,
+  DbgMsgTxType,
   decodeGob,
   exportDbgRecording,
   go,
@@ -14,6 +17,7 @@ import {
   GobEncoder,
   type GoType,
   importDbgRecording,
+  RpcRequestType,
   transitionsToDbg,
 } from "../dbg/mod.ts";
 import type { DbgMessage, DbgTransport } from "../dbg/mod.ts";
@@ -266,5 +270,124 @@ Deno.test({
       first: "nw-TCWP-dev-5551c0",
       states: 30,
     });
+  },
+});
+
+/** The printable runs of a gob stream: its type and field names, in order. */
+function names(bytes: Uint8Array): string[] {
+  return new TextDecoder("latin1").decode(bytes).match(/[\x20-\x7e]{2,}/g) ?? [];
+}
+
+/**
+ * The stream with the inner id of GobEncoder type definitions (time.Time's:
+ * wireType field 5, CommonType, Id) blanked: Go writes there the id of a
+ * second gobType it builds for the same type, numbered after the others
+ * (its decoder, and am-dbg, read the definition's own id instead).
+ */
+function maskGobEncoderIds(b: Uint8Array): Uint8Array {
+  const out = b.slice();
+  for (let i = 0; i + 4 < out.length; i++) {
+    if (out[i] === 5 && out[i + 1] === 1 && out[i + 2] === 2 && out[i + 3] === 255) {
+      out[i + 4] = 0;
+    }
+  }
+  return out;
+}
+
+/** Where two byte arrays first differ, with the bytes around it. */
+function firstDiff(a: Uint8Array, b: Uint8Array): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const around = (x: Uint8Array) => [...x.subarray(Math.max(0, i - 24), i + 24)].join(" ");
+  return `at ${i}:\n ours ${around(a)}\n Go's ${around(b)}`;
+}
+
+Deno.test({
+  name:
+    "go: our gob bytes equal upstream's client's and am-dbg's export's, type definitions included",
+  ...needsGo(),
+  async fn() {
+    const goBytes = async (what: string) => {
+      const res = await new Deno.Command(await goBuild("./upstream"), {
+        args: ["gobwire", what],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assertEquals(res.code, 0, new TextDecoder().decode(res.stderr));
+      return maskGobEncoderIds(res.stdout);
+    };
+    const schema = {
+      ID: "go-mach",
+      StatesIndex: ["A", "B"],
+      States: {
+        A: {
+          Auto: true,
+          Multi: true,
+          Require: ["B"],
+          Add: ["B"],
+          Remove: ["B"],
+          After: ["B"],
+          Tags: ["t:1"],
+        },
+      },
+      Groups: { self: [0, 1] },
+      GroupsOrder: ["self"],
+      Parent: "root",
+      Tags: ["env:go"],
+    };
+    const tx = {
+      MachineID: "go-mach",
+      ID: "tx-1",
+      Clocks: [1, 2],
+      QueueTick: 3,
+      MutQueueToken: 4,
+      MutQueueTick: 5,
+      Type: 1, // am.MutationRemove
+      CalledStates: ["A"],
+      CalledStatesIdxs: [0],
+      Steps: [{
+        Type: 1,
+        RelType: 2,
+        IsFinal: true,
+        IsSelf: true,
+        IsEnter: true,
+        FromState: "A",
+        FromStateIdx: 0,
+        ToState: "B",
+        ToStateIdx: 1,
+      }],
+      LogEntries: [{ Level: 2, Text: "[state] +A" }],
+      PreLogEntries: [{ Level: 3, Text: "[queue:add] A" }],
+      Queue: 6,
+      Time: new Date("2026-11-27T22:49:44.123Z"),
+      IsAuto: true,
+      Accepted: true,
+      IsCheck: true,
+      IsQueued: true,
+      Args: { name: "x" },
+      QueueDump: ["q"],
+      StackTrace: "trace",
+    };
+    // as NetRpcClient writes a connection: one encoder, header then body
+    const enc = new GobEncoder();
+    const rpc = concatBytes([
+      enc.encode(RpcRequestType, { ServiceMethod: "RPCServer.DbgMsgSchema", Seq: 0 }),
+      enc.encode(DbgMsgStructType, schema),
+      enc.encode(RpcRequestType, { ServiceMethod: "RPCServer.DbgMsgTx", Seq: 1 }),
+      enc.encode(DbgMsgTxType, tx),
+    ]);
+    const hub = new DbgHub();
+    hub.addSchema(schema);
+    hub.addTx(tx);
+    const recording = await exportDbgRecording(hub, { compress: false, version: "v0.19.1" });
+    // names first: a readable diff of the type definitions
+    const goRpc = await goBytes("rpc");
+    assertEquals(names(rpc), names(goRpc), "net/rpc stream");
+    const ourRpc = maskGobEncoderIds(rpc);
+    assertEquals(ourRpc, goRpc, `net/rpc bytes ${firstDiff(ourRpc, goRpc)}`);
+    const goRec = await goBytes("recording");
+    assertEquals(names(recording), names(goRec), "recording");
+    const ourRec = maskGobEncoderIds(recording);
+    assertEquals(ourRec, goRec, `recording bytes ${firstDiff(ourRec, goRec)}`);
   },
 });

@@ -8,17 +8,21 @@
 //	    got (= what the dbg tracer sent) as JSON lines {"method","msg"}, then
 //	    {"summary":{machines, schemas, txs, steps, logEntries}}; with "hold"
 //	    stays connected until stdin closes
+//	upstream gobwire rpc|recording      one schema and one transition as
+//	    upstream's client / am-dbg's export encode them (raw gob on stdout)
 //	upstream recording                  decodes a .gob.br on stdin as am-dbg's
 //	    --import-data does; prints {"summary":…} and each Exportable as JSON
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/rpc"
 	"os"
@@ -221,6 +225,65 @@ func recording() {
 	}
 }
 
+// gobWire writes, raw, what upstream's client puts on the wire for one
+// schema and one transition ("rpc": net/rpc's gob stream of header, body,
+// header, body), or what am-dbg's export writes for them ("recording": gob
+// of []*server.Exportable, before Brotli). Maps have one entry, so the bytes
+// are deterministic.
+func gobWire(what string) {
+	at := time.Date(2026, 11, 27, 22, 49, 44, 123000000, time.UTC)
+	schema := &dbg.DbgMsgStruct{
+		ID:          "go-mach",
+		StatesIndex: am.S{"A", "B"},
+		States: am.Schema{"A": {Auto: true, Multi: true, Require: am.S{"B"}, Add: am.S{"B"},
+			Remove: am.S{"B"}, After: am.S{"B"}, Tags: []string{"t:1"}}},
+		Groups:      map[string][]int{"self": {0, 1}},
+		GroupsOrder: []string{"self"},
+		Parent:      "root",
+		Tags:        []string{"env:go"},
+	}
+	tx := &dbg.DbgMsgTx{
+		MachineID: "go-mach", ID: "tx-1", Clocks: am.Time{1, 2}, QueueTick: 3,
+		MutQueueToken: 4, MutQueueTick: 5, Type: am.MutationRemove,
+		CalledStates: []string{"A"}, CalledStatesIdxs: []int{0},
+		Steps: []*am.Step{{Type: am.StepRelation, RelType: am.RelationRequire, IsFinal: true,
+			IsSelf: true, IsEnter: true, FromState: "A", FromStateIdx: 0, ToState: "B",
+			ToStateIdx: 1}},
+		LogEntries:    []*am.LogEntry{{Level: am.LogChanges, Text: "[state] +A"}},
+		PreLogEntries: []*am.LogEntry{{Level: am.LogOps, Text: "[queue:add] A"}},
+		Queue:         6, Time: &at, IsAuto: true, Accepted: true, IsCheck: true, IsQueued: true,
+		Args: map[string]string{"name": "x"}, QueueDump: []string{"q"}, StackTrace: "trace",
+	}
+	// gob numbers types per process from 64; a real client has used one type
+	// before its first call (the recorded vectors start at 65), so do that
+	_ = gob.NewEncoder(io.Discard).Encode(struct{ N int }{1})
+	// one stream per process: gob names a struct type once per process, by
+	// where it first met it (a call's body: named; a slice's element: not)
+	var buf bytes.Buffer
+	if what == "recording" {
+		data := []*server.Exportable{{MsgStruct: schema, MsgTxs: []*dbg.DbgMsgTx{tx}, Version: "v0.19.1"}}
+		if err := gob.NewEncoder(&buf).Encode(data); err != nil {
+			panic(err)
+		}
+		_, _ = os.Stdout.Write(buf.Bytes())
+		return
+	}
+	enc := gob.NewEncoder(&buf)
+	for i, body := range []any{schema, tx} {
+		method := "RPCServer.DbgMsgSchema"
+		if i == 1 {
+			method = "RPCServer.DbgMsgTx"
+		}
+		if err := enc.Encode(&rpc.Request{ServiceMethod: method, Seq: uint64(i)}); err != nil {
+			panic(err)
+		}
+		if err := enc.Encode(body); err != nil {
+			panic(err)
+		}
+	}
+	_, _ = os.Stdout.Write(buf.Bytes())
+}
+
 func main() {
 	gob.Register(am.Relation(0))
 	switch os.Args[1] {
@@ -229,6 +292,8 @@ func main() {
 		scenario(os.Args[2], flag("ws"), flag("hold"))
 	case "recording":
 		recording()
+	case "gobwire":
+		gobWire(os.Args[2])
 	default:
 		fmt.Fprintln(os.Stderr, "usage: upstream scenario <addr> [ws] | recording")
 		os.Exit(2)
