@@ -260,5 +260,29 @@ Deno.test({
       await Deno.remove(file);
     }
     assertEquals(stats(out), { clients: machines.length, txs });
+
+    // and what am-dbg's own type ([]*server.Exportable) decodes, field for field
+    const child = new Deno.Command(await goBuild("./upstream"), {
+      args: ["recording"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = child.stdin.getWriter();
+    await w.write(await exportDbgRecording(hub));
+    await w.close();
+    const res = await child.output();
+    assertEquals(res.code, 0, new TextDecoder().decode(res.stderr));
+    const [summary, ...list] = new TextDecoder().decode(res.stdout).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assertEquals(summary.summary.machines, machines.length);
+    assertEquals(summary.summary.txs, txs);
+    for (const e of list) {
+      const id = e.MsgStruct.ID;
+      assertEquals(norm(e.MsgStruct), norm(hub.schema(id)), `schema ${id}`);
+      const ours = hub.txs(id, 0, 1000).txs.map((t) => t.msg);
+      assertEquals(norm(e.MsgTxs ?? []), norm(ours), `txs of ${id}`);
+    }
   },
 });

@@ -98,9 +98,15 @@ export function jsonLines<T>(
 
 /**
  * Drops zero values (Go's JSON shows them, gob omits them), lower-cases keys
- * (am.State's JSON tags are lower-case), turns Maps into objects.
+ * (am.State's JSON tags are lower-case), turns Maps into objects and times
+ * into ISO strings.
  */
 export function norm(v: unknown, skip: readonly string[] = [], keepEmpty = false): unknown {
+  // Dates and Go's JSON times (RFC 3339, trailing zeros trimmed) alike
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "string" && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(v)) {
+    return new Date(v).toISOString();
+  }
   if (v instanceof Map) v = Object.fromEntries(v);
   if (Array.isArray(v)) return v.map((x) => norm(x, skip));
   if (v && typeof v === "object" && !(v instanceof Date)) {
