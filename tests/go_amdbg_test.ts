@@ -16,7 +16,7 @@ import {
   transitionsToDbg,
 } from "../dbg/mod.ts";
 import { poll } from "./peers.ts";
-import { amDbgPath, goBuild, jsonLines, needsGo, norm } from "./go_peer.ts";
+import { AM_DBG_VERSION, amDbgPath, goBuild, goPath, jsonLines, needsGo, norm } from "./go_peer.ts";
 
 /** A loopback port with the next two free too (am-dbg takes port+1 for HTTP, +2 for SSH). */
 function freePorts3(): number {
@@ -284,5 +284,26 @@ Deno.test({
       const ours = hub.txs(id, 0, 1000).txs.map((t) => t.msg);
       assertEquals(norm(e.MsgTxs ?? []), norm(ours), `txs of ${id}`);
     }
+  },
+});
+
+Deno.test({
+  name: "am-dbg: the README's tested version is the one go.mod pins and .ci/run installs",
+  ...needsGo({ amDbg: true }),
+  async fn() {
+    const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+    const gomod = await Deno.readTextFile(new URL("./go/go.mod", import.meta.url));
+    assert(readme.includes(`Tested with **am-dbg ${AM_DBG_VERSION}**`), "README's am-dbg section");
+    assert(readme.includes(`tools/cmd/am-dbg@${AM_DBG_VERSION}`), "README's install command");
+    assert(gomod.includes(`github.com/pancsta/asyncmachine-go ${AM_DBG_VERSION}`), "go.mod");
+    const res = await new Deno.Command(goPath()!, {
+      args: ["version", "-m", amDbgPath()!],
+      stdout: "piped",
+    }).output();
+    const info = new TextDecoder().decode(res.stdout);
+    assert(
+      new RegExp(`\\bmod\\s+github.com/pancsta/asyncmachine-go\\s+${AM_DBG_VERSION}\\s`).test(info),
+      info,
+    );
   },
 });
