@@ -212,17 +212,29 @@ Deno.test({
       // am-dbg debounces incoming transitions for 1 s
       await new Promise((r) => setTimeout(r, 1500));
       const file = `${dir}/am-dbg-dump.gob.br`;
+      const screen = async () =>
+        new TextDecoder().decode((await tmux(sock, "capture-pane", "-p", "-t", "am")).stdout);
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      // alt+s opens the export dialog (retried until it shows)
       await poll(
         async () => {
-          // alt+s opens the dialog; Tab, Tab, Enter presses Save (default filename)
+          if ((await screen()).includes("Export to a file")) return true;
           await tmux(sock, "send-keys", "-t", "am", "M-s");
-          await new Promise((r) => setTimeout(r, 300));
-          for (const key of ["Tab", "Tab", "Enter"]) {
-            await tmux(sock, "send-keys", "-t", "am", key);
-            await new Promise((r) => setTimeout(r, 200));
-          }
-          await new Promise((r) => setTimeout(r, 500));
-          return (await Deno.stat(file)).size > 0 || undefined;
+          await sleep(300);
+        },
+        20_000,
+        100,
+      );
+      // Tab, Tab, Enter: from the filename (default am-dbg-dump) to Save
+      for (const key of ["Tab", "Tab", "Enter"]) {
+        await tmux(sock, "send-keys", "-t", "am", key);
+        await sleep(200);
+      }
+      await poll(
+        async () => {
+          const { size } = await Deno.stat(file);
+          // written once the dialog closed
+          return size > 0 && !(await screen()).includes("Export to a file") || undefined;
         },
         20_000,
         100,
