@@ -125,3 +125,16 @@ export function norm(v: unknown, skip: readonly string[] = [], keepEmpty = false
   }
   return typeof v === "bigint" && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
+
+/** Waits until a file (am-dbg's own log) stops growing: its debounced work is done. */
+export async function quiet(file: string, ms = 20_000): Promise<void> {
+  let last = -1;
+  let still = 0;
+  const end = Date.now() + ms;
+  while (still < 6 && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 250));
+    const size = await Deno.stat(file).then((s) => s.size, () => -1);
+    still = size === last ? still + 1 : 0;
+    last = size;
+  }
+}

@@ -19,7 +19,7 @@ import {
 } from "../dbg/mod.ts";
 import { chromiumPath, launch } from "./cdp.ts";
 import { freePort, poll, which } from "./peers.ts";
-import { amDbgPath, goBuild, jsonLines, needsGo, norm } from "./go_peer.ts";
+import { amDbgPath, goBuild, jsonLines, needsGo, norm, quiet } from "./go_peer.ts";
 
 interface GoRun {
   msgs: { method: string; msg: Record<string, unknown> }[];
@@ -181,8 +181,16 @@ Deno.test({
       }
     }
     // a real terminal for am-dbg's TUI: its export is a dialog (alt+s)
-    const cmd = [amDbgPath()!, "--enable-clipboard=false", "-l", `127.0.0.1:${port}`, "-d", dir]
-      .join(" ");
+    const cmd = [
+      amDbgPath()!,
+      "--enable-clipboard=false",
+      "--dbg-log-level",
+      "3",
+      "-l",
+      `127.0.0.1:${port}`,
+      "-d",
+      dir,
+    ].join(" ");
     const started = await tmux(sock, "new-session", "-d", "-s", "am", "-x", "200", "-y", "50", cmd);
     assertEquals(started.code, 0, new TextDecoder().decode(started.stderr));
     const goChild = new Deno.Command(await goBuild("./upstream"), {
@@ -209,8 +217,9 @@ Deno.test({
         20_000,
         50,
       );
-      // am-dbg debounces incoming transitions for 1 s
-      await new Promise((r) => setTimeout(r, 1500));
+      // am-dbg debounces incoming transitions for 1 s: wait till it's idle
+      await new Promise((r) => setTimeout(r, 1200));
+      await quiet(`${dir}/am-dbg.log`);
       const file = `${dir}/am-dbg-dump.gob.br`;
       const screen = async () =>
         new TextDecoder().decode((await tmux(sock, "capture-pane", "-p", "-t", "am")).stdout);
