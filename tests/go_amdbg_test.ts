@@ -161,7 +161,7 @@ for (const transport of ["tcp", "ws"] as const) {
   Deno.test({
     name: `am-dbg: the sim over ${
       transport === "tcp" ? "TCP" : "ws://…/dbg.ws"
-    } reaches am-dbg ${"v0.19.1"} field for field; its stats count our machines and transitions`,
+    } reaches am-dbg ${AM_DBG_VERSION} field for field; its stats count our machines and transitions`,
     ...needsGo({ amDbg: true }),
     async fn() {
       const sinkPort = freePorts3();
@@ -182,6 +182,10 @@ for (const transport of ["tcp", "ws"] as const) {
         const txs = sent.filter((m) => m.method === "DbgMsgTx").length;
         const ids = new Set(sent.map(msgMachine));
         assert(txs > 300 && ids.size > 5, `a real workload: ${txs} txs, ${ids.size} machines`);
+        const txMsgs = sent.flatMap((m) => m.method === "DbgMsgTx" ? [m.params] : []);
+        assert(txMsgs.some((t) => t.IsQueued) && txMsgs.some((t) => t.IsAuto), "queued, auto");
+        assert(txMsgs.some((t) => t.Steps?.length) && txMsgs.some((t) => t.Args), "steps, args");
+        assert(txMsgs.some((t) => !t.Accepted), "canceled transitions");
 
         // am-dbg forwards each message before it replies: all are there
         assertEquals(fwd.lines.length, sent.length, "forwarded = sent");
@@ -200,9 +204,12 @@ for (const transport of ["tcp", "ws"] as const) {
               `${id} #${i} ${msgs[i].method}`,
             );
           }
-          // one connection per machine, as upstream's client
-          assertEquals(new Set(fwds.map((f) => f.conn)).size >= 1, true);
         }
+        // one connection per machine, as upstream's client (am-dbg ties a
+        // machine to its connection id)
+        const conns = [...got.values()].map((fwds) => new Set(fwds.map((f) => f.conn)));
+        assert(conns.every((c) => c.size === 1), "a machine's messages share one connection");
+        assertEquals(new Set(conns.flatMap((c) => [...c])).size, got.size, "a connection each");
 
         const dir = amDbg.dir;
         const texts = new Set(
