@@ -133,7 +133,8 @@ const UNIX_TO_INTERNAL = 62135596800n;
  */
 export const goTime: GoType = {
   kind: "gobencoder",
-  name: "Time",
+  // Go leaves time.Time's GobEncoder type unnamed on the wire
+  name: "",
   encode(value: unknown): Uint8Array {
     const d = value instanceof Date ? value : new Date(String(value));
     const ms = BigInt(d.getTime());
