@@ -80,7 +80,15 @@ export function metricsHandler(
   opts: MetricsHandlerOptions = {},
 ): (req: Request) => Promise<Response> {
   const gzip = opts.gzip ?? true;
-  return async (req) => {
+  // the work is synchronous; failures still surface as a rejection
+  return (req) => {
+    try {
+      return Promise.resolve(respond(req));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  function respond(req: Request): Response {
     if (opts.path && new URL(req.url).pathname !== opts.path) {
       return new Response("not found\n", { status: 404 });
     }
@@ -98,17 +106,17 @@ export function metricsHandler(
       );
     }
     registry.collect();
-    const body = registry.render(format);
     const headers = new Headers({
       "content-type": format === "openmetrics" ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
       "vary": "accept, accept-encoding",
     });
     if (req.method === "HEAD") return new Response(null, { headers });
+    const body = registry.renderBytes(format);
     if (gzip && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
       headers.set("content-encoding", "gzip");
-      const stream = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
-      return new Response(await new Response(stream).arrayBuffer(), { headers });
+      const gz = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
+      return new Response(gz, { headers });
     }
     return new Response(body, { headers });
-  };
+  }
 }
