@@ -21,9 +21,6 @@ export function utf8(s: string): Uint8Array<ArrayBuffer> {
 /** The longest sample value JavaScript formats: "-1.2345678901234567e-308". */
 export const MAX_NUMBER_BYTES = 24;
 
-// copies below this length are a byte loop; above, TypedArray#set (its
-// call and subarray cost more than a short loop)
-const SHORT_COPY = 48;
 // an idle buffer this much larger than the last output is dropped
 const SHRINK_FACTOR = 4;
 const MIN_KEEP = 1 << 20;
@@ -38,8 +35,7 @@ const MIN_KEEP = 1 << 20;
  * w.reserve(64);
  * w.ascii("up ");
  * w.number(1);
- * w.byte(10);
- * w.take(); // Uint8Array of "up 1\n"
+ * w.take(); // Uint8Array of "up 1"
  * ```
  */
 export class ByteWriter {
@@ -57,22 +53,10 @@ export class ByteWriter {
     this.buf = next;
   }
 
-  /** Copies `src[start, end)`. */
-  copy(src: Uint8Array, start: number, end: number): void {
-    const buf = this.buf;
-    let p = this.pos;
-    if (end - start > SHORT_COPY) {
-      buf.set(src.subarray(start, end), p);
-      this.pos = p + end - start;
-      return;
-    }
-    for (let i = start; i < end; i++) buf[p++] = src[i];
-    this.pos = p;
-  }
-
-  /** Writes one byte. */
-  byte(b: number): void {
-    this.buf[this.pos++] = b;
+  /** Copies a segment (TypedArray#set: a memmove, beating a byte loop even for short ones). */
+  segment(seg: Uint8Array): void {
+    this.buf.set(seg, this.pos);
+    this.pos += seg.length;
   }
 
   /** Writes a string known to be ASCII (formatted numbers). */
@@ -85,11 +69,43 @@ export class ByteWriter {
 
   /**
    * Writes a sample value exactly as {@linkcode formatValue} formats it:
-   * safe integers digit by digit, everything else through its string.
+   * safe integers digit by digit, short decimals (averages, quarter
+   * values) as scaled integers, everything else through its string.
    */
   number(v: number): void {
     if (Number.isSafeInteger(v)) this.integer(v);
-    else this.ascii(formatValue(v));
+    else if (!(v > -1e9 && v < 1e9) || !this.#decimal(v)) this.ascii(formatValue(v));
+  }
+
+  // JavaScript prints the shortest decimal that reads back as v. If
+  // m / 10^k reads back as v (the division is correctly rounded, as parsing
+  // is), the smallest such k gives the fewest digits; below 1e9, 10^-6 is
+  // above half an ulp, so no other decimal of that length reads back as v,
+  // and from 1e-6 up JavaScript uses no exponent. So the digits are m's.
+  #decimal(v: number): boolean {
+    let scale = 10;
+    for (let k = 1; k <= 6; k++, scale *= 10) {
+      const m = Math.round(v * scale);
+      if (m / scale !== v) continue;
+      const buf = this.buf;
+      let a = m;
+      if (a < 0) {
+        buf[this.pos++] = 45; // "-"
+        a = -a;
+      }
+      const int = Math.floor(a / scale);
+      let frac = a - int * scale;
+      this.integer(int);
+      const p = this.pos;
+      buf[p] = 46; // "."
+      for (let i = k; i > 0; i--) {
+        buf[p + i] = 48 + frac % 10;
+        frac = Math.floor(frac / 10);
+      }
+      this.pos = p + k + 1;
+      return true;
+    }
+    return false;
   }
 
   /** Writes a safe integer in decimal. */
@@ -159,6 +175,8 @@ export interface Template {
   version: number;
   /** All segments, back to back. */
   bytes: Uint8Array;
+  /** Each segment as its own view of `bytes`. */
+  segs: Uint8Array[];
   /** End offset of each segment in `bytes`. */
   ends: Uint32Array;
 }
@@ -184,5 +202,7 @@ export function buildTemplate(version: number, header: string, prefixes: string[
     bytes.set(p, off);
     off += p.length;
   }
-  return { version, bytes, ends };
+  const segs: Uint8Array[] = [];
+  for (let k = 0; k < ends.length; k++) segs.push(bytes.subarray(k ? ends[k - 1] : 0, ends[k]));
+  return { version, bytes, ends, segs };
 }

@@ -88,9 +88,7 @@ export class ValueChild extends MetricChild {
   }
   /** Writes the value as {@linkcode formatted} formats it. */
   writeValue(w: ByteWriter): void {
-    const v = this.#value;
-    if (Number.isSafeInteger(v)) w.integer(v);
-    else w.ascii(this.formatted());
+    w.number(this.#value);
   }
 }
 
@@ -303,17 +301,13 @@ export abstract class ValueMetric<C extends ValueChild> extends Metric<C> {
   write(w: ByteWriter, format: Format): void {
     const t = this.template(format);
     const list = this.childList();
-    const bytes = t.bytes;
-    const ends = t.ends;
-    w.reserve(bytes.length + list.length * MAX_NUMBER_BYTES);
-    let start = 0;
+    w.reserve(t.bytes.length + list.length * MAX_NUMBER_BYTES);
+    const segs = t.segs;
     for (let k = 0; k < list.length; k++) {
-      const end = ends[k];
-      w.copy(bytes, start, end);
-      start = end;
+      w.segment(segs[k]);
       list[k].writeValue(w);
     }
-    w.copy(bytes, start, ends[list.length]);
+    w.segment(segs[list.length]);
   }
 }
 
@@ -438,10 +432,8 @@ export class Histogram extends Metric<HistogramChild> {
   write(w: ByteWriter, format: Format): void {
     const t = this.template(format);
     const list = this.childList();
-    const bytes = t.bytes;
-    const ends = t.ends;
-    w.reserve(bytes.length + (ends.length - 1) * MAX_NUMBER_BYTES);
-    let start = 0;
+    const segs = t.segs;
+    w.reserve(t.bytes.length + (segs.length - 1) * MAX_NUMBER_BYTES);
     let k = 0;
     for (let c = 0; c < list.length; c++) {
       const child = list[c];
@@ -449,20 +441,14 @@ export class Histogram extends Metric<HistogramChild> {
       let cumulative = 0;
       for (let i = 0; i < counts.length; i++) {
         cumulative += counts[i];
-        const end = ends[k++];
-        w.copy(bytes, start, end);
-        start = end;
+        w.segment(segs[k++]);
         w.number(cumulative);
       }
-      let end = ends[k++];
-      w.copy(bytes, start, end);
-      start = end;
+      w.segment(segs[k++]);
       w.number(child.sum);
-      end = ends[k++];
-      w.copy(bytes, start, end);
-      start = end;
+      w.segment(segs[k++]);
       w.number(child.count);
     }
-    w.copy(bytes, start, ends[k]);
+    w.segment(segs[k]);
   }
 }

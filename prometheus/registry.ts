@@ -163,7 +163,7 @@ export class Registry {
     for (const m of this.metrics()) m.write(sharedWriter, format);
     if (format === "openmetrics") {
       sharedWriter.reserve(EOF.length);
-      sharedWriter.copy(EOF, 0, EOF.length);
+      sharedWriter.segment(EOF);
     }
   }
 }

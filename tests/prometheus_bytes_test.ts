@@ -161,3 +161,23 @@ Deno.test("handler: the body is the rendered bytes, plain and gzip", async () =>
     .text();
   assertEquals(unzipped, reference(r, "openmetrics"));
 });
+
+Deno.test("renderBytes: numbers match JavaScript's formatting (random decimals and doubles)", () => {
+  const r = new Registry();
+  const g = r.gauge({ name: "n", help: "numbers", labelNames: ["i"] });
+  const u = new Float64Array(1);
+  const bits = new Uint32Array(u.buffer);
+  const values: number[] = [0.5, -0.5, 1e-6, -1e-6, 9.999999e-7, 999999999.5, 1e9 + 0.5, 1.005];
+  for (let i = 0; i < 20_000; i++) {
+    const k = i % 8;
+    const scale = 10 ** k;
+    // decimals of up to 7 places and magnitudes around the 1e9 cut
+    values.push(Math.round((Math.random() - 0.5) * 2e9 * 10 ** -(i % 12)) / scale);
+    values.push((Math.random() - 0.5) * 10 ** ((i % 40) - 20));
+    bits[0] = Math.random() * 2 ** 32;
+    bits[1] = Math.random() * 2 ** 32;
+    values.push(u[0]);
+  }
+  values.forEach((v, i) => g.labels({ i: String(i) }).set(v));
+  assertSame(r);
+});
