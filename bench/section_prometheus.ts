@@ -83,7 +83,7 @@ export default async function rows(): Promise<Row[]> {
         run: () => Promise.resolve(sink += floorScrape(body, dst, values)),
       });
     }
-    const [o, p, f] = await measure(cases, 20, 3);
+    const [o, p, f] = await measure(cases, 40, 3);
     const ratio = p.bestMs / o.bestMs;
     const label = `/metrics, 1,000 machines, ${v.key}`;
     out.push(

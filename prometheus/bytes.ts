@@ -24,6 +24,10 @@ export const MAX_NUMBER_BYTES = 24;
 // an idle buffer this much larger than the last output is dropped
 const SHRINK_FACTOR = 4;
 const MIN_KEEP = 1 << 20;
+// output filling this share of the buffer takes the buffer itself
+const HAND_OVER = 0.75;
+// a fresh buffer's room over the last output (values get longer)
+const GROWTH = 1.2;
 
 /**
  * Writes into one growing buffer. `reserve` before a run of writes; the
@@ -135,26 +139,39 @@ export class ByteWriter {
     }
   }
 
-  /** A copy of the written bytes; the writer is reset for reuse. */
+  /**
+   * The written bytes, now the caller's: the buffer is handed over (no
+   * copy) when they fill most of it, and the next write starts in a fresh
+   * one of the same size; else they are copied out.
+   */
   take(): Uint8Array<ArrayBuffer> {
-    const out = this.buf.slice(0, this.pos);
-    this.#reset();
-    return out;
+    const pos = this.pos;
+    const buf = this.buf;
+    this.pos = 0;
+    if (pos < buf.length * HAND_OVER) {
+      const out = buf.slice(0, pos);
+      this.#shrink(pos);
+      return out;
+    }
+    // fresh memory is cheaper than a copy: no bytes read, its pages zeroed lazily
+    this.buf = new Uint8Array(Math.max(64 * 1024, Math.ceil(pos * GROWTH)));
+    return buf.subarray(0, pos);
   }
 
   /** The written bytes decoded as UTF-8; the writer is reset for reuse. */
   text(): string {
-    const out = decoder.decode(this.buf.subarray(0, this.pos));
-    this.#reset();
+    const pos = this.pos;
+    const out = decoder.decode(this.buf.subarray(0, pos));
+    this.pos = 0;
+    this.#shrink(pos);
     return out;
   }
 
-  #reset(): void {
-    if (this.buf.length > MIN_KEEP && this.buf.length > this.pos * SHRINK_FACTOR) {
+  #shrink(used: number): void {
+    if (this.buf.length > MIN_KEEP && this.buf.length > used * SHRINK_FACTOR) {
       // one huge scrape doesn't pin its buffer forever
-      this.buf = new Uint8Array(Math.max(this.pos * 2, 64 * 1024));
+      this.buf = new Uint8Array(Math.max(used * 2, 64 * 1024));
     }
-    this.pos = 0;
   }
 }
 

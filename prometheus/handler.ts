@@ -39,6 +39,19 @@ function parseAccept(header: string): Accepted[] {
 }
 
 /**
+ * A stream of one chunk: Response copies a Uint8Array body (and Blob its
+ * parts), a stream's chunks it takes as they are; the bytes are ours alone.
+ */
+function oneChunk(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+}
+
+/**
  * Picks the exposition format from an Accept header: OpenMetrics when asked
  * for (and preferred), else text 0.0.4; undefined when neither is acceptable.
  *
@@ -112,11 +125,12 @@ export function metricsHandler(
     });
     if (req.method === "HEAD") return new Response(null, { headers });
     const body = registry.renderBytes(format);
+    headers.set("content-length", String(body.length));
     if (gzip && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
+      headers.delete("content-length");
       headers.set("content-encoding", "gzip");
-      const gz = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
-      return new Response(gz, { headers });
+      return new Response(oneChunk(body).pipeThrough(new CompressionStream("gzip")), { headers });
     }
-    return new Response(body, { headers });
+    return new Response(oneChunk(body), { headers });
   }
 }
