@@ -139,19 +139,34 @@ Deno.test("renderBytes: a large registry (grown buffer) and repeated renders agr
   const g = r.gauge({ name: "big", help: "many series", labelNames: ["mach_id"] });
   for (let i = 0; i < 20_000; i++) g.labels({ mach_id: `mach-${i}` }).set(i * 0.25);
   assertSame(r);
-  const a = r.renderBytes("text");
-  const b = r.renderBytes("text");
-  assertEquals(a, b);
-  // each call hands out its own bytes: the shared buffer is not aliased
-  a[0] = 0;
-  assertEquals(b[0], "#".charCodeAt(0));
+  // each call hands out its own bytes (the buffer itself when full enough):
+  // later renders never write into earlier results
+  const results: [Uint8Array, string][] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const c of g.children()) (c as ValueChild).set(round * 1000 + Math.random());
+    results.push([r.renderBytes("text"), reference(r, "text")]);
+  }
+  for (const [bytes, want] of results) assertEquals(new TextDecoder().decode(bytes), want);
 });
 
 Deno.test("handler: the body is the rendered bytes, plain and gzip", async () => {
   const r = hostileSet();
   const handler = metricsHandler(r);
-  const plain = new Uint8Array(await (await handler(new Request("http://x/"))).arrayBuffer());
+  const res = await handler(new Request("http://x/"));
+  const plain = new Uint8Array(await res.arrayBuffer());
   assertEquals(new TextDecoder().decode(plain), reference(r, "text"));
+  assertEquals(res.headers.get("content-length"), String(plain.length));
+  // each response owns its bytes: a later scrape doesn't write into them
+  const first = await handler(new Request("http://x/"));
+  (r.get("unlabeled") as unknown as { set(v: number): void }).set(123456.5);
+  await (await handler(new Request("http://x/"))).arrayBuffer();
+  assertEquals(
+    new TextDecoder().decode(await first.arrayBuffer()),
+    reference(r, "text").replace(
+      "unlabeled 123456.5",
+      "unlabeled -3.25",
+    ),
+  );
   const gz = await handler(
     new Request("http://x/", {
       headers: { "accept-encoding": "gzip", accept: "application/openmetrics-text" },
