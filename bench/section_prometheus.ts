@@ -54,6 +54,7 @@ export default async function rows(): Promise<Row[]> {
     { key: "text", accept: undefined, gzip: false, pc: theirs.registry },
     { key: "OpenMetrics", accept: OM, gzip: false, pc: theirs.openMetrics },
     { key: "text, gzip", accept: undefined, gzip: true, pc: theirs.registry },
+    { key: "OpenMetrics, gzip", accept: OM, gzip: true, pc: theirs.openMetrics },
   ];
   const sizes: Record<string, number> = {};
   for (const v of variants) {
