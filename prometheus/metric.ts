@@ -4,6 +4,10 @@
  * template per format, rebuilt when children come or go), so a scrape
  * copies those and writes the numbers into a reused buffer (bytes.ts).
  *
+ * Over 400 lines on purpose: the three families share the base class's
+ * private child map, version and templates; split, they would need them
+ * public or an import cycle.
+ *
  * @module
  */
 
@@ -86,7 +90,11 @@ export class ValueChild extends MetricChild {
     }
     return this.#lastText;
   }
-  /** Writes the value as {@linkcode formatted} formats it. */
+  /**
+   * Writes the value as {@linkcode formatted} formats it (the renderer's).
+   *
+   * @ignore
+   */
   writeValue(w: ByteWriter): void {
     w.number(this.#value);
   }
@@ -235,7 +243,11 @@ export abstract class Metric<C extends MetricChild> {
     return this.#list ??= [...this.#children.values()];
   }
 
-  /** The encoded header and series prefixes in this format, cached. */
+  /**
+   * The encoded header and series prefixes in this format, cached.
+   *
+   * @ignore
+   */
   protected template(format: Format): Template {
     const i = format === "openmetrics" ? 1 : 0;
     const t = this.#templates[i];
@@ -277,7 +289,11 @@ export abstract class Metric<C extends MetricChild> {
     return this.#header[format] = h;
   }
 
-  /** Writes the family (header and samples) as UTF-8 bytes. */
+  /**
+   * Writes the family (header and samples) as UTF-8 bytes (the renderer's).
+   *
+   * @ignore
+   */
   abstract write(w: ByteWriter, format: Format): void;
 
   /** Renders the family (header and samples). */
@@ -297,7 +313,11 @@ export abstract class ValueMetric<C extends ValueChild> extends Metric<C> {
     return this.childList().map((c) => sample + c.labelStr + " ");
   }
 
-  /** Writes one sample line per child. */
+  /**
+   * Writes one sample line per child.
+   *
+   * @ignore
+   */
   write(w: ByteWriter, format: Format): void {
     const t = this.template(format);
     const list = this.childList();
@@ -428,7 +448,11 @@ export class Histogram extends Metric<HistogramChild> {
     return out;
   }
 
-  /** Writes buckets (cumulative), sum and count per child. */
+  /**
+   * Writes buckets (cumulative), sum and count per child.
+   *
+   * @ignore
+   */
   write(w: ByteWriter, format: Format): void {
     const t = this.template(format);
     const list = this.childList();
