@@ -39,6 +39,19 @@ function parseAccept(header: string): Accepted[] {
 }
 
 /**
+ * A stream of one chunk: Response copies a Uint8Array body (and Blob its
+ * parts), a stream's chunks it takes as they are; the bytes are ours alone.
+ */
+function oneChunk(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+}
+
+/**
  * Picks the exposition format from an Accept header: OpenMetrics when asked
  * for (and preferred), else text 0.0.4; undefined when neither is acceptable.
  *
@@ -80,7 +93,15 @@ export function metricsHandler(
   opts: MetricsHandlerOptions = {},
 ): (req: Request) => Promise<Response> {
   const gzip = opts.gzip ?? true;
-  return async (req) => {
+  // the work is synchronous; failures still surface as a rejection
+  return (req) => {
+    try {
+      return Promise.resolve(respond(req));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  function respond(req: Request): Response {
     if (opts.path && new URL(req.url).pathname !== opts.path) {
       return new Response("not found\n", { status: 404 });
     }
@@ -98,17 +119,18 @@ export function metricsHandler(
       );
     }
     registry.collect();
-    const body = registry.render(format);
     const headers = new Headers({
       "content-type": format === "openmetrics" ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
       "vary": "accept, accept-encoding",
     });
     if (req.method === "HEAD") return new Response(null, { headers });
+    const body = registry.renderBytes(format);
+    headers.set("content-length", String(body.length));
     if (gzip && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
+      headers.delete("content-length");
       headers.set("content-encoding", "gzip");
-      const stream = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
-      return new Response(await new Response(stream).arrayBuffer(), { headers });
+      return new Response(oneChunk(body).pipeThrough(new CompressionStream("gzip")), { headers });
     }
-    return new Response(body, { headers });
-  };
+    return new Response(oneChunk(body), { headers });
+  }
 }
