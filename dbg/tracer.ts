@@ -10,6 +10,7 @@ import { getEnv } from "../internal/env.ts";
 import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
 import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
 import { type DbgMessage, type DbgTransport, HttpDbgTransport } from "./transport.ts";
+import { GOB_ADDRESS, GobRpcTransport } from "./gob_transport.ts";
 
 /** Options of a {@linkcode DbgTracer}. */
 export interface DbgTracerOptions {
@@ -277,6 +278,8 @@ export type DbgTransportFactory = (address: string) => DbgTransport;
 
 const factories: { match: RegExp; create: DbgTransportFactory }[] = [
   { match: /^https?:\/\//, create: (addr) => new HttpDbgTransport(addr) },
+  // am-dbg's own wire, built in (no registration by import side effect)
+  { match: GOB_ADDRESS, create: (addr) => new GobRpcTransport(addr) },
 ];
 
 /**

@@ -4,7 +4,7 @@
 // decodes our recordings as am-dbg's --import-data would.
 
 import { assert, assertEquals } from "@std/assert";
-import { LogLevel, Machine } from "../machine/mod.ts";
+import { LogLevel, Machine, type Schema } from "../machine/mod.ts";
 import {
   concatBytes,
   decodeGob,
@@ -124,7 +124,7 @@ Deno.test({
         50,
       );
       const sent: DbgMessage[] = [];
-      const schema = {
+      const schema: Schema = {
         Start: {},
         Ready: { auto: true, require: ["Start"], tags: ["x:1"] },
         Msg: { multi: true },
