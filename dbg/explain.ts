@@ -9,6 +9,7 @@
 
 import { Relation, StepType } from "../machine/types.ts";
 import { isActiveTick, mutationTypeName } from "../machine/utils.ts";
+import { StateException } from "../machine/states.ts";
 import type { DbgMsgSchema, DbgMsgTx, GoStep } from "./messages.ts";
 import { msgCalledStateNames } from "./messages.ts";
 
@@ -52,8 +53,9 @@ function stateName(name: string, idx: number, index: readonly string[]): string 
 
 function handlerName(s: GoStep, from: string, to: string): string {
   if (s.IsSelf) return `${from}${to}`;
-  if (s.IsFinal) return from + (s.IsEnter ? "State" : "End");
-  return from + (s.IsEnter ? "Enter" : "Exit");
+  const state = from || to;
+  if (s.IsFinal) return state + (s.IsEnter ? "State" : "End");
+  return state + (s.IsEnter ? "Enter" : "Exit");
 }
 
 /**
@@ -96,7 +98,7 @@ export function stepSentence(s: GoStep, index: readonly string[]): string {
   }
 }
 
-/** Why a rejected transition was rejected, from its steps (oldest first). */
+/** Why a rejected transition was rejected, from its steps and log. */
 function cancelReasons(msg: DbgMsgTx, index: readonly string[], called: string[]): string[] {
   const steps = msg.Steps ?? [];
   const out: string[] = [];
@@ -105,25 +107,36 @@ function cancelReasons(msg: DbgMsgTx, index: readonly string[], called: string[]
     if (s.Type !== StepType.Cancel) continue;
     const state = stateName(s.ToState, s.ToStateIdx, index) ||
       stateName(s.FromState, s.FromStateIdx, index);
-    // the relation check right before a cancel names the missing requirement
-    const prev = steps.slice(Math.max(0, i - 3), i).reverse()
-      .find((p) => p.Type === StepType.Relation && p.RelType === Relation.Require);
-    if (prev) {
-      const who = stateName(prev.FromState, prev.FromStateIdx, index);
-      const req = stateName(prev.ToState, prev.ToStateIdx, index);
-      out.push(`${who} requires ${req}, which is not active and not being added (step ${i})`);
-    } else {
-      out.push(`${state} was called but is not among the target states (step ${i})`);
-    }
+    // a cancel right after a require check names the missing requirement
+    const rel = steps.slice(Math.max(0, i - 3), i).reverse().find((p) =>
+      p.Type === StepType.Relation && p.RelType === Relation.Require &&
+      stateName(p.ToState, p.ToStateIdx, index) === state
+    );
+    out.push(
+      rel
+        ? `${stateName(rel.FromState, rel.FromStateIdx, index)} requires ${state}, ` +
+          `which is not active and not being added (step ${i})`
+        : `${state} was called but is not among the target states (step ${i})`,
+    );
   }
   if (out.length || msg.Accepted) return out;
-  // no cancel step: a negotiation handler returned false (the last one that ran)
-  const last = [...steps].reverse().find((s) => s.Type === StepType.Handler && !s.IsFinal);
+  // no cancel step: a handler said no (returned false, or threw and was recovered)
+  const last = [...steps].reverse().find((s) => s.Type === StepType.Handler);
   if (last) {
-    const from = stateName(last.FromState, last.FromStateIdx, index);
-    const to = stateName(last.ToState, last.ToStateIdx, index);
-    out.push(`negotiation handler ${handlerName(last, from, to)} returned false or threw`);
-  } else if (called.length) {
+    const name = handlerName(
+      last,
+      stateName(last.FromState, last.FromStateIdx, index),
+      stateName(last.ToState, last.ToStateIdx, index),
+    );
+    out.push(
+      last.IsFinal
+        ? `the final handler ${name} threw (recovered into Exception)`
+        : `the negotiation handler ${name} returned false or threw`,
+    );
+  }
+  const logged = [...(msg.LogEntries ?? [])].reverse().find((e) => e.Text.startsWith("[cancel"));
+  if (logged) out.push(`log: ${logged.Text}`);
+  if (!out.length && called.length) {
     out.push("no step explains it (steps not recorded, or the machine was busy or disposed)");
   }
   return out;
@@ -186,8 +199,8 @@ export function explainTx(
   }
   const log = [...(msg.PreLogEntries ?? []), ...(msg.LogEntries ?? [])].map((e) => e.Text);
   const args = msg.Args ?? {};
-  const isErr = called.includes("Exception") || activated.includes("Exception");
-  const error = isErr ? (args.err ?? log.find((l) => /error|exception|panic/i.test(l)) ?? "") : "";
+  const isErr = called.includes(StateException) || activated.includes(StateException);
+  const error = isErr ? args.err ?? "" : "";
   return {
     mutation: mutationTypeName(msg.Type).toLowerCase(),
     called,

@@ -10,6 +10,8 @@
  */
 
 import type { DbgHub } from "./hub.ts";
+import { type DbgRoute, errorResponse, readBodyLimited } from "./http.ts";
+import { dispatchRpc, RPC_ERRORS, RpcError, rpcErrorReply, type RpcMethod } from "./jsonrpc.ts";
 import { MACHINE_TOOLS } from "./mcp_machines.ts";
 import { HISTORY_TOOLS, MUTATING_TOOLS } from "./mcp_history.ts";
 import { type McpMutable, type McpTool, type McpToolContext, McpToolError } from "./mcp_tool.ts";
@@ -33,23 +35,34 @@ export interface DbgMcpOptions {
   maxChars?: number;
   /** Transitions one filtered page or search scans at most; default 5,000. */
   scanBudget?: number;
+  /**
+   * How long one `GET /mcp` stream stays open before the client reconnects;
+   * default 30 s (a graceful server shutdown waits for open streams).
+   */
+  streamLifetimeMs?: number;
+}
+
+/** What {@linkcode dbgMcpRoute} needs beyond the MCP options (dbgHandler passes its own). */
+export interface DbgMcpRouteOptions extends DbgMcpOptions {
   /** Largest request body; default 1 MiB. */
   maxBodyBytes?: number;
+  /** Time to receive a request body; default 10 s. */
+  bodyTimeoutMs?: number;
+  /** Mutating tools need a configured token (and the caller's ingest right). */
+  tokenConfigured?: boolean;
+}
+
+/** Per-request facts: may this caller use the mutating tools. */
+interface McpCall {
+  mutate: boolean;
 }
 
 type Json = Record<string, unknown>;
 
-const rpcResult = (id: unknown, result: unknown): Json => ({ jsonrpc: "2.0", id, result });
-const rpcError = (id: unknown, code: number, message: string): Json => ({
-  jsonrpc: "2.0",
-  id: id ?? null,
-  error: { code, message },
-});
-
-function json(body: unknown, status = 200): Response {
+function json(body: unknown, status: number, headers: Record<string, string>): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
   });
 }
 
@@ -59,29 +72,7 @@ const INSTRUCTIONS =
   "state, error) and explain_transition for why a transition was canceled or what it changed. " +
   "Positions are per-machine transition cursors; pages continue with `cursor`.";
 
-/** Reads a body of at most `max` bytes; undefined past it. */
-async function readText(req: Request, max: number): Promise<string | undefined> {
-  if (Number(req.headers.get("content-length") ?? 0) > max) {
-    await req.body?.cancel();
-    return undefined;
-  }
-  const reader = req.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
-}
-
+/** A tool's result object as MCP's `tools/call` returns it. */
 function toolResult(text: string, data: Json | undefined, isError: boolean, max: number): Json {
   const out: Json = { content: [{ type: "text", text }] };
   // structured content only while it stays within the answer's bound
@@ -90,215 +81,245 @@ function toolResult(text: string, data: Json | undefined, isError: boolean, max:
   return out;
 }
 
+function paramsOf(p: unknown): Json {
+  if (p === undefined || p === null) return {};
+  if (typeof p !== "object" || Array.isArray(p)) {
+    throw new RpcError(RPC_ERRORS.invalidParams, "params must be an object");
+  }
+  return p as Json;
+}
+
+/** MCP's method table over the tools. */
+function mcpMethods(ctx: McpToolContext, mutable: boolean): Record<string, RpcMethod<McpCall>> {
+  const readOnly: McpTool[] = [...MACHINE_TOOLS, ...HISTORY_TOOLS];
+  const all = mutable ? [...readOnly, ...MUTATING_TOOLS] : readOnly;
+  const toolsFor = (call: McpCall) => (call.mutate ? all : readOnly);
+  const maxChars = ctx.maxChars ?? 16_000;
+
+  async function runTool(tool: McpTool, args: Json): Promise<Json> {
+    try {
+      const r = await tool.run(ctx, args);
+      return toolResult(r.text, r.data, !!r.isError, maxChars);
+    } catch (e) {
+      // bad arguments and unknown machines or cursors are the agent's to fix
+      if (e instanceof McpToolError || (e instanceof Error && e.name === "DbgHubError")) {
+        return toolResult(e.message, undefined, true, maxChars);
+      }
+      throw e;
+    }
+  }
+
+  const byName = (name: string) => all.find((t) => t.name === name)!;
+
+  return {
+    initialize: {
+      run(p) {
+        const asked = paramsOf(p).protocolVersion;
+        const version = typeof asked === "string" && MCP_PROTOCOL_VERSIONS.includes(asked)
+          ? asked
+          : MCP_PROTOCOL_VERSIONS[0];
+        return {
+          protocolVersion: version,
+          capabilities: { tools: { listChanged: false }, resources: { listChanged: true } },
+          serverInfo: { name: "am-telemetry-dbg", version: "0.1.0" },
+          instructions: INSTRUCTIONS,
+        };
+      },
+    },
+    ping: { run: () => ({}) },
+    "notifications/initialized": { run: () => ({}) },
+    "notifications/cancelled": { run: () => ({}) },
+    "tools/list": {
+      run: (_p, call) => ({
+        tools: toolsFor(call).map((t) => ({
+          name: t.name,
+          description: t.description,
+          inputSchema: t.inputSchema,
+          annotations: { readOnlyHint: !t.mutates },
+        })),
+      }),
+    },
+    "tools/call": {
+      run(p, call) {
+        const { name, arguments: args = {} } = paramsOf(p);
+        const tool = toolsFor(call).find((t) => t.name === name);
+        if (!tool) {
+          throw new RpcError(
+            RPC_ERRORS.invalidParams,
+            `unknown tool: ${String(name).slice(0, 100)}`,
+          );
+        }
+        if (typeof args !== "object" || args === null || Array.isArray(args)) {
+          throw new RpcError(RPC_ERRORS.invalidParams, "arguments must be an object");
+        }
+        return runTool(tool, args as Json);
+      },
+    },
+    "resources/list": {
+      async run(p) {
+        const cursor = paramsOf(p).cursor;
+        const offset = typeof cursor === "string" ? Number(cursor) : 0;
+        if (!Number.isInteger(offset) || offset < 0) {
+          throw new RpcError(RPC_ERRORS.invalidParams, "bad cursor");
+        }
+        const machines = await ctx.hub.machines();
+        const page = machines.slice(offset, offset + 100);
+        const resources = [
+          ...(offset
+            ? []
+            : [{ uri: "amdbg://machines", name: "machines", mimeType: "text/plain" }]),
+          ...page.map((m) => ({
+            uri: `amdbg://machine/${encodeURIComponent(m.id)}/schema`,
+            name: `${m.id} schema`,
+            mimeType: "text/plain",
+          })),
+        ];
+        const more = offset + page.length < machines.length;
+        return { resources, ...(more ? { nextCursor: String(offset + 100) } : {}) };
+      },
+    },
+    "resources/templates/list": {
+      run: () => ({
+        resourceTemplates: [
+          { uriTemplate: "amdbg://machine/{id}/schema", name: "schema", mimeType: "text/plain" },
+          { uriTemplate: "amdbg://machine/{id}/states", name: "states", mimeType: "text/plain" },
+        ],
+      }),
+    },
+    "resources/read": {
+      async run(p) {
+        const uri = String(paramsOf(p).uri ?? "");
+        const m = /^amdbg:\/\/machine\/([^/]+)\/(schema|states)$/.exec(uri);
+        const [tool, args] = uri === "amdbg://machines"
+          ? [byName("list_machines"), {}]
+          : m
+          ? [byName(m[2] === "schema" ? "machine_schema" : "states_at"), {
+            id: decodeURIComponent(m[1]),
+          }]
+          : [undefined, {}];
+        // -32002: MCP's "resource not found"
+        if (!tool) throw new RpcError(-32002, `resource not found: ${uri.slice(0, 200)}`);
+        const r = await runTool(tool, args);
+        if (r.isError) throw new RpcError(-32002, String((r.content as Json[])[0].text));
+        return { contents: [{ uri, mimeType: "text/plain", text: (r.content as Json[])[0].text }] };
+      },
+    },
+  };
+}
+
+/** GET /mcp: the server-to-client stream, saying when the machine list changes. */
+function notifications(
+  hub: DbgHub,
+  headers: Record<string, string>,
+  lifetimeMs: number,
+): Response {
+  let unsubscribe = () => {};
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let end: ReturnType<typeof setTimeout> | undefined;
+  const enc = new TextEncoder();
+  const note = enc.encode(
+    `event: message\ndata: ${
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/resources/list_changed" })
+    }\n\n`,
+  );
+  const stop = () => {
+    unsubscribe();
+    clearInterval(timer);
+    clearTimeout(end);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(ctrl) {
+      // a client that stops reading misses hints, and never grows a buffer
+      const send = (b: Uint8Array) => (ctrl.desiredSize ?? 0) > 0 && ctrl.enqueue(b);
+      unsubscribe = hub.subscribe((e) => {
+        if (e.kind !== "tx") send(note);
+      });
+      timer = setInterval(() => send(enc.encode(": keep-alive\n\n")), 10_000);
+      // a bounded life: a client gone unnoticed can't hold the stream (or a
+      // server's graceful shutdown) for ever; MCP clients reconnect
+      end = setTimeout(() => {
+        stop();
+        ctrl.close();
+      }, lifetimeMs);
+      send(enc.encode(": open\n\n"));
+    },
+    cancel: stop,
+  }, { highWaterMark: 16 });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-store", ...headers },
+  });
+}
+
 /**
- * The MCP endpoint over a hub, as a `(Request) => Promise<Response>`. Mount it
- * at `/mcp` behind the same token as the other routes (dbgHandler does).
+ * The MCP endpoint over a hub, as a route: `dbgHandler` mounts it at `/mcp`
+ * behind its token and CORS checks. Reads need the read right; the
+ * mutating tools (only with `machine` and a configured token) need ingest.
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgMcpHandler } from "@asyncmachine/telemetry/dbg";
- * const mcp = dbgMcpHandler(new DbgHub());
- * const res = await mcp(new Request("http://x/mcp", {
- *   method: "POST",
- *   headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
- *   body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
- * }));
+ * import { DbgHub, dbgMcpRoute } from "@asyncmachine/telemetry/dbg";
+ * const mcp = dbgMcpRoute(new DbgHub());
+ * const res = await mcp(
+ *   new Request("http://x/mcp", {
+ *     method: "POST",
+ *     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+ *   }),
+ *   { url: new URL("http://x/mcp"), canRead: true, canIngest: false, headers: {} },
+ * );
  * (await res.json()).result; // {}
  * ```
  */
-export function dbgMcpHandler(
-  hub: DbgHub,
-  opts: DbgMcpOptions = {},
-): (req: Request) => Promise<Response> {
+export function dbgMcpRoute(hub: DbgHub, opts: DbgMcpRouteOptions = {}): DbgRoute {
   const ctx: McpToolContext = {
     hub,
     machine: opts.machine,
     maxChars: opts.maxChars ?? 16_000,
     scanBudget: opts.scanBudget ?? 5000,
   };
-  const tools: McpTool[] = [...MACHINE_TOOLS, ...HISTORY_TOOLS];
-  if (opts.machine) tools.push(...MUTATING_TOOLS);
-  const byName = new Map(tools.map((t) => [t.name, t]));
+  const mutable = !!opts.machine && !!opts.tokenConfigured;
+  const methods = mcpMethods(ctx, mutable);
   const maxBody = opts.maxBodyBytes ?? 1 << 20;
-  const maxChars = ctx.maxChars!;
-
-  async function callTool(id: unknown, p: Json): Promise<Json> {
-    const tool = typeof p.name === "string" ? byName.get(p.name) : undefined;
-    if (!tool) return rpcError(id, -32602, `unknown tool: ${String(p.name).slice(0, 100)}`);
-    const args = p.arguments ?? {};
-    if (typeof args !== "object" || args === null || Array.isArray(args)) {
-      return rpcError(id, -32602, "arguments must be an object");
+  const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
+  const streamMs = opts.streamLifetimeMs ?? 30_000;
+  return async (req, rctx) => {
+    const h = rctx.headers;
+    if (!rctx.canRead) {
+      await req.body?.cancel().catch(() => {});
+      return errorResponse(403, "reading is not allowed", h);
     }
-    try {
-      const r = await tool.run(ctx, args as Json);
-      return rpcResult(id, toolResult(r.text, r.data, !!r.isError, maxChars));
-    } catch (e) {
-      // bad arguments and unknown machines/cursors are the agent's to fix
-      const msg = e instanceof Error ? e.message : String(e);
-      if (e instanceof McpToolError || (e instanceof Error && e.name === "DbgHubError")) {
-        return rpcResult(id, toolResult(msg, undefined, true, maxChars));
-      }
-      return rpcError(id, -32603, `tool ${tool.name} failed: ${msg}`);
-    }
-  }
-
-  async function readResource(id: unknown, p: Json): Promise<Json> {
-    const uri = typeof p.uri === "string" ? p.uri : "";
-    let tool: McpTool | undefined;
-    let args: Json = {};
-    const m = /^amdbg:\/\/machine\/([^/]+)\/(schema|states)$/.exec(uri);
-    if (uri === "amdbg://machines") tool = byName.get("list_machines");
-    else if (m) {
-      tool = byName.get(m[2] === "schema" ? "machine_schema" : "states_at");
-      args = { id: decodeURIComponent(m[1]) };
-    }
-    if (!tool) return rpcError(id, -32002, `resource not found: ${uri.slice(0, 200)}`);
-    try {
-      const r = await tool.run(ctx, args);
-      return rpcResult(id, { contents: [{ uri, mimeType: "text/plain", text: r.text }] });
-    } catch (e) {
-      return rpcError(id, -32002, e instanceof Error ? e.message : String(e));
-    }
-  }
-
-  async function listResources(id: unknown, p: Json): Promise<Json> {
-    const offset = typeof p.cursor === "string" ? Number(p.cursor) : 0;
-    if (!Number.isInteger(offset) || offset < 0) return rpcError(id, -32602, "bad cursor");
-    const machines = await hub.machines();
-    const page = machines.slice(offset, offset + 100);
-    const resources = [
-      ...(offset ? [] : [{ uri: "amdbg://machines", name: "machines", mimeType: "text/plain" }]),
-      ...page.map((m) => ({
-        uri: `amdbg://machine/${encodeURIComponent(m.id)}/schema`,
-        name: `${m.id} schema`,
-        mimeType: "text/plain",
-      })),
-    ];
-    const more = offset + page.length < machines.length;
-    return rpcResult(id, { resources, ...(more ? { nextCursor: String(offset + 100) } : {}) });
-  }
-
-  async function dispatch(msg: Json): Promise<Json | undefined> {
-    const id = msg.id;
-    const isRequest = "id" in msg && typeof msg.method === "string";
-    if (
-      msg.jsonrpc !== "2.0" ||
-      (typeof msg.method !== "string" && !("result" in msg || "error" in msg))
-    ) {
-      return rpcError(id, -32600, "invalid request: expected a JSON-RPC 2.0 message");
-    }
-    if (!isRequest) return undefined; // notifications and responses get 202
-    if (typeof id !== "string" && typeof id !== "number") {
-      return rpcError(null, -32600, "invalid request: id must be a string or a number");
-    }
-    const p = msg.params ?? {};
-    if (typeof p !== "object" || p === null || Array.isArray(p)) {
-      return rpcError(id, -32602, "params must be an object");
-    }
-    const params = p as Json;
-    switch (msg.method) {
-      case "initialize": {
-        const asked = params.protocolVersion;
-        const version = typeof asked === "string" && MCP_PROTOCOL_VERSIONS.includes(asked)
-          ? asked
-          : MCP_PROTOCOL_VERSIONS[0];
-        return rpcResult(id, {
-          protocolVersion: version,
-          capabilities: { tools: { listChanged: false }, resources: { listChanged: true } },
-          serverInfo: { name: "am-telemetry-dbg", version: "0.1.0" },
-          instructions: INSTRUCTIONS,
-        });
-      }
-      case "ping":
-        return rpcResult(id, {});
-      case "tools/list":
-        return rpcResult(id, {
-          tools: tools.map((t) => ({
-            name: t.name,
-            description: t.description,
-            inputSchema: t.inputSchema,
-            annotations: { readOnlyHint: !t.mutates },
-          })),
-        });
-      case "tools/call":
-        return await callTool(id, params);
-      case "resources/list":
-        return await listResources(id, params);
-      case "resources/templates/list":
-        return rpcResult(id, {
-          resourceTemplates: [
-            { uriTemplate: "amdbg://machine/{id}/schema", name: "schema", mimeType: "text/plain" },
-            { uriTemplate: "amdbg://machine/{id}/states", name: "states", mimeType: "text/plain" },
-          ],
-        });
-      case "resources/read":
-        return await readResource(id, params);
-      default:
-        return rpcError(id, -32601, `method not found: ${String(msg.method).slice(0, 100)}`);
-    }
-  }
-
-  function stream(): Response {
-    let unsubscribe = () => {};
-    let timer = 0;
-    const enc = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      start(ctrl) {
-        const send = (text: string) => {
-          // a client that stops reading misses hints, never grows a buffer
-          if ((ctrl.desiredSize ?? 0) > 0) ctrl.enqueue(enc.encode(text));
-        };
-        let known = -1;
-        unsubscribe = hub.subscribe((e) => {
-          if (e.kind === "tx" || known === e.seq) return;
-          known = e.seq;
-          send(
-            `event: message\ndata: ${
-              JSON.stringify({ jsonrpc: "2.0", method: "notifications/resources/list_changed" })
-            }\n\n`,
-          );
-        });
-        timer = setInterval(() => send(": keep-alive\n\n"), 15_000);
-      },
-      cancel() {
-        unsubscribe();
-        clearInterval(timer);
-      },
-    }, { highWaterMark: 16 });
-    return new Response(body, {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
-    });
-  }
-
-  return async (req: Request): Promise<Response> => {
     const version = req.headers.get("mcp-protocol-version");
     if (version && !MCP_PROTOCOL_VERSIONS.includes(version)) {
-      return json(
-        rpcError(null, -32600, `unsupported MCP-Protocol-Version ${version.slice(0, 40)}`),
-        400,
-      );
+      await req.body?.cancel().catch(() => {});
+      const msg = `unsupported MCP-Protocol-Version ${version.slice(0, 40)}`;
+      return json(rpcErrorReply(null, RPC_ERRORS.invalidRequest, msg), 400, h);
     }
     if (req.method === "GET") {
-      const accept = req.headers.get("accept") ?? "";
-      return accept.includes("text/event-stream")
-        ? stream()
-        : json(rpcError(null, -32600, "GET /mcp needs Accept: text/event-stream"), 406);
+      return (req.headers.get("accept") ?? "").includes("text/event-stream")
+        ? notifications(hub, h, streamMs)
+        : errorResponse(406, "GET /mcp streams text/event-stream", h);
     }
     if (req.method !== "POST") {
-      return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
+      await req.body?.cancel().catch(() => {});
+      return errorResponse(405, "POST MCP requests, GET the stream", { allow: "GET, POST", ...h });
     }
-    const text = await readText(req, maxBody);
-    if (text === undefined) return json(rpcError(null, -32600, `body over ${maxBody} bytes`), 413);
-    let msg: unknown;
+    const text = await readBodyLimited(req, maxBody, bodyTimeout);
+    if (text === "too large") return errorResponse(413, `request body over ${maxBody} bytes`, h);
+    if (text === "timeout") return errorResponse(408, `request body not received in time`, h);
+    let body: unknown;
     try {
-      msg = JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
-      return json(rpcError(null, -32700, "parse error: the body is not JSON"), 400);
+      return json(
+        rpcErrorReply(null, RPC_ERRORS.parse, "parse error: the body is not JSON"),
+        400,
+        h,
+      );
     }
-    if (typeof msg !== "object" || msg === null || Array.isArray(msg)) {
-      return json(rpcError(null, -32600, "invalid request: one JSON-RPC message per POST"), 400);
-    }
-    const out = await dispatch(msg as Json);
-    return out ? json(out) : new Response(null, { status: 202 });
+    const reply = await dispatchRpc(body, methods, { mutate: mutable && rctx.canIngest }, {
+      maxBatch: 100,
+    });
+    return reply === undefined
+      ? new Response(null, { status: 202, headers: h })
+      : new Response(reply, { headers: { "content-type": "application/json", ...h } });
   };
 }

@@ -23,6 +23,7 @@ import {
 } from "./mcp_tool.ts";
 import { mutationTypeName } from "../machine/utils.ts";
 import { Result } from "../machine/types.ts";
+import { StateException } from "../machine/states.ts";
 
 const MAX_CURSOR = Number.MAX_SAFE_INTEGER;
 const idArg = { type: "string", description: "machine id" };
@@ -66,7 +67,7 @@ async function scan(
 }
 
 function hasError(msg: DbgMsgTx, index: readonly string[]): boolean {
-  return msgCalledStateNames(msg, index).includes("Exception") ||
+  return msgCalledStateNames(msg, index).includes(StateException) ||
     (!!msg.Args?.err && msg.Accepted);
 }
 
