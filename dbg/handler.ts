@@ -26,6 +26,7 @@ import { hubErrorCode, hubRpcMethods } from "./hub_rpc.ts";
 import { type DbgStreamOptions, sseStream, wsStream } from "./stream.ts";
 import { dbgWsRoute } from "./rpc.ts";
 import { DBG_PAGE_HTML } from "./ui.ts";
+import { type DbgMcpOptions, dbgMcpRoute } from "./mcp.ts";
 
 export { RPC_ERRORS } from "./jsonrpc.ts";
 
@@ -47,7 +48,12 @@ export interface DbgHandlerOptions extends DbgStreamOptions {
   maxBatch?: number;
   /** Response bytes per JSON-RPC request; later calls get -32002. Default 8 MiB. */
   maxResponseBytes?: number;
-  /** More routes by path (e.g. `/mcp`), behind the same CORS and access checks. */
+  /**
+   * The MCP endpoint at `/mcp` for coding agents (read-only tools; mutating
+   * tools only with `machine` and a token); `false` turns it off.
+   */
+  mcp?: DbgMcpOptions | false;
+  /** More routes by path, behind the same CORS and access checks. */
   routes?: Record<string, DbgRoute>;
   /** Serves other paths; 404 without. */
   fallback?: (req: Request) => Response | Promise<Response>;
@@ -145,6 +151,14 @@ export function dbgHandler(
         headers: { ...PAGE_HEADERS, ...ctx.headers },
       });
     },
+    ...(opts.mcp === false ? {} : {
+      "/mcp": dbgMcpRoute(hub, {
+        ...opts.mcp,
+        maxBodyBytes: maxBody,
+        bodyTimeoutMs: bodyTimeout,
+        tokenConfigured: !!opts.token,
+      }),
+    }),
     ...opts.routes,
   };
   routes["/index.html"] ??= routes["/"];

@@ -37,3 +37,11 @@ export * from "./rpc_server.ts";
 export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";
+export {
+  type DbgMcpOptions,
+  dbgMcpRoute,
+  type DbgMcpRouteOptions,
+  MCP_PROTOCOL_VERSIONS,
+} from "./mcp.ts";
+export type { McpMutable } from "./mcp_tool.ts";
+export { explainTx, explanationText, stepSentence, type TxExplanation } from "./explain.ts";

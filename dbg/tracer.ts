@@ -248,9 +248,8 @@ export class DbgTracer implements Tracer {
         MutQueueToken: mut.queueToken,
       };
       if (stack?.stack) msg.StackTrace = stack.stack.split("\n").slice(2).join("\n");
-      const args = mapArgs(mach, mut) ?? {};
-      if (mut.args.err instanceof Error) args.err = mut.args.err.message;
-      if (Object.keys(args).length) msg.Args = args;
+      const args = mapArgs(mach, mut);
+      if (args) msg.Args = args;
       return { method: "DbgMsgTx", params: msg };
     });
   }
@@ -262,15 +261,20 @@ export class DbgTracer implements Tracer {
   }
 }
 
+/** The mutation's args as the machine logs them, plus the error of an Exception (as am-dbg shows it). */
 function mapArgs(mach: Machine, mut: Mutation): Record<string, string> | undefined {
-  const mapper = mach.logArgs;
-  if (!mapper) return undefined;
+  let out: Record<string, string> = {};
   try {
-    const out = mapper(mut.args);
-    return out && Object.keys(out).length ? out : undefined;
+    out = { ...mach.logArgs?.(mut.args) };
   } catch {
-    return undefined;
+    // a throwing mapper costs the args, never the message
   }
+  try {
+    if (mut.args.err instanceof Error) out.err = String(mut.args.err.message);
+  } catch {
+    // an unprintable error keeps the message without it
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Builds a transport for an address: `http(s)://…` is a dbg endpoint. */
