@@ -40,6 +40,11 @@ export interface Core {
   /** Active states, in the order of the last transition's targets. */
   active: S;
   topology: S | undefined;
+  /** Position of each state in `topology` (the sort key). */
+  topoRank: Map<string, number> | undefined;
+  /** Per state, the states whose Remove relation names it (built with the
+   * topology, so the resolver doesn't scan every state's relations). */
+  removedBy: Map<string, Set<string>>;
   tracers: Tracer[];
   hooks: Hooks;
   tracerErrors: number;

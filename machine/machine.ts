@@ -216,6 +216,8 @@ export class Machine<N extends string = string> {
       clock: names.map(() => 0),
       active: [],
       topology: undefined,
+      topoRank: undefined,
+      removedBy: new Map(),
       tracers: [],
       hooks: {} as Core["hooks"],
       tracerErrors: 0,

@@ -16,6 +16,15 @@ import { uniq } from "./utils.ts";
  * in index order so it's deterministic. A cycle leaves it unsorted.
  */
 export function buildTopology(core: Core): void {
+  const removedBy = new Map<string, Set<string>>();
+  for (const name of Object.keys(core.schema)) {
+    for (const rm of core.schema[name].remove ?? []) {
+      let set = removedBy.get(rm);
+      if (!set) removedBy.set(rm, set = new Set());
+      set.add(name);
+    }
+  }
+  core.removedBy = removedBy;
   const edges = new Map<string, string[]>();
   for (const name of core.names) {
     for (const req of core.schema[name].require ?? []) {
@@ -51,6 +60,7 @@ export function buildTopology(core: Core): void {
     }
   }
   core.topology = stack;
+  core.topoRank = new Map(stack.map((s, i) => [s, i]));
 }
 
 /** Resolves the target states of a transition from the states to set. */
@@ -65,18 +75,18 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
   let resolved: S = [];
   for (let i = list.length - 1; i >= 0; i--) {
     const name = list[i];
-    const blockedBy = stateBlockedBy(core, tx, list, name).filter((b) => !blocked.has(b));
+    let blockedBy = stateBlockedBy(core, tx, list, name);
+    if (blockedBy.length > 0 && blocked.size > 0) {
+      blockedBy = blockedBy.filter((b) => !blocked.has(b));
+    }
     if (blockedBy.length === 0) {
       resolved.push(name);
       continue;
     }
     blocked.add(name);
     const wasActive = core.active.includes(name);
-    log(
-      core,
-      wasActive ? LogLevel.Ops : LogLevel.Decisions,
-      `[rel:remove] ${name} by ${j(blockedBy)}`,
-    );
+    const level = wasActive ? LogLevel.Ops : LogLevel.Decisions;
+    if (level <= core.logLevel) log(core, level, `[rel:remove] ${name} by ${j(blockedBy)}`);
     if (tx.stepsOn) {
       tx.addStep("", name, wasActive ? StepType.Remove : StepType.RemoveNotActive, 0);
     }
@@ -97,10 +107,11 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
 
 /** Sorts states by the Require topology, then by After (handler order). */
 export function sortStates(core: Core, tx: Transition | undefined, states: S): void {
-  const topo = core.topology;
-  if (topo) {
-    // a strict weak order, so JS's stable sort equals Go's here
-    states.sort((a, b) => topo.indexOf(a) - topo.indexOf(b));
+  const rank = core.topoRank;
+  if (core.topology && rank) {
+    // a strict weak order, so JS's stable sort equals Go's here; states
+    // outside the topology rank -1, as indexOf had it
+    states.sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1));
   }
   const schema = core.schema;
   const steps = tx?.stepsOn ?? false;
@@ -176,12 +187,12 @@ function missingRequires(
   reqs: readonly string[],
   states: S,
 ): S {
-  const ret: S = [];
+  let ret: S | undefined;
   const steps = tx.stepsOn;
   for (const req of reqs) {
     if (steps) tx.addStep(name, req, StepType.Relation, Relation.Require);
     if (states.includes(req)) continue;
-    ret.push(req);
+    (ret ??= []).push(req);
     if (steps) {
       tx.addStep(name, "", StepType.RemoveNotActive, 0);
       if (tx.mutation.called.includes(core.index.get(name) ?? -1)) {
@@ -189,17 +200,23 @@ function missingRequires(
       }
     }
   }
-  return ret;
+  return ret ?? NONE;
 }
 
+// the common "nothing found" result, shared: callers only read it
+const NONE: S = [];
+
 function stateBlockedBy(core: Core, tx: Transition, blocking: S, blocked: string): S {
-  const ret: S = [];
+  // most states aren't removed by any state: no scan of the list
+  const removers = core.removedBy.get(blocked);
+  if (!removers) return NONE;
+  let ret: S | undefined;
   for (const name of blocking) {
-    if (!core.schema[name].remove?.includes(blocked)) continue;
+    if (!removers.has(name)) continue;
     if (tx.stepsOn) tx.addStep(name, blocked, StepType.Relation, Relation.Remove);
-    ret.push(name);
+    (ret ??= []).push(name);
   }
-  return ret;
+  return ret ?? NONE;
 }
 
 /**
