@@ -154,11 +154,7 @@ function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
   core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
   const [res, called] = handle(core, tx, call.name, kind);
   if (called && tx.stepsOn) {
-    tx.addStep(call.from, call.to, StepType.Handler, 0);
-    const step = tx.steps[tx.steps.length - 1];
-    step.isFinal = kind.isFinal;
-    step.isEnter = kind.isEnter;
-    step.isSelf = kind.isSelf;
+    tx.addHandlerStep(call.from, call.to, kind.isFinal, kind.isEnter, kind.isSelf);
   }
   return res;
 }
