@@ -71,19 +71,20 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
   list = parseRequire(core, tx, list);
 
   // start from the end: earlier (called) states beat later (active) ones
-  const blocked = new Set<string>();
+  let blocked: Set<string> | undefined;
   let resolved: S = [];
   for (let i = list.length - 1; i >= 0; i--) {
     const name = list[i];
     let blockedBy = stateBlockedBy(core, tx, list, name);
-    if (blockedBy.length > 0 && blocked.size > 0) {
-      blockedBy = blockedBy.filter((b) => !blocked.has(b));
+    if (blockedBy.length > 0 && blocked) {
+      const skip = blocked;
+      blockedBy = blockedBy.filter((b) => !skip.has(b));
     }
     if (blockedBy.length === 0) {
       resolved.push(name);
       continue;
     }
-    blocked.add(name);
+    (blocked ??= new Set()).add(name);
     const wasActive = core.active.includes(name);
     const level = wasActive ? LogLevel.Ops : LogLevel.Decisions;
     if (level <= core.logLevel) log(core, level, `[rel:remove] ${name} by ${j(blockedBy)}`);
@@ -98,7 +99,8 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
     const rm = schema[name].remove;
     if (rm) toRemove.push(...rm);
   }
-  resolved = uniq(parseAdd(core, tx, resolved).filter((s) => !toRemove.includes(s)));
+  const added = parseAdd(core, tx, resolved);
+  resolved = uniq(toRemove.length ? added.filter((s) => !toRemove.includes(s)) : added);
 
   const target = parseRequire(core, tx, resolved.reverse());
   sortStates(core, tx, target);
@@ -108,11 +110,7 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
 /** Sorts states by the Require topology, then by After (handler order). */
 export function sortStates(core: Core, tx: Transition | undefined, states: S): void {
   const rank = core.topoRank;
-  if (core.topology && rank) {
-    // a strict weak order, so JS's stable sort equals Go's here; states
-    // outside the topology rank -1, as indexOf had it
-    states.sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1));
-  }
+  if (core.topology && rank) sortByRank(states, rank);
   const schema = core.schema;
   const steps = tx?.stepsOn ?? false;
   goSliceStable(states, (name1, name2) => {
@@ -128,18 +126,44 @@ export function sortStates(core: Core, tx: Transition | undefined, states: S): v
   });
 }
 
+// sort keys of sortByRank, reused (it calls nothing that sorts)
+const keys: number[] = [];
+
+/**
+ * A stable sort by topology rank (states outside it rank -1, as indexOf
+ * had it): a strict weak order, so any stable sort equals Go's here. An
+ * insertion sort over precomputed keys: lists are short, and no comparator
+ * looks a rank up twice per comparison.
+ */
+function sortByRank(states: S, rank: Map<string, number>): void {
+  const n = states.length;
+  for (let i = 0; i < n; i++) keys[i] = rank.get(states[i]) ?? -1;
+  for (let i = 1; i < n; i++) {
+    const k = keys[i];
+    const s = states[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      states[j + 1] = states[j];
+      j--;
+    }
+    keys[j + 1] = k;
+    states[j + 1] = s;
+  }
+}
+
 /** Expands the Add relation one level (upstream's loop quirk included). */
 function parseAdd(core: Core, tx: Transition, states: S): S {
   const schema = core.schema;
   const before = tx.statesBefore;
   const isRemove = tx.mutation.type === MutationType.Remove;
-  const ret = [...states];
-  const visited = new Set<string>();
+  const ret = states.slice();
+  let visited: Set<string> | undefined;
   for (const name of states) {
     const state = schema[name];
     if (!state.add) continue;
     if (before.includes(name) && !state.multi) continue;
-    if (visited.has(name)) continue;
+    if (visited?.has(name)) continue;
     let adds = state.add;
     if (isRemove) {
       adds = adds.filter((add) => !tx.mutation.called.includes(core.index.get(add) ?? -1));
@@ -150,7 +174,7 @@ function parseAdd(core: Core, tx: Transition, states: S): S {
       for (const add of adds) tx.addStep("", add, StepType.Set, 0);
     }
     ret.push(...adds);
-    visited.add(name);
+    (visited ??= new Set()).add(name);
   }
   return ret;
 }
@@ -163,13 +187,17 @@ function parseRequire(core: Core, tx: Transition, states: S): S {
   while (lengthBefore !== states.length) {
     lengthBefore = states.length;
     const current = states;
-    states = current.filter((name) => {
+    states = [];
+    for (const name of current) {
       const reqs = schema[name].require;
-      if (!reqs) return true;
+      if (!reqs) {
+        states.push(name);
+        continue;
+      }
       const miss = missingRequires(core, tx, name, reqs, current);
       if (miss.length > 0) (missing ??= new Map()).set(name, miss);
-      return miss.length === 0;
-    });
+      else states.push(name);
+    }
   }
   if (missing) {
     const names: S = [];
