@@ -23,7 +23,6 @@ export function setActiveStates(
   const previous = core.active;
   const added = statesDiff(target, previous);
   const removed = statesDiff(previous, target);
-  const same = statesDiff(target, added);
   core.active = target.slice();
   for (const name of target) {
     const idx = core.index.get(name)!;
@@ -40,7 +39,11 @@ export function setActiveStates(
     let msg = "";
     if (added.length) msg += " +" + added.join(" +");
     if (removed.length) msg += " -" + removed.join(" -");
-    if (same.length && core.logLevel > LogLevel.Decisions) msg += " " + j(same);
+    if (core.logLevel > LogLevel.Decisions) {
+      // the states kept (re-activated Multi ones included)
+      const same = target.filter((s) => previous.includes(s));
+      if (same.length) msg += " " + j(same);
+    }
     if (msg) {
       const args = tx ? logArgs(core, tx.mutation) : "";
       log(core, LogLevel.Changes, `[${isAuto ? "auto_" : "state"}]${msg}${args}`);

@@ -13,7 +13,7 @@ import { autoStates, sortStates, targetStates } from "./resolver.ts";
 import { hasWhenArgs, processStateCtx } from "./subscriptions.ts";
 import { Transition } from "./transition.ts";
 import { LogLevel, type Mutation, MutationType, Result, type S, StepType } from "./types.ts";
-import { mutationTypeName, randId, statesDiff } from "./utils.ts";
+import { mutationTypeName, statesDiff } from "./utils.ts";
 
 /** Creates and resolves a transition (upstream's newTransition). */
 export function newTransition(core: Core, mut: Mutation): Transition {
@@ -27,7 +27,6 @@ export function newTransition(core: Core, mut: Mutation): Transition {
     timeBefore: tNow,
     statesBefore: before,
     stepsOn: core.steps && !mut.isCheck,
-    id: randId(16),
   });
   core.tx = tx;
   const called = tx.calledStates;
@@ -56,8 +55,10 @@ export function newTransition(core: Core, mut: Mutation): Transition {
   }
   tx.targetStates = target;
 
-  const implied = statesDiff(target, toSet);
-  if (implied.length > 0) log(core, LogLevel.Ops, `[implied] ${j(implied)}`);
+  if (core.logLevel >= LogLevel.Ops) {
+    const implied = statesDiff(target, toSet);
+    if (implied.length > 0) log(core, LogLevel.Ops, `[implied] ${j(implied)}`);
+  }
 
   setupAccepted(core, tx);
   if (tx.accepted) setupExitEnter(core, tx);
@@ -73,13 +74,11 @@ function statesToSet(core: Core, tx: Transition, type: MutationType, states: S):
       return active.filter((s) => !states.includes(s));
     }
     case MutationType.Add: {
-      const ret = [...states, ...active];
+      // (the active part of the list is never in the diff)
       if (tx.stepsOn) {
-        for (const s of statesDiff(ret, active)) {
-          tx.addStep("", s, StepType.Set, 0);
-        }
+        for (const s of statesDiff(states, active)) tx.addStep("", s, StepType.Set, 0);
       }
-      return ret;
+      return states.concat(active);
     }
     default: {
       if (tx.stepsOn) {
