@@ -44,13 +44,22 @@ export function newTransition(core: Core, mut: Mutation): Transition {
 
   // predict TimeAfter
   if (!mut.isCheck) {
+    // a state is active exactly when its tick is odd: the clock answers
+    // "was it active" without scanning the list of active states
     const after = tNow.slice();
+    const n = tNow.length;
+    if (marks.length < n) marks = new Uint8Array(n * 2);
     for (const name of target) {
       const idx = core.index.get(name)!;
-      if (!before.includes(name)) after[idx]++;
+      marks[idx] = 1;
+      if ((tNow[idx] & 1) === 0) after[idx]++;
       else if (called.includes(name) && core.schema[name].multi) after[idx] += 2;
     }
-    for (const name of before) if (!target.includes(name)) after[core.index.get(name)!]++;
+    // active before and not a target: deactivated
+    for (let i = 0; i < n; i++) {
+      if (marks[i] === 1) marks[i] = 0;
+      else if ((tNow[i] & 1) === 1) after[i]++;
+    }
     tx.timeAfter = after;
   }
   tx.targetStates = target;
@@ -65,6 +74,10 @@ export function newTransition(core: Core, mut: Mutation): Transition {
   if (!core.disposed) trace(core, core.hooks.transitionInit, tx);
   return tx;
 }
+
+// the target states' indexes while predicting the time after (always left
+// cleared; nothing it calls re-enters)
+let marks = new Uint8Array(64);
 
 function statesToSet(core: Core, tx: Transition, type: MutationType, states: S): S {
   const active = core.active;
