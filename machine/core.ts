@@ -200,6 +200,19 @@ export function logArgs(core: Core, mut: Mutation): string {
   }
 }
 
+// see scratchMarks
+let marks = new Uint8Array(64);
+
+/**
+ * A zeroed scratch array of at least `n` flags, shared: a caller marks
+ * states by index and clears every mark it set before returning, calling
+ * nothing that could use it meanwhile.
+ */
+export function scratchMarks(n: number): Uint8Array {
+  if (marks.length < n) marks = new Uint8Array(n * 2);
+  return marks;
+}
+
 /** States joined with spaces (upstream's `j`). */
 export function j(states: readonly string[]): string {
   return states.join(" ");

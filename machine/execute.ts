@@ -6,7 +6,7 @@
  */
 
 import { recoverFinalPhase, setActiveStates } from "./apply.ts";
-import { type Core, j, log, logArgs, trace } from "./core.ts";
+import { type Core, j, log, logArgs, scratchMarks, trace } from "./core.ts";
 import { handle, HANDLER, type HandlerKind } from "./handlers.ts";
 import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
@@ -48,7 +48,7 @@ export function newTransition(core: Core, mut: Mutation): Transition {
     // "was it active" without scanning the list of active states
     const after = tNow.slice();
     const n = tNow.length;
-    if (marks.length < n) marks = new Uint8Array(n * 2);
+    const marks = scratchMarks(n);
     for (const name of target) {
       const idx = core.index.get(name)!;
       marks[idx] = 1;
@@ -74,10 +74,6 @@ export function newTransition(core: Core, mut: Mutation): Transition {
   if (!core.disposed) trace(core, core.hooks.transitionInit, tx);
   return tx;
 }
-
-// the target states' indexes while predicting the time after (always left
-// cleared; nothing it calls re-enters)
-let marks = new Uint8Array(64);
 
 function statesToSet(core: Core, tx: Transition, type: MutationType, states: S): S {
   const active = core.active;
