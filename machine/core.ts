@@ -45,6 +45,8 @@ export interface Core {
   /** Per state, the states whose Remove relation names it (built with the
    * topology, so the resolver doesn't scan every state's relations). */
   removedBy: Map<string, Set<string>>;
+  /** Some state is Auto (built with the topology). */
+  hasAuto: boolean;
   tracers: Tracer[];
   hooks: Hooks;
   tracerErrors: number;

@@ -218,6 +218,7 @@ export class Machine<N extends string = string> {
       topology: undefined,
       topoRank: undefined,
       removedBy: new Map(),
+      hasAuto: false,
       tracers: [],
       hooks: {} as Core["hooks"],
       tracerErrors: 0,

@@ -25,6 +25,7 @@ export function buildTopology(core: Core): void {
     }
   }
   core.removedBy = removedBy;
+  core.hasAuto = Object.values(core.schema).some((s) => s.auto);
   const edges = new Map<string, string[]>();
   for (const name of core.names) {
     for (const req of core.schema[name].require ?? []) {
@@ -252,6 +253,7 @@ function stateBlockedBy(core: Core, tx: Transition, blocking: S, blocked: string
  * removed by an active state. In index order (upstream iterates a map).
  */
 export function autoStates(core: Core): S {
+  if (!core.hasAuto) return NONE;
   const ret: S = [];
   for (const name of core.names) {
     if (!core.schema[name].auto || core.active.includes(name)) continue;
