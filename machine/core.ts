@@ -10,7 +10,14 @@ import type { Machine } from "./machine.ts";
 import type { Subscriptions } from "./subscriptions.ts";
 import type { Tracer } from "./tracer.ts";
 import type { Transition } from "./transition.ts";
-import { type LogEntry, LogLevel, type Mutation, type S, type Schema } from "./types.ts";
+import {
+  type LogEntry,
+  LogLevel,
+  type Mutation,
+  type S,
+  type Schema,
+  type State,
+} from "./types.ts";
 import { formatArgs, type LogArgsMapper } from "./utils.ts";
 
 /** A bound handlers object. */
@@ -47,6 +54,10 @@ export interface Core {
   removedBy: Map<string, Set<string>>;
   /** Some state is Auto (built with the topology). */
   hasAuto: boolean;
+  /** The schema's states in one object shape (built with the topology): the
+   * resolver's reads stay monomorphic, where the parsed states have as many
+   * shapes as relation combinations. */
+  defs: Map<string, StateDef>;
   tracers: Tracer[];
   hooks: Hooks;
   tracerErrors: number;
@@ -92,6 +103,32 @@ export interface Core {
   latestHandlerIsEnter: boolean;
   latestHandlerIsFinal: boolean;
   latestHandlerToState: string;
+}
+
+/** A state's definition as the resolver reads it. */
+export class StateDef {
+  /** Add relation. */
+  readonly add: readonly string[] | undefined;
+  /** Remove relation. */
+  readonly remove: readonly string[] | undefined;
+  /** Require relation. */
+  readonly require: readonly string[] | undefined;
+  /** After relation. */
+  readonly after: readonly string[] | undefined;
+  /** Multi state. */
+  readonly multi: boolean;
+  /** Auto state. */
+  readonly auto: boolean;
+
+  /** @param state A parsed state (its lists are shared, not copied). */
+  constructor(state: State) {
+    this.add = state.add;
+    this.remove = state.remove;
+    this.require = state.require;
+    this.after = state.after;
+    this.multi = state.multi ?? false;
+    this.auto = state.auto ?? false;
+  }
 }
 
 /** Logs a line if `level` is enabled, into the transition or the buffer. */

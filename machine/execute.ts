@@ -123,7 +123,7 @@ function setupExitEnter(core: Core, tx: Transition): void {
   const called = tx.calledStates;
   for (const s of target) {
     // Multi states enter again only when called directly
-    if (!core.active.includes(s) || (core.schema[s].multi && called.includes(s))) enters.push(s);
+    if (!core.active.includes(s) || (core.defs.get(s)!.multi && called.includes(s))) enters.push(s);
   }
   tx.exits = exits;
   tx.enters = enters;

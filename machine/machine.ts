@@ -219,6 +219,7 @@ export class Machine<N extends string = string> {
       topoRank: undefined,
       removedBy: new Map(),
       hasAuto: false,
+      defs: new Map(),
       tracers: [],
       hooks: {} as Core["hooks"],
       tracerErrors: 0,

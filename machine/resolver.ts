@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Core, j, log } from "./core.ts";
+import { type Core, j, log, StateDef } from "./core.ts";
 import { goSliceStable } from "./sort.ts";
 import type { Transition } from "./transition.ts";
 import { LogLevel, MutationType, Relation, type S, StepType } from "./types.ts";
@@ -26,6 +26,7 @@ export function buildTopology(core: Core): void {
   }
   core.removedBy = removedBy;
   core.hasAuto = Object.values(core.schema).some((s) => s.auto);
+  core.defs = new Map(Object.entries(core.schema).map(([name, s]) => [name, new StateDef(s)]));
   const edges = new Map<string, string[]>();
   for (const name of core.names) {
     for (const req of core.schema[name].require ?? []) {
@@ -66,7 +67,7 @@ export function buildTopology(core: Core): void {
 
 /** Resolves the target states of a transition from the states to set. */
 export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
-  const schema = core.schema;
+  const defs = core.defs;
   let list = parseAdd(core, tx, uniq(statesToSet));
   list = uniq(list);
   list = parseRequire(core, tx, list);
@@ -97,7 +98,7 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
   // states removed by the states which are about to be set
   const toRemove: S = [];
   for (const name of resolved) {
-    const rm = schema[name].remove;
+    const rm = defs.get(name)!.remove;
     if (rm) toRemove.push(...rm);
   }
   const added = parseAdd(core, tx, resolved);
@@ -112,14 +113,14 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
 export function sortStates(core: Core, tx: Transition | undefined, states: S): void {
   const rank = core.topoRank;
   if (core.topology && rank) sortByRank(states, rank);
-  const schema = core.schema;
+  const defs = core.defs;
   const steps = tx?.stepsOn ?? false;
   goSliceStable(states, (name1, name2) => {
-    if (schema[name1].after?.includes(name2)) {
+    if (defs.get(name1)!.after?.includes(name2)) {
       if (steps) tx!.addStep(name2, name1, StepType.Relation, Relation.After);
       return false;
     }
-    if (schema[name2].after?.includes(name1)) {
+    if (defs.get(name2)!.after?.includes(name1)) {
       if (steps) tx!.addStep(name1, name2, StepType.Relation, Relation.After);
       return true;
     }
@@ -155,13 +156,13 @@ function sortByRank(states: S, rank: Map<string, number>): void {
 
 /** Expands the Add relation one level (upstream's loop quirk included). */
 function parseAdd(core: Core, tx: Transition, states: S): S {
-  const schema = core.schema;
+  const defs = core.defs;
   const before = tx.statesBefore;
   const isRemove = tx.mutation.type === MutationType.Remove;
   const ret = states.slice();
   let visited: Set<string> | undefined;
   for (const name of states) {
-    const state = schema[name];
+    const state = defs.get(name)!;
     if (!state.add) continue;
     if (before.includes(name) && !state.multi) continue;
     if (visited?.has(name)) continue;
@@ -182,7 +183,7 @@ function parseAdd(core: Core, tx: Transition, states: S): S {
 
 /** Drops states with missing requirements, until stable. */
 function parseRequire(core: Core, tx: Transition, states: S): S {
-  const schema = core.schema;
+  const defs = core.defs;
   let missing: Map<string, S> | undefined;
   let lengthBefore = -1;
   while (lengthBefore !== states.length) {
@@ -190,7 +191,7 @@ function parseRequire(core: Core, tx: Transition, states: S): S {
     const current = states;
     states = [];
     for (const name of current) {
-      const reqs = schema[name].require;
+      const reqs = defs.get(name)!.require;
       if (!reqs) {
         states.push(name);
         continue;
