@@ -20,7 +20,7 @@ import {
   RpcRequestType,
   transitionsToDbg,
 } from "../dbg/mod.ts";
-import type { DbgMessage, DbgTransport } from "../dbg/mod.ts";
+import type { DbgMessage, DbgMsgTx, DbgTransport } from "../dbg/mod.ts";
 import { freePort, poll } from "./peers.ts";
 import { goBuild, needsGo, norm } from "./go_peer.ts";
 
