@@ -6,7 +6,7 @@
  * @module
  */
 
-import { getEnv } from "../internal/env.ts";
+import { dbgAddrOf, readTelemetryConfig } from "../internal/config.ts";
 import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
 import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
 import { type DbgMessage, type DbgTransport, HttpDbgTransport } from "./transport.ts";
@@ -18,8 +18,8 @@ export interface DbgTracerOptions {
   /** Messages per send; default 100. */
   batchSize?: number;
   /**
-   * Stack traces on queued mutations. Default: off, on with AM_DBG_TRACE=1;
-   * AM_DBG_NO_TRACE always turns them off. (Upstream's default is on, but
+   * Stack traces on queued mutations. Default: off (`transitionsToDbg`: on
+   * with AM_DBG_TRACE=1; AM_DBG_NO_TRACE always off). (Upstream's default is on, but
    * Deno's source-mapped stack formatting costs more than the transition.)
    */
   stackTraces?: boolean;
@@ -53,7 +53,7 @@ let tracerCount = 0;
  * hub.txs("m1").txs.length; // 2: the queued mutation and the transition
  * ```
  */
-export class DbgTracer implements Tracer {
+export class DbgTracer implements Tracer, AsyncDisposable {
   /** "dbg" (numbered for more tracers in one process). */
   readonly id: string;
   /** Bound to submachines automatically. */
@@ -91,7 +91,7 @@ export class DbgTracer implements Tracer {
     this.#opts = {
       maxOutbox: opts.maxOutbox ?? 1000,
       batchSize: opts.batchSize ?? 100,
-      stackTraces: !getEnv("AM_DBG_NO_TRACE") && (opts.stackTraces ?? !!getEnv("AM_DBG_TRACE")),
+      stackTraces: opts.stackTraces ?? false,
       maxErrors: opts.maxErrors ?? 10,
     };
     this.#ring = new Array(Math.max(1, this.#opts.maxOutbox));
@@ -170,6 +170,18 @@ export class DbgTracer implements Tracer {
   /** Resolves once the outbox is empty (or the tracer detached). */
   async flushed(): Promise<void> {
     while (this.#flushing) await this.#flushing;
+  }
+
+  /** Sends what's in the outbox; {@linkcode DbgTracer.flushed}. */
+  flush(): Promise<void> {
+    return this.flushed();
+  }
+
+  /** Sends what's left, detaches from every machine, closes the transport. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.flushed();
+    if (!this.detached) this.#detach();
+    await this.transport.close?.();
   }
 
   /** Sends the machine's schema. */
@@ -303,8 +315,7 @@ export function registerDbgTransport(match: RegExp, create: DbgTransportFactory)
  * ```
  */
 export function dbgAddrFromEnv(): string {
-  const addr = getEnv("AM_DBG_ADDR");
-  return !addr || addr === "1" ? "localhost:6831" : addr;
+  return dbgAddrOf(readTelemetryConfig());
 }
 
 /**
@@ -325,6 +336,9 @@ export function transitionsToDbg(
   addrOrTransport?: string | DbgTransport,
   opts: DbgTracerOptions = {},
 ): DbgTracer {
+  // AM_DBG_NO_TRACE wins; else the option; else AM_DBG_TRACE
+  const env = readTelemetryConfig().dbgStackTraces;
+  opts = { ...opts, stackTraces: env === false ? false : opts.stackTraces ?? env };
   let transport: DbgTransport;
   if (typeof addrOrTransport === "object") {
     transport = addrOrTransport;

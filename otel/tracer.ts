@@ -21,9 +21,9 @@ import {
   trace,
   TraceFlags,
 } from "@opentelemetry/api";
-import { getEnv, isRpcMachine } from "../internal/env.ts";
-import { type Machine, timeSum, type Tracer, type Transition } from "../machine/mod.ts";
+import { isRpcMachine } from "../internal/config.ts";
 import type { OtelSpan, OtelTracer } from "./types.ts";
+import { type Machine, timeSum, type Tracer, type Transition } from "../machine/mod.ts";
 
 /** Options of {@linkcode OtelMachTracer} (upstream's OtelMachTracerOpts). */
 export interface OtelMachTracerOptions {
@@ -43,8 +43,15 @@ export interface OtelMachTracerOptions {
   skipStates?: string[];
   /** Never states whose `"machId:State"` matches (also skips matching submachine ids). */
   skipStatesRe?: RegExp;
-  /** Parent of top-level machine spans (else an env-passed remote parent, else none). */
+  /** Parent of top-level machine spans (else `remoteParent`, else none). */
   rootSpan?: OtelSpan;
+  /**
+   * A parent span in another process (upstream passes it as
+   * AM_OTEL_TRACE_ID/AM_OTEL_SPAN_ID; `readTelemetryConfig().otel.parent`).
+   */
+  remoteParent?: { traceId: string; spanId: string };
+  /** Trace RPC/relay submachines too (AM_RPC_DBG); default false. */
+  rpcDbg?: boolean;
 }
 
 /** Transition spans kept per machine, for links from mutations they caused. */
@@ -52,6 +59,7 @@ const MAX_HIST = 300;
 
 interface MachData {
   id: string;
+  mach: Machine;
   index: number;
   machCtx: Context;
   statesCtx: Context;
@@ -70,25 +78,6 @@ interface MachData {
 function schemaInfo(mach: Machine): Pick<MachData, "multi"> {
   const schema = mach.schema();
   return { multi: new Set(mach.stateNames().filter((s) => schema[s].multi)) };
-}
-
-/**
- * A W3C trace id and span id (hex) from AM_OTEL_TRACE_ID and
- * AM_OTEL_SPAN_ID, if both are set and valid.
- *
- * @example Usage
- * ```ts
- * import { otelTraceIdFromEnv } from "@asyncmachine/telemetry/otel";
- * otelTraceIdFromEnv(); // undefined unless both variables are set
- * ```
- */
-export function otelTraceIdFromEnv(): { traceId: string; spanId: string } | undefined {
-  const traceId = getEnv("AM_OTEL_TRACE_ID")?.toLowerCase();
-  const spanId = getEnv("AM_OTEL_SPAN_ID")?.toLowerCase();
-  if (!traceId || !spanId) return undefined;
-  if (!/^[0-9a-f]{32}$/.test(traceId) || /^0+$/.test(traceId)) return undefined;
-  if (!/^[0-9a-f]{16}$/.test(spanId) || /^0+$/.test(spanId)) return undefined;
-  return { traceId, spanId };
 }
 
 function isHealthTx(tx: Transition): boolean {
@@ -155,6 +144,7 @@ export class OtelMachTracer implements Tracer {
   }
 
   #start(name: string, parent: Context, attributes?: Attributes): Span {
+    // any API tracer returns API spans (OtelTracer is its documented subset)
     return this.tracer.startSpan(name, { attributes }, parent) as Span;
   }
 
@@ -173,7 +163,7 @@ export class OtelMachTracer implements Tracer {
     let parent = otelContext.active();
     const parentId = this.#parents.get(id);
     const parentData = parentId === undefined ? undefined : this.#machines.get(parentId);
-    const remote = parentData ? undefined : otelTraceIdFromEnv();
+    const remote = parentData ? undefined : this.#opts.remoteParent;
     if (parentData?.submachinesSpan) {
       parent = trace.setSpan(parentData.machCtx, parentData.submachinesSpan);
     } else if (remote) {
@@ -189,6 +179,7 @@ export class OtelMachTracer implements Tracer {
     const machCtx = this.#group(`mach:${index}:${id}`, parent, { id });
     const data: MachData = {
       id,
+      mach,
       index,
       machCtx,
       statesCtx: this.#group(`${index}:states`, machCtx, { mach_id: id }),
@@ -210,7 +201,7 @@ export class OtelMachTracer implements Tracer {
   /** Links a submachine to its parent (the core binds this tracer to it). */
   newSubmachine(parent: Machine, mach: Machine): void {
     if (this.#ended) return;
-    if (isRpcMachine(mach.tags) || this.#opts.skipStatesRe?.test(mach.id)) {
+    if (isRpcMachine(mach.tags, this.#opts.rpcDbg) || this.#opts.skipStatesRe?.test(mach.id)) {
       this.#skipped.add(mach.id);
       return;
     }
@@ -413,6 +404,15 @@ export class OtelMachTracer implements Tracer {
   dispose(): void {
     if (this.#ended) return;
     this.#ended = true;
-    for (const id of [...this.#machines.keys()].reverse()) this.machineDispose(id);
+    for (const [id, data] of [...this.#machines].reverse()) {
+      this.machineDispose(id);
+      data.mach.detachTracer(this.id);
+    }
+  }
+
+  /** {@linkcode OtelMachTracer.dispose}, for `await using`; flush the provider after it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
   }
 }

@@ -12,6 +12,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { type HandlerEvent, Machine, type Schema } from "../machine/mod.ts";
 import { OtelMachTracer, type OtelMachTracerOptions } from "../otel/mod.ts";
+import { readTelemetryConfig } from "../mod.ts";
 
 /** Counts started and ended spans, to prove none stays open. */
 class OpenSpans implements SpanProcessor {
@@ -225,22 +226,23 @@ Deno.test("otel: a broken OpenTelemetry tracer never reaches the machine", () =>
   assert(m.tracerErrors > 0);
 });
 
-Deno.test("otel: remote parent from AM_OTEL_TRACE_ID/AM_OTEL_SPAN_ID", () => {
+Deno.test("otel: remote parent from AM_OTEL_TRACE_ID/AM_OTEL_SPAN_ID (through the config)", () => {
   const traceId = "0af7651916cd43dd8448eb211c80319c";
   const spanId = "b7ad6b7169203331";
-  Deno.env.set("AM_OTEL_TRACE_ID", traceId);
-  Deno.env.set("AM_OTEL_SPAN_ID", spanId);
-  try {
-    const { exporter, otel } = setup();
-    new Machine({ A: {} }, { id: "r", tracers: [otel] });
-    otel.dispose();
-    const mach = exporter.getFinishedSpans().find((s) => s.name === "mach:0:r")!;
-    assertEquals(mach.spanContext().traceId, traceId);
-    assertEquals(mach.parentSpanContext?.spanId, spanId);
-  } finally {
-    Deno.env.delete("AM_OTEL_TRACE_ID");
-    Deno.env.delete("AM_OTEL_SPAN_ID");
-  }
+  const env: Record<string, string> = {
+    AM_OTEL_TRACE_ID: traceId.toUpperCase(),
+    AM_OTEL_SPAN_ID: spanId,
+  };
+  const remoteParent = readTelemetryConfig((name) => env[name]).otel.parent;
+  const { exporter, otel } = setup({ remoteParent });
+  new Machine({ A: {} }, { id: "r", tracers: [otel] });
+  otel.dispose();
+  const mach = exporter.getFinishedSpans().find((s) => s.name === "mach:0:r")!;
+  assertEquals(mach.spanContext().traceId, traceId);
+  assertEquals(mach.parentSpanContext?.spanId, spanId);
+  // invalid ids are no parent
+  env.AM_OTEL_SPAN_ID = "0000000000000000";
+  assertEquals(readTelemetryConfig((name) => env[name]).otel.parent, undefined);
 });
 
 Deno.test("otel: rpc submachines are not traced", () => {
