@@ -69,8 +69,21 @@ export function otelSeverity(level: LogLevel, text: string): number {
   }
 }
 
-/** Emits a machine's log lines as OTel log records; inheritable. */
-export class OtelLogger implements Tracer {
+/**
+ * Emits a machine's log lines as OTel log records; inheritable. Dispose
+ * (`await using`) stops listening and detaches.
+ *
+ * @example Usage
+ * ```ts
+ * import { LogLevel, Machine } from "@asyncmachine/telemetry/machine";
+ * import { OtelLogger } from "@asyncmachine/telemetry/otel";
+ * const records: unknown[] = [];
+ * await using logger = new OtelLogger({ logger: { emit: (r) => records.push(r) } });
+ * new Machine({ Foo: {} }, { logLevel: LogLevel.Changes, tracers: [logger] }).add(["Foo"]);
+ * records.length; // 1
+ * ```
+ */
+export class OtelLogger implements Tracer, AsyncDisposable {
   /** "otel-logger". */
   readonly id = "otel-logger";
   /** Bound to submachines automatically. */
@@ -79,6 +92,7 @@ export class OtelLogger implements Tracer {
   emitted = 0;
   #opts: OtelLoggerOptions;
   #offs = new Map<string, () => void>();
+  #machines = new Map<string, Machine>();
 
   /**
    * A logger.
@@ -92,6 +106,7 @@ export class OtelLogger implements Tracer {
   /** Starts listening to the machine's log. */
   machineInit(mach: Machine): void {
     if (this.#offs.has(mach.id)) return;
+    this.#machines.set(mach.id, mach);
     const emit = this.#opts.logger ? this.#emitTo(this.#opts.logger) : this.#emitConsole();
     this.#offs.set(
       mach.id,
@@ -150,12 +165,21 @@ export class OtelLogger implements Tracer {
   machineDispose(id: string): void {
     this.#offs.get(id)?.();
     this.#offs.delete(id);
+    this.#machines.delete(id);
   }
 
-  /** Stops listening to every machine. */
+  /** Stops listening to every machine and detaches from them. */
   dispose(): void {
     for (const off of this.#offs.values()) off();
     this.#offs.clear();
+    for (const mach of this.#machines.values()) mach.detachTracer(this.id);
+    this.#machines.clear();
+  }
+
+  /** {@linkcode OtelLogger.dispose}, for `await using` (records are emitted synchronously). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
   }
 }
 
