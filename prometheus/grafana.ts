@@ -5,7 +5,7 @@
  * @module
  */
 
-import { gaugeMetricName, type GaugeName } from "./metrics.ts";
+import { gaugeMetricName, type GaugeName } from "./gauges.ts";
 import { escapeLabelValue, normalizeId } from "./names.ts";
 
 /** Options of {@linkcode grafanaDashboard}. */

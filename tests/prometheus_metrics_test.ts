@@ -97,7 +97,9 @@ Deno.test("metrics: submachines get their own metrics, synced by the parent", ()
   assertEquals(metrics.children.map((m) => m.machId), ["child"]);
   child.add1("C");
   child.add1("C"); // no change, but still an accepted transition
-  registry.collect(); // syncs the root, which syncs its children
+  registry.collect(); // same window: nothing published yet
+  assertEquals(metrics.children[0].transitionsCount.value, 0);
+  metrics.roll(performance.now() + 15_000); // the next window: the root rolls its children
   assertEquals(metrics.children[0].transitionsCount.value, 2);
   const text = registry.render("text");
   assertStringIncludes(text, 'am_transitions_total{mach_id="child"} 2\n');
