@@ -8,14 +8,9 @@ import { bindMach, Registry } from "../prometheus/mod.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { tracedMachine } from "./otel_fixtures.ts";
 import { burstLoop, dbgMachine, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
-import {
-  concatBytes,
-  dbgHandler,
-  DbgHub,
-  DbgMsgTxType,
-  GobDecoder,
-  GobEncoder,
-} from "../dbg/mod.ts";
+import { dbgHandler, DbgHub, DbgMsgTxType } from "../dbg/mod.ts";
+import { GobDecoder, GobEncoder } from "../dbg/gob/mod.ts";
+import { concatBytes } from "../dbg/gob/wire.ts";
 import { fastLoki, loggingMachine, lokiLogged, otelLogged } from "./logs_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
 import { chromiumPath, launch } from "../tests/cdp.ts";

@@ -3,15 +3,25 @@
  * transition messages (am-dbg's field names), a {@linkcode DbgTracer}
  * sending them through a transport, a {@linkcode DbgHub} storing them, and
  * {@linkcode dbgHandler}, a `Deno.serve` endpoint with JSON-RPC ingest and
- * queries and a live stream (WebSocket, SSE).
+ * queries, a live stream (WebSocket, SSE) and a debugger page; am-dbg's own
+ * wire (net/rpc over gob, TCP or WebSocket) both ways. Go's gob codec is
+ * the `./dbg/gob` entry point.
  *
  * @example An endpoint and a machine reporting to it
- * ```ts ignore
+ * ```ts
  * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { DbgHub, dbgHandler, HubTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
+ * import { dbgHandler, DbgHub, HubTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
  * const hub = new DbgHub();
- * Deno.serve({ port: 6832 }, dbgHandler(hub));
- * transitionsToDbg(new Machine({ Foo: {} }, { id: "m1" }), new HubTransport(hub));
+ * const handler = dbgHandler(hub); // Deno.serve(handler) serves /rpc, /stream, /events and /
+ * const mach = new Machine({ Foo: {} }, { id: "m1" });
+ * await using dbg = transitionsToDbg(mach, new HubTransport(hub));
+ * mach.add(["Foo"]);
+ * await dbg.flush();
+ * const res = await handler(new Request("http://localhost/rpc", {
+ *   method: "POST",
+ *   body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "machines", params: {} }),
+ * }));
+ * (await res.json()).result[0].id; // "m1"
  * ```
  *
  * @module
@@ -23,7 +33,6 @@ export * from "./hub.ts";
 export * from "./transport.ts";
 export * from "./tracer.ts";
 export * from "./handler.ts";
-export * from "./gob/mod.ts";
 export * from "./wire_types.ts";
 export * from "./rpc.ts";
 export * from "./recording.ts";

@@ -8,7 +8,8 @@
  */
 
 import { type DbgHub, DbgHubError } from "./hub.ts";
-import { concatBytes, go, GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { go, GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { concatBytes } from "./gob/wire.ts";
 import type { DbgMessage, DbgTransport } from "./transport.ts";
 import { registerDbgTransport } from "./tracer.ts";
 import { DbgMsgStructType, DbgMsgTxType, RpcRequestType, RpcResponseType } from "./wire_types.ts";

@@ -2,15 +2,15 @@
 // with every exporter bound, and one fetch handler serving /metrics and the
 // dbg endpoint (/rpc, /stream, /events, /dbg.ws).
 
+import type { OtelTracer } from "../otel/mod.ts";
 import {
-  bindMach,
+  bindPrometheusMetrics,
   dbgHandler,
   DbgHub,
   DbgTracer,
   HubTransport,
   metricsHandler,
   OtelMachTracer,
-  type OtelTracer,
   Registry,
   type Tracer,
 } from "../mod.ts";
@@ -44,7 +44,7 @@ export function newApp(opts: { tracer?: OtelTracer; maxPeers?: number } = {}): A
   };
   const tracers: Tracer[] = [dbg, counter, ...(otel ? [otel] : [])];
   const sim = newSim(tracers, { maxPeers: opts.maxPeers });
-  bindMach(sim.root, { registry });
+  bindPrometheusMetrics(sim.root, { registry });
   const metrics = metricsHandler(registry);
   const endpoint = dbgHandler(hub, { cors: true });
   return {

@@ -16,9 +16,17 @@
  */
 
 export * from "./types.ts";
-export * from "./utils.ts";
+export {
+  formatArgs,
+  isActiveTick,
+  LOG_ARGS,
+  type LogArgsMapper,
+  mutationTypeName,
+  newLogArgsMapper,
+  statesDiff,
+  timeSum,
+} from "./utils.ts";
 export * from "./schema.ts";
-export * from "./sort.ts";
 export type { Tracer } from "./tracer.ts";
 export { mutationString, StepRecord, stepString, Transition } from "./transition.ts";
 export type { HandlerEvent } from "./handlers.ts";

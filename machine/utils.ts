@@ -39,7 +39,7 @@ export function statesDiff(a: readonly string[], b: readonly string[]): S {
  *
  * @example Usage
  * ```ts
- * import { uniq } from "@asyncmachine/telemetry/machine";
+ * import { uniq } from "./utils.ts";
  * uniq(["A", "B", "A"]); // ["A", "B"]
  * ```
  */
@@ -69,7 +69,7 @@ export function timeSum(time: readonly number[]): number {
  *
  * @example Usage
  * ```ts
- * import { randId } from "@asyncmachine/telemetry/machine";
+ * import { randId } from "./utils.ts";
  * randId().length; // 16
  * ```
  */

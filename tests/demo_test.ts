@@ -3,7 +3,8 @@
 // `deno serve --allow-net examples/deploy.ts` works with no other permission.
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { GobRpcTransport, type JaegerFile } from "../mod.ts";
+import { GobRpcTransport } from "../dbg/mod.ts";
+import type { JaegerFile } from "../otel/mod.ts";
 import { freePort, poll } from "./peers.ts";
 
 async function readUntil(

@@ -5,17 +5,9 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { LogLevel, Machine } from "../machine/mod.ts";
-import {
-  concatBytes,
-  decodeGob,
-  exportDbgRecording,
-  go,
-  GobDecoder,
-  GobEncoder,
-  type GoType,
-  importDbgRecording,
-  transitionsToDbg,
-} from "../dbg/mod.ts";
+import { exportDbgRecording, importDbgRecording, transitionsToDbg } from "../dbg/mod.ts";
+import { decodeGob, go, GobDecoder, GobEncoder, type GoType } from "../dbg/gob/mod.ts";
+import { concatBytes } from "../dbg/gob/wire.ts";
 import type { DbgMessage, DbgTransport } from "../dbg/mod.ts";
 import { freePort, needs, poll, run } from "./peers.ts";
 
