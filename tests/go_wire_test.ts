@@ -4,7 +4,7 @@
 // decodes our recordings as am-dbg's --import-data would.
 
 import { assert, assertEquals } from "@std/assert";
-import { LogLevel, Machine } from "../machine/mod.ts";
+import { LogLevel, Machine, type Schema } from "../machine/mod.ts";
 import { exportDbgRecording, importDbgRecording, transitionsToDbg } from "../dbg/mod.ts";
 import { decodeGob, go, GobDecoder, GobEncoder, type GoType } from "../dbg/gob/mod.ts";
 import { concatBytes } from "../dbg/gob/wire.ts";
@@ -116,7 +116,7 @@ Deno.test({
         50,
       );
       const sent: DbgMessage[] = [];
-      const schema = {
+      const schema: Schema = {
         Start: {},
         Ready: { auto: true, require: ["Start"], tags: ["x:1"] },
         Msg: { multi: true },
