@@ -23,13 +23,19 @@ import {
 } from "@opentelemetry/api";
 import { isRpcMachine } from "../internal/config.ts";
 import type { OtelSpan, OtelTracer } from "./types.ts";
-import { type Machine, timeSum, type Tracer, type Transition } from "../machine/mod.ts";
+import {
+  type Machine,
+  StateException,
+  timeSum,
+  type Tracer,
+  type Transition,
+} from "../machine/mod.ts";
 
 /** Options of {@linkcode OtelMachTracer} (upstream's OtelMachTracerOpts). */
 export interface OtelMachTracerOptions {
   /** Trace only states, no transition spans. */
   skipTransitions?: boolean;
-  /** Trace Healthcheck and Heartbeat transitions too. */
+  /** Trace health transitions too (`tx.isHealth`: a single add of Healthcheck or Heartbeat). */
   includeHealth?: boolean;
   /** Don't add the machine's logged args (`args.<name>`) to transitions. */
   skipLogArgs?: boolean;
@@ -78,11 +84,6 @@ interface MachData {
 function schemaInfo(mach: Machine): Pick<MachData, "multi"> {
   const schema = mach.schema();
   return { multi: new Set(mach.stateNames().filter((s) => schema[s].multi)) };
-}
-
-function isHealthTx(tx: Transition): boolean {
-  const c = tx.calledStates;
-  return c.includes("Healthcheck") || c.includes("Heartbeat");
 }
 
 /**
@@ -216,7 +217,7 @@ export class OtelMachTracer implements Tracer {
 
   #data(tx: Transition): MachData | undefined {
     if (this.#ended) return undefined;
-    if (!this.#opts.includeHealth && isHealthTx(tx)) return undefined;
+    if (!this.#opts.includeHealth && tx.isHealth) return undefined;
     return this.#machines.get(tx.machine.id);
   }
 
@@ -226,7 +227,7 @@ export class OtelMachTracer implements Tracer {
     if (!data || !data.txGroupCtx) return;
     if (this.#opts.skipAuto && tx.isAuto) return;
     const label = `${data.index}: ${tx.mutationString}`;
-    const isErr = tx.targetStates.includes("Exception");
+    const isErr = tx.targetStates.includes(StateException);
     const attrs: Attributes = {
       tx_id: tx.id,
       time_before: tx.timeSumBefore,
@@ -234,7 +235,7 @@ export class OtelMachTracer implements Tracer {
     };
     if (isErr) {
       const err = tx.args.err;
-      attrs.error = err instanceof Error ? err.message : String(err ?? "Exception");
+      attrs.error = err instanceof Error ? err.message : String(err ?? StateException);
     }
     const mapper = tx.machine.logArgs;
     if (!this.#opts.skipLogArgs && mapper) {
@@ -268,22 +269,9 @@ export class OtelMachTracer implements Tracer {
     if (!data) return;
     data.finalsTx = tx.id;
     const machId = data.id;
-    // diff on clocks (odd = active), in the order of the state lists
-    const tBefore = tx.timeBefore;
-    const tAfter = tx.timeAfter;
-    const mach = tx.machine;
-    const added: string[] = [];
-    const removed: string[] = [];
-    for (const state of tx.statesBefore) {
-      if (tAfter[mach.index1(state)] % 2 === 0) removed.push(state);
-    }
-    for (const state of tx.targetStates) {
-      const i = mach.index1(state);
-      // re-activated Multi states (ticked by 2) count as added
-      if (tAfter[i] % 2 === 1 && (tBefore[i] % 2 === 0 || tAfter[i] > tBefore[i] + 1)) {
-        added.push(state);
-      }
-    }
+    // the core's diff (index order; re-activated Multi states count as added)
+    const added = tx.statesAdded;
+    const removed = tx.statesRemoved;
     const txSpan = data.tx;
     if (txSpan) {
       let diff = "";
