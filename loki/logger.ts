@@ -39,9 +39,19 @@ export interface LokiOptions {
   authorization?: string;
 }
 
-/** A line as upstream sends it: `[error…` error; Changes/Ops info; Decisions/Everything debug. */
-export function lokiLevel(level: LogLevel, text: string): "error" | "info" | "debug" {
-  if (text.startsWith("[error")) return "error";
+/**
+ * A line's Loki `level` label, from its log level (upstream's mapping):
+ * External/Changes/Ops `info`, Decisions/Everything `debug`. (Upstream
+ * also labels `[error…` lines `error`; the core logs no such line.)
+ *
+ * @example Usage
+ * ```ts
+ * import { LogLevel } from "@asyncmachine/telemetry/machine";
+ * import { lokiLevel } from "@asyncmachine/telemetry/loki";
+ * lokiLevel(LogLevel.Decisions); // "debug"
+ * ```
+ */
+export function lokiLevel(level: LogLevel): "info" | "debug" {
   return level >= LogLevel.Decisions ? "debug" : "info";
 }
 
@@ -128,7 +138,7 @@ export class LokiLogger implements Tracer, AsyncDisposable {
     if (this.#opts.service) base.service_name = normalizeId(this.#opts.service);
     // one stream per level: keys computed once, not per line
     const keys: Record<string, string> = {};
-    for (const level of ["error", "info", "debug"]) {
+    for (const level of ["info", "debug"]) {
       const labels = { ...base, level };
       keys[level] = JSON.stringify(labels);
       this.#streams.set(keys[level], labels);
@@ -136,7 +146,7 @@ export class LokiLogger implements Tracer, AsyncDisposable {
     this.#offs.set(
       mach.id,
       mach.onLog((level, _text, line) => {
-        this.#add(keys[lokiLevel(level, line)], line);
+        this.#add(keys[lokiLevel(level)], line);
       }),
     );
     mach.log("[bind] loki logger");

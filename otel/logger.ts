@@ -44,17 +44,19 @@ export interface OtelLoggerOptions {
 const LEVEL_NAMES = ["nothing", "external", "changes", "ops", "decisions", "everything"];
 
 /**
- * Upstream's severity mapping: `[error…` lines ERROR (17); External INFO4,
- * Changes INFO3, Ops INFO, Decisions TRACE4, Everything TRACE.
+ * The OTel severity of a log entry, from its level (upstream's mapping):
+ * External INFO4, Changes INFO3, Ops INFO, Decisions TRACE4, Everything
+ * TRACE. (Upstream also maps `[error…` lines to ERROR; the core logs no
+ * such line: an error is the Exception state, on the transition's span.)
  *
  * @example Usage
  * ```ts
+ * import { LogLevel } from "@asyncmachine/telemetry/machine";
  * import { otelSeverity } from "@asyncmachine/telemetry/otel";
- * otelSeverity(3, "[add] Foo"); // 9
+ * otelSeverity(LogLevel.Ops); // 9
  * ```
  */
-export function otelSeverity(level: LogLevel, text: string): number {
-  if (text.startsWith("[error")) return 17;
+export function otelSeverity(level: LogLevel): number {
   switch (level) {
     case LogLevel.External:
       return 12;
@@ -140,7 +142,7 @@ export class OtelLogger implements Tracer, AsyncDisposable {
       if (this.#opts.service) attributes["service.name"] = this.#opts.service;
       logger.emit({
         timestamp: Date.now(),
-        severityNumber: otelSeverity(level, body),
+        severityNumber: otelSeverity(level),
         severityText: LEVEL_NAMES[level] ?? "",
         body,
         attributes,
@@ -152,9 +154,8 @@ export class OtelLogger implements Tracer, AsyncDisposable {
   /** Deno exports console output as log records carrying the active span's ids. */
   #emitConsole() {
     return (mach: Machine, level: LogLevel, body: string) => {
-      const sev = otelSeverity(level, body);
       const line = `[${mach.id}] ${body}`;
-      const write = sev >= 17 ? console.error : sev >= 9 ? console.info : console.debug;
+      const write = otelSeverity(level) >= 9 ? console.info : console.debug;
       const ctx = this.#context(mach);
       if (ctx) otelContext.with(ctx, () => write(line));
       else write(line);
