@@ -64,6 +64,20 @@ export interface TelemetryConfig {
   otel: OtelConfig;
 }
 
+/**
+ * One variable, permission-safe: for helpers that take a variable's name
+ * (upstream's EnvLogLevel), so they too read through this module.
+ *
+ * @example Usage
+ * ```ts
+ * import { envVar } from "./config.ts";
+ * envVar("AM_LOG"); // undefined without --allow-env
+ * ```
+ */
+export function envVar(name: string): string | undefined {
+  return getEnv(name);
+}
+
 /** Reads one variable; a function so tests and embedders can pass their own. */
 export type EnvSource = (name: string) => string | undefined;
 
