@@ -32,7 +32,6 @@ interface Target {
   legend?: string;
 }
 
-
 type Panel = Record<string, unknown>;
 
 const PROM = { type: "prometheus", uid: "${prometheus}" };
@@ -98,6 +97,70 @@ function logsPanel(expr: string): Panel {
   };
 }
 
+/** One line of a gauge panel: a gauge (or a ratio of two), legend in each mode. */
+interface GaugeLine {
+  gauge: GaugeName | readonly [GaugeName, GaugeName];
+  /** Upstream's legend (legacy rows). */
+  legacy: string;
+  /** Legend after `{{mach_id}} ` (labeled panels). */
+  label: string;
+}
+
+/** The window-average panels both layouts share, as upstream's generator groups them. */
+const GAUGE_PANELS: readonly { title: string; lines: readonly GaugeLine[] }[] = [
+  {
+    title: "Transition Mutations",
+    lines: [
+      { gauge: "queueSize", legacy: "Avg queue size", label: "queue size" },
+      { gauge: "handlersAmount", legacy: "Avg handlers ran", label: "handlers ran" },
+      { gauge: "statesAdded", legacy: "Avg states added", label: "states added" },
+      { gauge: "statesRemoved", legacy: "Avg states removed", label: "states removed" },
+    ],
+  },
+  {
+    title: "Transition Details",
+    lines: [
+      { gauge: "txTick", legacy: "Avg machine time taken (ticks)", label: "machine time (ticks)" },
+      { gauge: "stepsAmount", legacy: "Avg number of steps", label: "steps" },
+      { gauge: "statesTouched", legacy: "Avg states touched", label: "states touched" },
+    ],
+  },
+  {
+    title: "States and Relations",
+    lines: [
+      {
+        gauge: "refStatesAmount",
+        legacy: "States referenced in relations",
+        label: "states referenced in relations",
+      },
+      {
+        gauge: ["relAmount", "statesAmount"],
+        legacy: "Avg number of relations per state",
+        label: "relations per state",
+      },
+      { gauge: "relAmount", legacy: "Number of relations", label: "relations" },
+      { gauge: "statesActiveAmount", legacy: "Avg active states", label: "active states" },
+      { gauge: "statesInactiveAmount", legacy: "Avg inactive states", label: "inactive states" },
+    ],
+  },
+];
+
+/** The shared gauge panels, with `sel` naming a gauge's series. */
+function gaugePanels(grid: Grid, sel: (gauge: GaugeName) => string, labeled: boolean): void {
+  for (const { title, lines } of GAUGE_PANELS) {
+    grid.add(
+      timeseries(
+        title,
+        lines.map(({ gauge, legacy, label }) => ({
+          expr: typeof gauge === "string" ? sel(gauge) : `${sel(gauge[0])} / ${sel(gauge[1])}`,
+          legend: labeled ? `{{mach_id}} ${label}` : legacy,
+        })),
+      ),
+      12,
+    );
+  }
+}
+
 /**
  * Panels on the labeled metrics, for every machine the `mach_id` variable
  * selects: rates of the counters, quantiles of the duration histogram,
@@ -135,33 +198,7 @@ function labeledPanels(grid: Grid, job: string | undefined, logs: boolean): void
     8,
   );
   grid.row("Per transition (window averages)");
-  grid.add(
-    timeseries("Transition Mutations", [
-      { expr: g("queueSize"), legend: "{{mach_id}} queue size" },
-      { expr: g("handlersAmount"), legend: "{{mach_id}} handlers ran" },
-      { expr: g("statesAdded"), legend: "{{mach_id}} states added" },
-      { expr: g("statesRemoved"), legend: "{{mach_id}} states removed" },
-    ]),
-    12,
-  );
-  grid.add(
-    timeseries("Transition Details", [
-      { expr: g("txTick"), legend: "{{mach_id}} machine time (ticks)" },
-      { expr: g("stepsAmount"), legend: "{{mach_id}} steps" },
-      { expr: g("statesTouched"), legend: "{{mach_id}} states touched" },
-    ]),
-    12,
-  );
-  grid.add(
-    timeseries("States and Relations", [
-      { expr: g("statesAmount"), legend: "{{mach_id}} states" },
-      { expr: g("refStatesAmount"), legend: "{{mach_id}} states referenced in relations" },
-      { expr: `${g("relAmount")} / ${g("statesAmount")}`, legend: "{{mach_id}} relations/state" },
-      { expr: g("statesActiveAmount"), legend: "{{mach_id}} active states" },
-      { expr: g("statesInactiveAmount"), legend: "{{mach_id}} inactive states" },
-    ]),
-    12,
-  );
+  gaugePanels(grid, g, true);
   grid.add(
     timeseries("Transitions and exceptions per window", [
       { expr: g("transitionsCount"), legend: "{{mach_id}} transitions" },
@@ -195,36 +232,7 @@ function legacyPanels(grid: Grid, ids: string[], job: string | undefined, logs: 
       ...timeseries("Transition errors", [{ expr: sel("exceptionsCount"), legend: "Exception" }]),
       type: "heatmap",
     }, 12);
-    grid.add(
-      timeseries("Transition Mutations", [
-        { expr: sel("queueSize"), legend: "Avg queue size" },
-        { expr: sel("handlersAmount"), legend: "Avg handlers ran" },
-        { expr: sel("statesAdded"), legend: "Avg states added" },
-        { expr: sel("statesRemoved"), legend: "Avg states removed" },
-      ]),
-      12,
-    );
-    grid.add(
-      timeseries("Transition Details", [
-        { expr: sel("txTick"), legend: "Avg machine time taken (ticks)" },
-        { expr: sel("stepsAmount"), legend: "Avg number of steps" },
-        { expr: sel("statesTouched"), legend: "Avg states touched" },
-      ]),
-      12,
-    );
-    grid.add(
-      timeseries("States and Relations", [
-        { expr: sel("refStatesAmount"), legend: "States referenced in relations" },
-        {
-          expr: `${sel("relAmount")} / ${sel("statesAmount")}`,
-          legend: "Avg number of relations per state",
-        },
-        { expr: sel("relAmount"), legend: "Number of relations" },
-        { expr: sel("statesActiveAmount"), legend: "Avg active states" },
-        { expr: sel("statesInactiveAmount"), legend: "Avg inactive states" },
-      ]),
-      12,
-    );
+    gaugePanels(grid, sel, false);
     grid.add({
       ...timeseries("Average transition time", [{
         expr: sel("txTime"),

@@ -5,21 +5,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { GobRpcTransport } from "../dbg/mod.ts";
 import type { JaegerFile } from "../otel/mod.ts";
-import { freePort, poll } from "./peers.ts";
-
-async function readUntil(
-  reader: ReadableStreamDefaultReader<string>,
-  re: RegExp,
-): Promise<RegExpMatchArray> {
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`stream ended before ${re}: ${text}`);
-    text += value;
-    const m = text.match(re);
-    if (m) return m;
-  }
-}
+import { freePort, poll, readUntil } from "./peers.ts";
 
 Deno.test("demo: every endpoint answers; the trace file is Jaeger JSON with the span tree", async () => {
   const traces = await Deno.makeTempFile({ suffix: ".json" });

@@ -5,7 +5,7 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { grafanaDashboard } from "../prometheus/mod.ts";
-import { freePort, needs, poll, spawn } from "./peers.ts";
+import { needs, poll, readUntil, startPrometheus } from "./peers.ts";
 
 interface PanelTarget {
   expr: string;
@@ -15,17 +15,6 @@ interface Panel {
   type: string;
   title: string;
   targets?: PanelTarget[];
-}
-
-async function readUntil(reader: ReadableStreamDefaultReader<string>, re: RegExp) {
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`stream ended before ${re}: ${text}`);
-    text += value;
-    const m = text.match(re);
-    if (m) return m;
-  }
 }
 
 Deno.test({
@@ -59,25 +48,7 @@ Deno.test({
         // keep the pipe flowing
       }
     })();
-    const dir = await Deno.makeTempDir();
-    const promPort = freePort();
-    await Deno.writeTextFile(
-      `${dir}/prometheus.yml`,
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "scrape_configs:",
-        "  - job_name: my_service",
-        "    static_configs:",
-        `      - targets: ["${host}"]`,
-      ].join("\n"),
-    );
-    const stop = spawn("prometheus", [
-      `--config.file=${dir}/prometheus.yml`,
-      `--storage.tsdb.path=${dir}/data`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ]);
-    const api = `http://127.0.0.1:${promPort}/api/v1`;
+    const { api, stop } = await startPrometheus(host, "my_service");
     const query = async (expr: string): Promise<{ metric: Record<string, string> }[]> => {
       const res = await fetch(`${api}/query?query=${encodeURIComponent(expr)}`);
       const body = await res.json();
@@ -130,7 +101,6 @@ Deno.test({
       demo.kill("SIGTERM");
       await demo.status;
       await drain;
-      await Deno.remove(dir, { recursive: true });
       await Deno.remove(traces).catch(() => {});
     }
   },
