@@ -72,3 +72,33 @@ export function gaugeMetricName(gauge: GaugeName, machId: string, legacyNames = 
     ? `am_${metric}_interval`
     : `am_${metric}`;
 }
+
+/**
+ * A record with one value per gauge field, made by `make`: typed without
+ * casts, so a missing gauge is a type error.
+ *
+ * @example Usage
+ * ```ts
+ * import { gaugeRecord } from "./gauges.ts";
+ * gaugeRecord((field) => field.length).txTime; // 6
+ * ```
+ */
+export function gaugeRecord<T>(make: (field: GaugeName) => T): Record<GaugeName, T> {
+  return {
+    statesAmount: make("statesAmount"),
+    relAmount: make("relAmount"),
+    refStatesAmount: make("refStatesAmount"),
+    queueSize: make("queueSize"),
+    txTick: make("txTick"),
+    statesActiveAmount: make("statesActiveAmount"),
+    statesInactiveAmount: make("statesInactiveAmount"),
+    statesAdded: make("statesAdded"),
+    statesRemoved: make("statesRemoved"),
+    statesTouched: make("statesTouched"),
+    exceptionsCount: make("exceptionsCount"),
+    transitionsCount: make("transitionsCount"),
+    stepsAmount: make("stepsAmount"),
+    handlersAmount: make("handlersAmount"),
+    txTime: make("txTime"),
+  };
+}

@@ -7,12 +7,11 @@
  * @module
  */
 
-import { isRpcMachine } from "../internal/config.ts";
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import type { Machine, Schema, Tracer, Transition } from "../machine/mod.ts";
-import { randId } from "../machine/utils.ts";
-import { gaugeMetricName, type GaugeName, GAUGES } from "./gauges.ts";
+import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
+import { PromTracer } from "./prom_tracer.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
 /** Options of {@linkcode bindPrometheusMetrics}. */
@@ -45,26 +44,6 @@ const DEFAULT_WINDOW = 15_000;
 
 // one binding per machine and registry: a second bind returns the first
 const bindings = new WeakMap<Registry, WeakMap<Machine, PrometheusMetrics>>();
-
-function gauges(make: (field: GaugeName) => ValueChild): Record<GaugeName, ValueChild> {
-  return {
-    statesAmount: make("statesAmount"),
-    relAmount: make("relAmount"),
-    refStatesAmount: make("refStatesAmount"),
-    queueSize: make("queueSize"),
-    txTick: make("txTick"),
-    statesActiveAmount: make("statesActiveAmount"),
-    statesInactiveAmount: make("statesInactiveAmount"),
-    statesAdded: make("statesAdded"),
-    statesRemoved: make("statesRemoved"),
-    statesTouched: make("statesTouched"),
-    exceptionsCount: make("exceptionsCount"),
-    transitionsCount: make("transitionsCount"),
-    stepsAmount: make("stepsAmount"),
-    handlersAmount: make("handlersAmount"),
-    txTime: make("txTime"),
-  };
-}
 
 const AVERAGED: readonly (keyof TxAverages)[] = GAUGES.map(([field]) => field).filter(
   (f): f is keyof TxAverages =>
@@ -162,7 +141,7 @@ export class PrometheusMetrics implements AsyncDisposable {
     const labels: Labels = legacy ? {} : { mach_id: mach.id };
     const labelNames = legacy ? [] : ["mach_id"];
     const help = new Map(GAUGES.map(([field, , text]) => [field, text]));
-    this.gauges = gauges((field) =>
+    this.gauges = gaugeRecord((field) =>
       registry.gauge({
         name: gaugeMetricName(field, mach.id, legacy),
         help: help.get(field)!,
@@ -330,43 +309,6 @@ function remember(metrics: PrometheusMetrics): void {
   let mine = bindings.get(metrics.registry);
   if (!mine) bindings.set(metrics.registry, mine = new WeakMap());
   mine.set(metrics.machine, metrics);
-}
-
-/** Feeds {@linkcode PrometheusMetrics} from a machine's transitions. */
-class PromTracer implements Tracer {
-  readonly id: string;
-  #metrics: PrometheusMetrics;
-  #rpcDbg: boolean;
-  #start = 0;
-
-  constructor(metrics: PrometheusMetrics, rpcDbg: boolean) {
-    this.#metrics = metrics;
-    this.#rpcDbg = rpcDbg;
-    this.id = "prom-" + randId(4);
-  }
-
-  transitionInit(): void {
-    this.#start = performance.now();
-  }
-
-  transitionEnd(tx: Transition): void {
-    if (!tx.accepted) return;
-    const now = performance.now();
-    this.#metrics.sample(tx, (now - this.#start) * 1000, now);
-  }
-
-  newSubmachine(_parent: Machine, mach: Machine): void {
-    if (isRpcMachine(mach.tags, this.#rpcDbg)) return;
-    this.#metrics.bindChild(mach);
-  }
-
-  schemaChange(mach: Machine): void {
-    this.#metrics.updateSchema(mach.schema(), mach.stateNames().length);
-  }
-
-  machineDispose(): void {
-    this.#metrics.dispose();
-  }
 }
 
 /**
