@@ -70,7 +70,7 @@ export function escapeHelp(help: string, openMetrics: boolean): string {
  *
  * @example Usage
  * ```ts
- * import { formatValue } from "@asyncmachine/telemetry/prometheus";
+ * import { formatValue } from "./names.ts";
  * formatValue(Infinity); // "+Inf"
  * ```
  */
@@ -87,7 +87,7 @@ export function formatValue(v: number): string {
  *
  * @example Usage
  * ```ts
- * import { renderLabels } from "@asyncmachine/telemetry/prometheus";
+ * import { renderLabels } from "./names.ts";
  * renderLabels(["mach_id"], { mach_id: 'a"b' }); // '{mach_id="a\\"b"}'
  * ```
  */
