@@ -130,8 +130,9 @@ function logPrinter(mach: Machine): Binding {
  */
 export function machTelemetryEnv(
   mach: Machine,
-  config: TelemetryConfig = readTelemetryConfig(),
+  config?: TelemetryConfig,
 ): TelemetryEnv {
+  config ??= readTelemetryConfig();
   const bindings: Binding[] = [];
   const errors: Error[] = [];
   if (mach.parentId !== "") return new TelemetryEnv(config, bindings, errors);

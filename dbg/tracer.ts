@@ -85,7 +85,8 @@ export class DbgTracer implements Tracer, AsyncDisposable {
    * @param transport Where messages go.
    * @param opts Outbox and batching.
    */
-  constructor(transport: DbgTransport, opts: DbgTracerOptions = {}) {
+  constructor(transport: DbgTransport, opts?: DbgTracerOptions) {
+    opts ??= {};
     this.transport = transport;
     this.id = tracerCount++ === 0 ? "dbg" : `dbg-${tracerCount}`;
     this.#opts = {
@@ -334,8 +335,9 @@ export function dbgAddrFromEnv(): string {
 export function transitionsToDbg(
   mach: Machine,
   addrOrTransport?: string | DbgTransport,
-  opts: DbgTracerOptions = {},
+  opts?: DbgTracerOptions,
 ): DbgTracer {
+  opts ??= {};
   // AM_DBG_NO_TRACE wins; else the option; else AM_DBG_TRACE
   const env = readTelemetryConfig().dbgStackTraces;
   opts = { ...opts, stackTraces: env === false ? false : opts.stackTraces ?? env };

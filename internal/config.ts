@@ -112,7 +112,8 @@ function parent(
  * config.logLevel; // 2
  * ```
  */
-export function readTelemetryConfig(env: EnvSource = getEnv): TelemetryConfig {
+export function readTelemetryConfig(env?: EnvSource): TelemetryConfig {
+  env ??= getEnv;
   const v = (name: string): string | undefined => env(name) || undefined;
   const level = Number(v("AM_LOG"));
   const loki = v("AM_LOKI_ADDR");
@@ -175,7 +176,7 @@ export function dbgAddrOf(config: Pick<TelemetryConfig, "dbgAddr">): string {
  * isRpcMachine(["rpc-server"], true); // false
  * ```
  */
-export function isRpcMachine(tags: readonly string[], rpcDbg = false): boolean {
+export function isRpcMachine(tags: readonly string[], rpcDbg?: boolean): boolean {
   if (rpcDbg) return false;
   return tags.some((t) => t.startsWith("rpc-") || t === "relay");
 }

@@ -312,8 +312,9 @@ export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
  */
 export function bindLokiEnv(
   mach: Machine,
-  config: TelemetryConfig = readTelemetryConfig(),
+  config?: TelemetryConfig,
 ): LokiLogger | undefined {
+  config ??= readTelemetryConfig();
   const { service, lokiUrl: url, hostname } = config;
   if (!service || !url) return undefined;
   return bindLokiLogger(mach, { url, service, labels: hostname ? { hostname } : undefined });

@@ -111,8 +111,9 @@ export class OtelEnvBinding implements AsyncDisposable {
  */
 export function bindOtelEnv(
   mach: Machine,
-  config: TelemetryConfig = readTelemetryConfig(),
+  config?: TelemetryConfig,
 ): OtelEnvBinding | undefined {
+  config ??= readTelemetryConfig();
   if (mach.parentId !== "") return undefined;
   const { service, otel } = config;
   if (!otel.trace || !service) return undefined;

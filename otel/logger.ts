@@ -101,7 +101,8 @@ export class OtelLogger implements Tracer, AsyncDisposable {
    *
    * @param opts Destination, service name and tracer.
    */
-  constructor(opts: OtelLoggerOptions = {}) {
+  constructor(opts?: OtelLoggerOptions) {
+    opts ??= {};
     this.#opts = opts;
   }
 
@@ -201,7 +202,8 @@ export class OtelLogger implements Tracer, AsyncDisposable {
  * mach.add(["Foo"]); // a record with body "[state] +Foo"
  * ```
  */
-export function bindOtelLogger(mach: Machine, opts: OtelLoggerOptions = {}): OtelLogger {
+export function bindOtelLogger(mach: Machine, opts?: OtelLoggerOptions): OtelLogger {
+  opts ??= {};
   const logger = new OtelLogger(opts);
   mach.bindTracer(logger);
   return logger;

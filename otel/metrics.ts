@@ -55,7 +55,8 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
    *
    * @param meter An `@opentelemetry/api` Meter; default the global "asyncmachine" one.
    */
-  constructor(meter: OtelMeter = metrics.getMeter("asyncmachine") as OtelMeter) {
+  constructor(meter?: OtelMeter) {
+    meter ??= metrics.getMeter("asyncmachine") as OtelMeter;
     this.#meter = meter;
     this.#transitions = meter.createCounter("am_transitions", {
       description: "Accepted transitions",

@@ -146,7 +146,8 @@ export class OtlpJsonExporter implements OtelSpanExporter {
    *
    * @param opts Endpoint, headers, timeout.
    */
-  constructor(opts: OtlpJsonExporterOptions = {}) {
+  constructor(opts?: OtlpJsonExporterOptions) {
+    opts ??= {};
     this.#opts = opts;
     // the OTEL_EXPORTER_OTLP_* endpoint comes in opts (newOtelProvider passes the config's)
     this.url = opts.url ?? "http://127.0.0.1:4318/v1/traces";

@@ -63,7 +63,8 @@ export interface OtelProvider {
  * isDenoOtel(); // false unless OTEL_DENO=true (and env access)
  * ```
  */
-export function isDenoOtel(config: TelemetryConfig = readTelemetryConfig()): boolean {
+export function isDenoOtel(config?: TelemetryConfig): boolean {
+  config ??= readTelemetryConfig();
   return config.otel.denoOtel;
 }
 
@@ -82,7 +83,8 @@ export function isDenoOtel(config: TelemetryConfig = readTelemetryConfig()): boo
  * await shutdown();
  * ```
  */
-export function newOtelProvider(service: string, opts: OtelProviderOptions = {}): OtelProvider {
+export function newOtelProvider(service: string, opts?: OtelProviderOptions): OtelProvider {
+  opts ??= {};
   const scope = opts.scope ?? "asyncmachine";
   const config = opts.config ?? readTelemetryConfig();
   if (opts.denoOtel ?? (config.otel.denoOtel && !opts.exporter)) {

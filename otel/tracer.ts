@@ -122,7 +122,8 @@ export class OtelMachTracer implements Tracer {
    * @param tracer An `@opentelemetry/api` tracer.
    * @param opts Filters and the root span.
    */
-  constructor(tracer: OtelTracer, opts: OtelMachTracerOptions = {}) {
+  constructor(tracer: OtelTracer, opts?: OtelMachTracerOptions) {
+    opts ??= {};
     this.tracer = tracer;
     this.#opts = opts;
     this.id = "otel-" + crypto.randomUUID().slice(0, 4);

@@ -65,7 +65,8 @@ export const GAUGES: readonly (readonly [GaugeName, string, string])[] = [
  * gaugeMetricName("queueSize", "My-Mach", true); // "am_queue_size_my_mach"
  * ```
  */
-export function gaugeMetricName(gauge: GaugeName, machId: string, legacyNames = false): string {
+export function gaugeMetricName(gauge: GaugeName, machId: string, legacyNames?: boolean): string {
+  legacyNames ??= false;
   const metric = GAUGES.find((g) => g[0] === gauge)![1];
   if (legacyNames) return `am_${metric}_${normalizeId(machId)}`;
   return gauge === "transitionsCount" || gauge === "exceptionsCount"

@@ -57,7 +57,8 @@ class Grid {
     });
   }
 
-  add(panel: Panel, w: number, h = 8): void {
+  add(panel: Panel, w: number, h?: number): void {
+    h ??= 8;
     if (this.#x + w > 24) this.#newLine();
     this.panels.push({ id: this.#id++, ...panel, gridPos: { x: this.#x, y: this.#y, w, h } });
     this.#x += w;
@@ -271,7 +272,8 @@ function legacyPanels(grid: Grid, ids: string[], job: string | undefined, logs: 
  * JSON.stringify(dashboard).includes("rate(am_transitions_total"); // true
  * ```
  */
-export function grafanaDashboard(ids: string[], opts: DashboardOptions = {}): Dashboard {
+export function grafanaDashboard(ids: string[], opts?: DashboardOptions): Dashboard {
+  opts ??= {};
   const title = opts.title ?? "asyncmachine";
   const job = opts.source ? normalizeId(opts.source) : undefined;
   const legacy = opts.legacyNames ?? false;

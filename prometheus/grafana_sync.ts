@@ -260,8 +260,9 @@ export class GrafanaSyncTracer implements Tracer, AsyncDisposable {
  */
 export function bindGrafanaEnv(
   mach: Machine,
-  config: TelemetryConfig = readTelemetryConfig(),
+  config?: TelemetryConfig,
 ): GrafanaSyncTracer | undefined {
+  config ??= readTelemetryConfig();
   if (mach.parentId !== "") return undefined;
   const { grafanaUrl: url, grafanaToken: token, service } = config;
   if (!url || !token || !service) return undefined;

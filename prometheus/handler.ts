@@ -76,9 +76,11 @@ export function negotiateFormat(accept: string | null): Format | undefined {
  * ```
  */
 export function metricsHandler(
-  registry: Registry = defaultRegistry,
-  opts: MetricsHandlerOptions = {},
+  registry?: Registry,
+  opts?: MetricsHandlerOptions,
 ): (req: Request) => Promise<Response> {
+  registry ??= defaultRegistry;
+  opts ??= {};
   const gzip = opts.gzip ?? true;
   return async (req) => {
     if (opts.path && new URL(req.url).pathname !== opts.path) {

@@ -199,7 +199,8 @@ export class PrometheusMetrics implements AsyncDisposable {
    * @param micros Its duration, µs.
    * @param now `performance.now()` at its end (picks the window).
    */
-  sample(tx: Transition, micros: number, now: number = performance.now()): void {
+  sample(tx: Transition, micros: number, now?: number): void {
+    now ??= performance.now();
     if (this.#closed) return;
     this.roll(now);
     this.transitionsTotal.inc();
@@ -337,8 +338,9 @@ function remember(metrics: PrometheusMetrics): void {
  */
 export function bindPrometheusMetrics(
   mach: Machine,
-  opts: PrometheusMetricsOptions = {},
+  opts?: PrometheusMetricsOptions,
 ): PrometheusMetrics {
+  opts ??= {};
   const existing = bindings.get(opts.registry ?? defaultRegistry)?.get(mach);
   if (existing && !existing.closed) return existing;
   const metrics = new PrometheusMetrics(mach, opts, false);

@@ -251,9 +251,11 @@ export type MetricsEnv = PrometheusEnvBinding;
  */
 export function bindPrometheusEnv(
   mach: Machine,
-  config: TelemetryConfig = readTelemetryConfig(),
-  interval = 15_000,
+  config?: TelemetryConfig,
+  interval?: number,
 ): PrometheusEnvBinding | undefined {
+  config ??= readTelemetryConfig();
+  interval ??= 15_000;
   if (mach.parentId !== "") return undefined;
   const { promPushUrl: url, service } = config;
   if (!url || !service) return undefined;
@@ -282,6 +284,7 @@ export function bindPrometheusEnv(
  * machMetricsEnv(new Machine({ Foo: {} })); // undefined unless the env asks
  * ```
  */
-export function machMetricsEnv(mach: Machine, interval = 15_000): PrometheusEnvBinding | undefined {
+export function machMetricsEnv(mach: Machine, interval?: number): PrometheusEnvBinding | undefined {
+  interval ??= 15_000;
   return bindPrometheusEnv(mach, readTelemetryConfig(), interval);
 }

@@ -134,7 +134,8 @@ export class Registry {
   }
 
   /** Renders every family; OpenMetrics ends with `# EOF`. */
-  render(format: Format = "text"): string {
+  render(format?: Format): string {
+    format ??= "text";
     let out = "";
     for (const m of this.metrics()) out += m.render(format);
     return format === "openmetrics" ? out + "# EOF\n" : out;
