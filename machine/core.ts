@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Breakpoint } from "./breakpoints.ts";
 import type { Machine } from "./machine.ts";
 import type { Subscriptions } from "./subscriptions.ts";
 import type { Tracer } from "./tracer.ts";
@@ -67,6 +68,8 @@ export interface Core {
   /** Set by dispose() while the queue runs; called once it stops. */
   finishDispose: (() => void) | undefined;
   err: Error | undefined;
+  /** Breakpoints, once one is added. */
+  breakpoints: Breakpoint[] | undefined;
   /** Waits and state contexts; created by the first one. */
   subs: Subscriptions | undefined;
   /** The signal of the transition running now, created when a handler asks. */
@@ -155,7 +158,13 @@ export function setTracers(core: Core, tracers: Tracer[]): void {
   for (const hook of HOOKS) {
     hooks[hook] = [];
     for (const tracer of tracers) {
-      const fn = tracer[hook];
+      let fn: unknown;
+      try {
+        fn = tracer[hook];
+      } catch {
+        core.tracerErrors++; // a throwing getter: that hook is skipped
+        continue;
+      }
       if (typeof fn === "function") hooks[hook].push({ tracer, fn: fn as HookCall["fn"] });
     }
   }

@@ -176,11 +176,24 @@ function emitNegotiation(core: Core, tx: Transition): Result {
   }
   // FooFoo, for target states already active
   if (tx.type !== MutationType.Remove) {
-    for (const s of tx.targetStates) {
+    // upstream's quirks: a dropped auto state is deleted in place from the
+    // list being iterated (the next state is skipped, "" visited at the
+    // end), and the last handler's cancel cancels the whole transition
+    const targets = tx.targetStates.slice();
+    let last = Result.Executed;
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i];
+      if (s === "") log(core, LogLevel.Decisions, "[is] state  not found");
       if (!core.active.includes(s)) continue;
       const res = emitHandler(core, tx, { name: s + s, kind: HANDLER.self, from: "", to: s });
       if (!negotiate(core, tx, s, res)) return Result.Canceled;
+      last = res;
+      if (res === Result.Canceled) {
+        targets.splice(targets.indexOf(s), 1);
+        targets.push("");
+      }
     }
+    if (last === Result.Canceled) return Result.Canceled;
   }
   // BarFoo, for every state before x every target state
   const after = tx.targetStates;

@@ -93,7 +93,7 @@ export type NegotiationHandler = (e: HandlerEvent) => boolean | void;
  * const FooState: FinalHandler = (e) => console.log(e.args);
  * ```
  */
-export type FinalHandler = (e: HandlerEvent) => void | Promise<void>;
+export type FinalHandler = (e: HandlerEvent) => void;
 
 /**
  * A handlers object for `mach.bindHandlers`: with a literal schema, a name
@@ -221,13 +221,21 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
     trace(core, core.hooks.handlerStart, tx, b.id, name);
     let ret: unknown;
     let threw = false;
-    try {
-      ret = (b.target[name] as (e: HandlerEvent) => unknown).call(b.target, event);
-    } catch (err) {
-      threw = true;
-      recoverToErr(core, tx, err, event);
+    if (tx.isCompleted || !tx.accepted) {
+      // an event of a canceled transition (e.g. after a panic in an auto
+      // one) is invalid: not called, counts as false (upstream's IsValid)
+      log(core, LogLevel.Decisions, `[handler:invalid] ${name}`);
+      ret = false;
+    } else {
+      try {
+        ret = (b.target[name] as (e: HandlerEvent) => unknown).call(b.target, event);
+      } catch (err) {
+        threw = true;
+        recoverToErr(core, tx, err, event);
+      }
     }
-    if (core.logLevel >= LogLevel.Everything) {
+    // a panic skips it, as upstream
+    if (!threw && core.logLevel >= LogLevel.Everything) {
       log(core, LogLevel.Everything, `[handler:end] ${name} from ${b.id}`);
     }
     trace(core, core.hooks.handlerEnd, tx, b.id, name);
@@ -251,9 +259,22 @@ function handlerSignal(core: Core, tx: Transition, name: string): AbortSignal {
   return (core.txCtrl ??= new AbortController()).signal;
 }
 
-/** Normalises anything thrown into an Error. */
+/**
+ * Normalises anything thrown into an Error. Never throws: a value that
+ * can't be printed (null prototype, throwing toString, revoked proxy) gets a
+ * message naming its type.
+ */
 export function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
+  try {
+    if (err instanceof Error) {
+      // an Error whose message or stack can't be read is wrapped like any value
+      void `${err.message}${err.stack}`;
+      return err;
+    }
+    return new Error(String(err));
+  } catch {
+    return new Error(`a thrown ${typeof err} that cannot be printed`);
+  }
 }
 
 /** A handler threw: cancel the transition and prepend `add Exception`. */

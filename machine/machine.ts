@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { Breakpoint } from "./breakpoints.ts";
 import { type Core, log, type Logger, type LogListener, setTracers, trace } from "./core.ts";
 import {
   type HandlerEvent,
@@ -240,6 +241,7 @@ export class Machine<N extends string = string> {
       disposed: false,
       finishDispose: undefined,
       err: undefined,
+      breakpoints: undefined,
       subs: undefined,
       txCtrl: undefined,
       machineTick: 0,
@@ -360,6 +362,11 @@ export class Machine<N extends string = string> {
   /** How many times this machine's state was imported (upstream's MachineTick). */
   get machineTick(): number {
     return this.#core.machineTick;
+  }
+
+  /** The maximum queue length. */
+  get queueLimit(): number {
+    return this.#core.queueLimit;
   }
 
   /** Whether the machine was created with `strict`. */
@@ -1034,10 +1041,11 @@ export class Machine<N extends string = string> {
   /**
    * Binds an object of handlers: `FooEnter`/`FooExit` (return false to
    * cancel), `FooState`/`FooEnd`, `FooFoo`, `FooBar`, `AnyEnter`,
-   * `AnyState`. Returns the binding id ("" once disposed). With `strict`, a
-   * function matching no handler name is an error.
+   * `AnyState`. Returns the binding id ("" once disposed). With a literal
+   * schema, an object literal naming no state or phase doesn't compile;
+   * with `strict`, a function matching no handler name is an error.
    */
-  bindHandlers(handlers: Handlers<N> | object, opts: BindOptions = {}): string {
+  bindHandlers(handlers: string extends N ? object : Handlers<N>, opts: BindOptions = {}): string {
     const core = this.#core;
     if (core.disposing) return "";
     if (typeof handlers !== "object" || handlers === null) {
@@ -1084,15 +1092,23 @@ export class Machine<N extends string = string> {
   bindTracer(tracer: Tracer): void {
     const core = this.#core;
     if (core.disposing) return;
-    if (typeof tracer?.id !== "string" || tracer.id === "") {
+    let id: unknown;
+    try {
+      id = tracer?.id;
+    } catch {
+      // a tracer failing on its id is a failing tracer: counted, not bound
+      core.tracerErrors++;
+      return;
+    }
+    if (typeof id !== "string" || id === "") {
       throw new TypeError("bindTracer: a tracer needs a non-empty string id");
     }
     if (core.tracers.includes(tracer)) return;
-    if (core.tracers.some((t) => t.id === tracer.id)) {
-      throw new Error(`machine ${core.id}: tracer ${tracer.id} already bound`);
+    if (core.tracers.some((t) => t.id === id)) {
+      throw new Error(`machine ${core.id}: tracer ${id} already bound`);
     }
     setTracers(core, [...core.tracers, tracer]);
-    log(core, LogLevel.Ops, `[tracers] bind ${tracer.id}`);
+    log(core, LogLevel.Ops, `[tracers] bind ${id}`);
     if (this.#constructing) return;
     try {
       tracer.machineInit?.(this as Machine);
@@ -1121,6 +1137,20 @@ export class Machine<N extends string = string> {
   /** Logs an external message (`[exter] msg`, LogLevel.External). */
   log(msg: string): void {
     log(this.#core, LogLevel.External, "[exter] " + msg.replaceAll("\n", " "));
+  }
+
+  /**
+   * Logs `[breakpoint] Machine.breakpoint` (LogLevel.Changes) when an `add`
+   * of exactly `added` or a `remove` of exactly `removed` gets queued
+   * (upstream's AddBreakpoint); see machine/breakpoints.ts.
+   */
+  addBreakpoint(bp: Breakpoint): void {
+    const core = this.#core;
+    core.breakpoints = [...(core.breakpoints ?? []), {
+      added: bp.added?.slice(),
+      removed: bp.removed?.slice(),
+      strict: bp.strict,
+    }];
   }
 
   /** Calls `fn(id)` once the machine is disposed. */

@@ -50,6 +50,7 @@ export type {
 } from "./handlers.ts";
 export { MachineDisposedError, type SubscriptionCounts } from "./subscriptions.ts";
 export { Position, type QueuedMatch, type QueueQuery } from "./questions.ts";
+export type { Breakpoint } from "./breakpoints.ts";
 export {
   type BindOptions,
   type Groups,

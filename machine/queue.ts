@@ -6,6 +6,7 @@
  * @module
  */
 
+import { breakpoint } from "./breakpoints.ts";
 import { type Core, j, log, logArgs, trace } from "./core.ts";
 import type { HandlerEvent } from "./handlers.ts";
 import { type A, LogLevel, type Mutation, type MutationType, Result, type S } from "./types.ts";
@@ -88,6 +89,7 @@ export function queueMutation(
     log(core, LogLevel.Ops, `[queue:${mutationTypeName(type)}] ${j(parsed)}${logArgs(core, mut)}`);
   }
   if (!core.disposing) trace(core, core.hooks.mutationQueued, core.mach, mut);
+  if (core.breakpoints) breakpoint(core, type, parsed);
   return mut.queueTick;
 }
 

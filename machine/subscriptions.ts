@@ -3,6 +3,8 @@
  * the transition which makes them true, state contexts as `AbortSignal`s.
  * Every wait is indexed by what can settle it, unlinked when it settles
  * (resolved, aborted or disposed), and costs nothing while none exists.
+ * Over ~400 lines on purpose: registering, settling and unlinking share the
+ * private index and the settle helpers; split, they'd need them exported.
  *
  * @module
  */
@@ -137,30 +139,21 @@ export function refusal(core: Core, signal: AbortSignal | undefined): unknown {
   return undefined;
 }
 
-function newSub<T extends Sub>(
-  signal: AbortSignal | undefined,
-  fields: Omit<T, keyof Sub>,
-  unlink: (sub: T) => void,
-): T {
+/** The pending part of a new wait; {@linkcode arm} links it. */
+function pending(signal: AbortSignal | undefined): Sub {
   const { promise, resolve, reject } = Promise.withResolvers<void>();
   // a wait nobody awaits must not turn a dispose into an unhandled rejection
   promise.catch(noop);
-  const sub = {
-    ...fields,
-    promise,
-    resolve,
-    reject,
-    signal,
-    onAbort: undefined,
-    unlink: noop,
-    done: false,
-  } as unknown as T;
-  sub.unlink = () => unlink(sub);
-  if (signal) {
-    sub.onAbort = () => fail(sub, signal.reason);
-    signal.addEventListener("abort", sub.onAbort, { once: true });
-  }
-  return sub;
+  return { promise, resolve, reject, signal, onAbort: undefined, unlink: noop, done: false };
+}
+
+/** Sets how a wait leaves its index, and listens to its signal. */
+function arm(sub: Sub, unlink: () => void): void {
+  sub.unlink = unlink;
+  const signal = sub.signal;
+  if (!signal) return;
+  sub.onAbort = () => fail(sub, signal.reason);
+  signal.addEventListener("abort", sub.onAbort, { once: true });
 }
 
 /** Resolves a wait, unlinking it and its abort listener. */
@@ -218,8 +211,9 @@ export function when(
   for (const sub of s.when.get(states[0]) ?? []) {
     if (sub.negation === negation && sub.key === key && sub.signal === signal) return sub.promise;
   }
-  const sub = newSub<WhenSub>(signal, { states, negation, key }, (sub) => {
-    for (const state of sub.states) removeFrom(s.when, state, sub);
+  const sub: WhenSub = { ...pending(signal), states, negation, key };
+  arm(sub, () => {
+    for (const state of states) removeFrom(s.when, state, sub);
   });
   for (const state of states) addTo(s.when, state, sub);
   log(core, LogLevel.Ops, `[${negation ? "whenNot" : "when"}:new] ${j(states)}`);
@@ -241,8 +235,9 @@ export function whenTime(
   for (const sub of s.whenTime.get(states[0]) ?? []) {
     if (sub.key === key && sub.signal === signal) return sub.promise;
   }
-  const sub = newSub<TimeSub>(signal, { states, times, key }, (sub) => {
-    for (const state of sub.states) removeFrom(s.whenTime, state, sub);
+  const sub: TimeSub = { ...pending(signal), states, times, key };
+  arm(sub, () => {
+    for (const state of states) removeFrom(s.whenTime, state, sub);
   });
   for (const state of states) addTo(s.whenTime, state, sub);
   log(core, LogLevel.Ops, `[whenTime:new] ${states.join(",")} (${times.join(" ")})`);
@@ -266,9 +261,8 @@ export function whenArgs(
       return sub.promise;
     }
   }
-  const sub = newSub<ArgsSub>(signal, { state, args }, (sub) => {
-    removeFrom(s.whenArgs, handler, sub);
-  });
+  const sub: ArgsSub = { ...pending(signal), state, args };
+  arm(sub, () => removeFrom(s.whenArgs, handler, sub));
   addTo(s.whenArgs, handler, sub);
   return sub.promise;
 }
@@ -283,7 +277,8 @@ export function whenQuery(
   if (refused !== undefined) return settled(refused);
   const s = subs(core);
   log(core, LogLevel.Ops, `[whenQuery:new] ${s.whenQuery.size}`);
-  const sub = newSub<QuerySub>(signal, { fn }, (sub) => s.whenQuery.delete(sub));
+  const sub: QuerySub = { ...pending(signal), fn };
+  arm(sub, () => s.whenQuery.delete(sub));
   s.whenQuery.add(sub);
   return sub.promise;
 }
@@ -299,7 +294,8 @@ export function whenQueue(
   if (core.queueTick >= tick) return settled();
   const s = subs(core);
   log(core, LogLevel.Ops, `[whenQueue:new] ${tick}`);
-  const sub = newSub<QueueSub>(signal, { tick }, (sub) => s.whenQueue.delete(sub));
+  const sub: QueueSub = { ...pending(signal), tick };
+  arm(sub, () => s.whenQueue.delete(sub));
   s.whenQueue.add(sub);
   return sub.promise;
 }
@@ -310,7 +306,8 @@ export function whenQueueEnds(core: Core, signal: AbortSignal | undefined): Prom
   if (refused !== undefined) return settled(refused);
   if (!core.queueProcessing) return settled();
   const s = subs(core);
-  const sub = newSub<Sub>(signal, {}, (sub) => s.whenQueueEnds.delete(sub));
+  const sub = pending(signal);
+  arm(sub, () => s.whenQueueEnds.delete(sub));
   s.whenQueueEnds.add(sub);
   return sub.promise;
 }

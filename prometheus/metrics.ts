@@ -11,6 +11,7 @@ import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import type { Machine, Schema, Tracer, Transition } from "../machine/mod.ts";
 import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
+import { normalizeId, releaseSeriesId, uniqueSeriesId, wellFormedId } from "./names.ts";
 import { PromTracer } from "./prom_tracer.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
@@ -122,6 +123,9 @@ export class PrometheusMetrics implements AsyncDisposable {
   #win: number;
   #unsubscribe: (() => void) | undefined;
   #opts: PrometheusMetricsOptions;
+  // the id as its series spell it: unique per registry after encoding (names.ts)
+  #labelId: string;
+  #legacyId: string;
 
   /**
    * Use {@linkcode bindPrometheusMetrics}; this only creates the series.
@@ -138,18 +142,22 @@ export class PrometheusMetrics implements AsyncDisposable {
     this.#win = Math.floor(performance.now() / this.#window);
     const registry = this.registry = opts.registry ?? defaultRegistry;
     const legacy = opts.legacyNames ?? false;
-    const labels: Labels = legacy ? {} : { mach_id: mach.id };
+    this.#labelId = uniqueSeriesId(registry, mach.id, wellFormedId(mach.id));
+    this.#legacyId = legacy
+      ? uniqueSeriesId(registry, mach.id, normalizeId(mach.id), { namespace: "legacy" })
+      : "";
+    const labels: Labels = legacy ? {} : { mach_id: this.#labelId };
     const labelNames = legacy ? [] : ["mach_id"];
     const help = new Map(GAUGES.map(([field, , text]) => [field, text]));
     this.gauges = gaugeRecord((field) =>
       registry.gauge({
-        name: gaugeMetricName(field, mach.id, legacy),
+        name: gaugeMetricName(field, legacy ? this.#legacyId : mach.id, legacy),
         help: help.get(field)!,
         labelNames,
       }).labels(labels)
     );
     Object.assign(this, this.gauges);
-    const idLabel = { mach_id: mach.id };
+    const idLabel = { mach_id: this.#labelId };
     this.transitionsTotal = registry.counter({
       name: "am_transitions_total",
       help: "Accepted transitions",
@@ -254,9 +262,9 @@ export class PrometheusMetrics implements AsyncDisposable {
   /** Removes this machine's series from the registry (its families stay). */
   unregister(): void {
     const legacy = this.#opts.legacyNames ?? false;
-    const labels = { mach_id: this.machId };
+    const labels = { mach_id: this.#labelId };
     for (const [field] of GAUGES) {
-      const name = gaugeMetricName(field, this.machId, legacy);
+      const name = gaugeMetricName(field, legacy ? this.#legacyId : this.machId, legacy);
       if (legacy) this.registry.unregister(name);
       else this.registry.get(name)?.remove(labels);
     }
@@ -269,6 +277,8 @@ export class PrometheusMetrics implements AsyncDisposable {
     ) {
       this.registry.get(name)?.remove(labels);
     }
+    releaseSeriesId(this.registry, this.#labelId);
+    if (legacy) releaseSeriesId(this.registry, this.#legacyId, "legacy");
   }
 
   /**

@@ -77,4 +77,13 @@ export {
   machDashboardEnv,
   syncGrafanaDashboard,
 } from "./grafana_sync.ts";
-export { normalizeId, sanitizeLabelName, sanitizeMetricName } from "./names.ts";
+export {
+  escapeLabelValue,
+  normalizeId,
+  releaseSeriesId,
+  sanitizeLabelName,
+  sanitizeMetricName,
+  uniqueSeriesId,
+  type UniqueSeriesIdOptions,
+  wellFormedId,
+} from "./names.ts";

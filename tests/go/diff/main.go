@@ -1,0 +1,600 @@
+// The Go side of the differential test (tests/differential_test.ts): runs
+// JSON scenarios on upstream's pkg/machine (asyncmachine-go v0.19.1) and
+// prints, per scenario, one JSON line with what each mutation produced.
+//
+//	diff            scenarios on stdin (one JSON per line), results on stdout
+//	diff bench N    the bench anchor: N add+remove pairs on a 20-state schema
+//	                (steps and log on), prints {"pairs":N,"ms":…}
+//
+// Scenarios run one at a time in this one process, so thousands take seconds.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	am "github.com/pancsta/asyncmachine-go/pkg/machine"
+	amprom "github.com/pancsta/asyncmachine-go/pkg/telemetry/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// StateDef is a schema entry of a scenario.
+type StateDef struct {
+	Auto    bool     `json:"auto,omitempty"`
+	Multi   bool     `json:"multi,omitempty"`
+	Require []string `json:"require,omitempty"`
+	Add     []string `json:"add,omitempty"`
+	Remove  []string `json:"remove,omitempty"`
+	After   []string `json:"after,omitempty"`
+}
+
+// Mut is a mutation, from outside or from a handler.
+type Mut struct {
+	On     string         `json:"on,omitempty"` // "main" (default) or "sub"
+	Type   string         `json:"type"`         // add, remove, set, toggle
+	States []string       `json:"states"`
+	Args   map[string]any `json:"args,omitempty"`
+	Ev     bool           `json:"ev,omitempty"` // EvAdd/EvRemove with the handler's event
+}
+
+// Action is one thing a handler does, while the handler's call count <= N.
+type Action struct {
+	N     int    `json:"n,omitempty"` // default 1
+	Ret   *bool  `json:"ret,omitempty"`
+	Throw string `json:"throw,omitempty"`
+	Mut   *Mut   `json:"mut,omitempty"`
+}
+
+// Scenario is one differential case.
+type Scenario struct {
+	Name        string              `json:"name,omitempty"`
+	Schema      map[string]StateDef `json:"schema"`
+	Sub         map[string]StateDef `json:"sub,omitempty"`
+	Handlers    map[string][]Action `json:"handlers,omitempty"`
+	SubHandlers map[string][]Action `json:"subHandlers,omitempty"`
+	Muts        []Mut               `json:"muts"`
+	LogLevel    int                 `json:"logLevel,omitempty"` // default 3
+	LogArgs     bool                `json:"logArgs,omitempty"`
+	// Prom binds upstream's Prometheus metrics (legacy names) to main (and
+	// so to sub); each outside mutation syncs and reads them.
+	Prom bool `json:"prom,omitempty"`
+}
+
+// TxOut is one transition, as the tracer saw it at TransitionEnd.
+type TxOut struct {
+	M          string     `json:"m"`
+	N          int        `json:"n"`
+	Mut        string     `json:"mut"`
+	Called     []int      `json:"called"`
+	Auto       bool       `json:"auto"`
+	Accepted   bool       `json:"accepted"`
+	Target     []string   `json:"target"`
+	Before     []string   `json:"before"`
+	TimeBefore []uint64   `json:"timeBefore"`
+	TimeAfter  []uint64   `json:"timeAfter"`
+	QueueLen   int        `json:"queueLen"`
+	QueueTick  uint64     `json:"queueTick"`
+	QueueToken uint64     `json:"queueToken"`
+	QTickNow   uint64     `json:"queueTickNow"`
+	MutQLen    int32      `json:"mutQueueLen"`
+	Source     string     `json:"source"`
+	Steps      [][]any    `json:"steps"`
+	Log        []string   `json:"log"`
+	PreLog     []string   `json:"preLog"`
+	ArgsK      any        `json:"argsK"`
+	Queued     []string   `json:"queued"`
+	Extra      []string   `json:"-"`
+	timeRaw    [][]uint64 `json:"-"`
+}
+
+// MutOut is what one outside mutation produced.
+type MutOut struct {
+	Res       int                 `json:"res"`
+	Active    map[string][]string `json:"active"`
+	Clock     map[string][]uint64 `json:"clock"`
+	Txs       []*TxOut            `json:"txs"`
+	Calls     []string            `json:"calls"`
+	Log       []string            `json:"log"`
+	QueueTick map[string]uint64   `json:"queueTick"`
+	Prom      map[string]float64  `json:"prom,omitempty"`
+}
+
+// Out is one scenario's result.
+type Out struct {
+	Name  string    `json:"name,omitempty"`
+	Names []string  `json:"names"`
+	Subs  []string  `json:"subNames,omitempty"`
+	Muts  []*MutOut `json:"muts"`
+	Err   string    `json:"err,omitempty"`
+}
+
+type runner struct {
+	sc      *Scenario
+	mach    map[string]*am.Machine
+	txIds   map[string]int
+	txCount int
+	cur     *MutOut
+	calls   map[string]int
+	queued  map[string][]string
+	prom    *amprom.Metrics
+	reg     *prometheus.Registry
+}
+
+type tracer struct {
+	*am.TracerNoOp
+	r    *runner
+	name string
+}
+
+func (t *tracer) TransitionInit(tx *am.Transition) {
+	t.r.txIds[tx.Id] = t.r.txCount
+	t.r.txCount++
+}
+
+func (t *tracer) MutationQueued(_ am.Api, mut *am.Mutation) {
+	r := t.r
+	m := r.mach[t.name]
+	if r.cur == nil || m == nil {
+		return
+	}
+	r.queued[t.name] = append(r.queued[t.name], fmt.Sprintf("%s tick=%d token=%d len=%d now=%d auto=%v",
+		mut.StringFromIndex(m.StateNames()), mut.QueueTick, mut.QueueToken, mut.QueueLen,
+		mut.QueueTickNow, mut.IsAuto))
+}
+
+func (t *tracer) TransitionEnd(tx *am.Transition) {
+	r := t.r
+	if r.cur == nil {
+		return
+	}
+	m := r.mach[t.name]
+	mut := tx.Mutation
+	out := &TxOut{
+		M:          t.name,
+		N:          r.txIds[tx.Id],
+		Mut:        mut.StringFromIndex(m.StateNames()),
+		Called:     mut.Called,
+		Auto:       mut.IsAuto,
+		Accepted:   tx.IsAccepted.Load(),
+		Target:     nonNil(tx.TargetStates()),
+		Before:     nonNil(tx.StatesBefore()),
+		TimeBefore: tx.TimeBefore,
+		TimeAfter:  tx.TimeAfter,
+		QueueLen:   int(tx.QueueLen),
+		QueueTick:  mut.QueueTick,
+		QueueToken: mut.QueueToken,
+		QTickNow:   mut.QueueTickNow,
+		MutQLen:    mut.QueueLen,
+		Steps:      [][]any{},
+		Log:        []string{},
+		PreLog:     []string{},
+		ArgsK:      mut.Args["k"],
+		Queued:     nonNil(r.queued[t.name]),
+	}
+	r.queued[t.name] = nil
+	if mut.Source != nil {
+		out.Source = fmt.Sprintf("%s/%s/%d", mut.Source.MachId, r.normTx(mut.Source.TxId),
+			mut.Source.MachTime)
+	}
+	for _, s := range tx.Steps {
+		out.Steps = append(out.Steps, []any{int(s.Type), int(s.RelType), s.IsFinal, s.IsSelf,
+			s.IsEnter, s.FromState, s.FromStateIdx, s.ToState, s.ToStateIdx})
+	}
+	for _, e := range tx.LogEntries {
+		if int(e.Level) <= r.level() {
+			out.Log = append(out.Log, fmt.Sprintf("%d %s", e.Level, r.norm(e.Text)))
+		}
+	}
+	for _, e := range tx.PreLogEntries {
+		if int(e.Level) <= r.level() {
+			out.PreLog = append(out.PreLog, fmt.Sprintf("%d %s", e.Level, r.norm(e.Text)))
+		}
+	}
+	r.cur.Txs = append(r.cur.Txs, out)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (r *runner) level() int {
+	if r.sc.LogLevel == 0 {
+		return 3
+	}
+	return r.sc.LogLevel
+}
+
+func (r *runner) normTx(id string) string {
+	if n, ok := r.txIds[id]; ok {
+		return "tx" + strconv.Itoa(n)
+	}
+	return "tx?"
+}
+
+// norm replaces transition ids with their sequence numbers.
+func (r *runner) norm(s string) string {
+	if !strings.Contains(s, "[source]") {
+		return s
+	}
+	for id, n := range r.txIds {
+		s = strings.ReplaceAll(s, id, "tx"+strconv.Itoa(n))
+	}
+	return s
+}
+
+func (r *runner) schema(defs map[string]StateDef) am.Schema {
+	ret := am.Schema{}
+	for name, d := range defs {
+		ret[name] = am.State{Auto: d.Auto, Multi: d.Multi, Require: d.Require, Add: d.Add,
+			Remove: d.Remove, After: d.After}
+	}
+	return ret
+}
+
+func (r *runner) newMach(name string, defs map[string]StateDef, parent am.Api) *am.Machine {
+	tr := &tracer{TracerNoOp: &am.TracerNoOp{Id: "diff-" + name}, r: r, name: name}
+	opts := &am.Opts{
+		Id:                name,
+		HandlerTimeout:    20 * time.Second,
+		HandlerDeadline:   30 * time.Second,
+		DontLogStackTrace: true,
+		Tracers:           []am.Tracer{tr},
+		Parent:            parent,
+		Resolver:          &pinned{&am.DefaultRelationsResolver{}},
+	}
+	m := am.New(context.Background(), r.schema(defs), opts)
+	if r.sc.Prom && parent == nil {
+		// bound before the log level is set, as the TS runner does
+		r.reg = prometheus.NewRegistry()
+		r.prom = amprom.BindMach(m)
+		amprom.BindToRegistry(r.prom, r.reg)
+	}
+	sem := m.SemLogger()
+	sem.SetLogger(func(level am.LogLevel, msg string, args ...any) {
+		if r.cur != nil && int(level) <= r.level() {
+			r.cur.Log = append(r.cur.Log, fmt.Sprintf("%d %s", level, r.norm(fmt.Sprintf(msg, args...))))
+		}
+	})
+	sem.SetLevel(am.LogLevel(r.level()))
+	sem.EnableSteps(true)
+	if r.sc.LogArgs {
+		sem.SetArgsMapper(am.NewLogArgsMapper(0, am.LogArgs))
+	}
+	return m
+}
+
+// pinned is upstream's DefaultRelationsResolver with its two Go-map
+// iterations pinned to the state index order (upstream's order is random per
+// run, so any fixed order is one upstream can take): the Require topology's
+// DFS start order (NewSchema), and the Auto states' order (NewAutoMutation).
+// Everything else is upstream's code.
+type pinned struct {
+	*am.DefaultRelationsResolver
+}
+
+// NewSchema builds upstream's Require topology, in index order.
+func (p *pinned) NewSchema(schema am.Schema, names am.S) {
+	p.Index = names
+	visited := map[string]bool{}
+	temp := map[string]bool{}
+	var stack am.S
+	cycle := false
+	var visit func(string)
+	visit = func(node string) {
+		if cycle || visited[node] {
+			return
+		}
+		if temp[node] {
+			cycle = true
+			return
+		}
+		temp[node] = true
+		for _, req := range schema[node].Require {
+			visit(req)
+		}
+		temp[node] = false
+		visited[node] = true
+		stack = append(stack, node)
+	}
+	for _, name := range names {
+		if len(schema[name].Require) > 0 {
+			visit(name)
+		}
+	}
+	if cycle {
+		// upstream keeps states unsorted on a cycle
+		stack = nil
+	}
+	field(p.DefaultRelationsResolver, "topology").Set(reflect.ValueOf(stack))
+}
+
+// NewAutoMutation is upstream's, iterating states in index order.
+func (p *pinned) NewAutoMutation() (*am.Mutation, am.S) {
+	m := p.Transition.Machine
+	schema := m.Schema()
+	active := m.ActiveStates(nil)
+	var toAdd am.S
+	for _, s := range m.StateNames() {
+		if !schema[s].Auto || slices.Contains(active, s) {
+			continue
+		}
+		blocked := false
+		for _, a := range active {
+			if slices.Contains(schema[a].Remove, s) {
+				blocked = true
+				break
+			}
+		}
+		if !blocked {
+			toAdd = append(toAdd, s)
+		}
+	}
+	if len(toAdd) == 0 {
+		return nil, nil
+	}
+	return &am.Mutation{Type: am.MutationAdd, Called: m.Index(toAdd), IsAuto: true}, toAdd
+}
+
+// field is an unexported struct field, made settable.
+func field(ptr any, name string) reflect.Value {
+	f := reflect.ValueOf(ptr).Elem().FieldByName(name)
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+}
+
+func (r *runner) bind(name string, handlers map[string][]Action) {
+	if len(handlers) == 0 {
+		return
+	}
+	negs := map[string]am.HandlerNegotiation{}
+	finals := map[string]am.HandlerFinal{}
+	for hName, actions := range handlers {
+		hName, actions := hName, actions
+		fn := func(e *am.Event) bool {
+			return r.handler(name, hName, actions, e)
+		}
+		if strings.HasSuffix(hName, "State") || strings.HasSuffix(hName, "End") {
+			finals[hName] = func(e *am.Event) { fn(e) }
+		} else {
+			negs[hName] = fn
+		}
+	}
+	_, err := r.mach[name].HandlersBindMaps(negs, finals, am.BindOpts{Id: "h-" + name})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// panicSite is " at file.go:line" of the innermost pkg/machine frame of a
+// panic, so the test can tell upstream's known panics from others.
+func panicSite() string {
+	for _, line := range strings.Split(string(debug.Stack()), "\n") {
+		if i := strings.Index(line, "pkg/machine/"); i >= 0 {
+			site := line[i+len("pkg/machine/"):]
+			if j := strings.Index(site, " "); j >= 0 {
+				site = site[:j]
+			}
+			return " at " + site
+		}
+	}
+	return ""
+}
+
+func (r *runner) handler(mach, name string, actions []Action, e *am.Event) bool {
+	key := mach + ":" + name
+	r.calls[key]++
+	count := r.calls[key]
+	call := key
+	if k, ok := e.Args["k"]; ok {
+		call += fmt.Sprintf("(k=%v)", k)
+	}
+	if r.cur != nil {
+		r.cur.Calls = append(r.cur.Calls, call)
+	}
+	ret := true
+	for _, a := range actions {
+		n := a.N
+		if n == 0 {
+			n = 1
+		}
+		if count > n {
+			continue
+		}
+		switch {
+		case a.Ret != nil:
+			ret = *a.Ret
+		case a.Throw != "":
+			// upstream doesn't restart its handler loop after a panic in a
+			// transition calling Exception (a deadlock): skip, on both sides
+			if e.Mutation().IsCalled(e.Machine().Index1(am.StateException)) {
+				if r.cur != nil {
+					r.cur.Calls = append(r.cur.Calls, key+">nothrow")
+				}
+				continue
+			}
+			panic(a.Throw)
+		case a.Mut != nil:
+			res := r.mutate(a.Mut, e)
+			if r.cur != nil {
+				r.cur.Calls = append(r.cur.Calls, fmt.Sprintf("%s>%s=%d", key, a.Mut.Type, res))
+			}
+		}
+	}
+	return ret
+}
+
+func (r *runner) mutate(mut *Mut, e *am.Event) int {
+	on := mut.On
+	if on == "" {
+		on = "main"
+	}
+	m := r.mach[on]
+	if m == nil {
+		return -1
+	}
+	var args am.A
+	if mut.Args != nil {
+		args = am.A{}
+		for k, v := range mut.Args {
+			args[k] = v
+		}
+	}
+	ev := mut.Ev && e != nil
+	switch mut.Type {
+	case "add":
+		if ev {
+			return int(m.EvAdd(e, mut.States, args))
+		}
+		return int(m.Add(mut.States, args))
+	case "remove":
+		if ev {
+			return int(m.EvRemove(e, mut.States, args))
+		}
+		return int(m.Remove(mut.States, args))
+	case "set":
+		return int(m.Set(mut.States, args))
+	case "toggle":
+		if ev {
+			return int(m.EvToggle(e, mut.States, args))
+		}
+		return int(m.Toggle(mut.States, args))
+	}
+	return -1
+}
+
+func run(sc *Scenario) (out *Out) {
+	out = &Out{Name: sc.Name, Muts: []*MutOut{}}
+	defer func() {
+		if err := recover(); err != nil {
+			out.Err = fmt.Sprint(err) + panicSite()
+			if os.Getenv("DIFF_STACK") != "" {
+				debug.PrintStack()
+			}
+		}
+	}()
+	r := &runner{sc: sc, mach: map[string]*am.Machine{}, txIds: map[string]int{},
+		calls: map[string]int{}, queued: map[string][]string{}}
+	r.mach["main"] = r.newMach("main", sc.Schema, nil)
+	if sc.Sub != nil {
+		r.mach["sub"] = r.newMach("sub", sc.Sub, r.mach["main"])
+	}
+	r.bind("main", sc.Handlers)
+	if sc.Sub != nil {
+		r.bind("sub", sc.SubHandlers)
+	}
+	out.Names = r.mach["main"].StateNames()
+	if sub := r.mach["sub"]; sub != nil {
+		out.Subs = sub.StateNames()
+	}
+	for i := range sc.Muts {
+		cur := &MutOut{Active: map[string][]string{}, Clock: map[string][]uint64{},
+			Txs: []*TxOut{}, Calls: []string{}, Log: []string{}, QueueTick: map[string]uint64{}}
+		r.cur = cur
+		cur.Res = r.mutate(&sc.Muts[i], nil)
+		for name, m := range r.mach {
+			cur.Active[name] = nonNil(m.ActiveStates(nil))
+			cur.Clock[name] = m.Time(nil)
+			cur.QueueTick[name] = m.QueueTick()
+		}
+		if r.prom != nil {
+			r.prom.Sync()
+			cur.Prom = map[string]float64{}
+			fams, err := r.reg.Gather()
+			if err != nil {
+				panic(err)
+			}
+			for _, f := range fams {
+				for _, mt := range f.GetMetric() {
+					if g := mt.GetGauge(); g != nil {
+						cur.Prom[f.GetName()] = g.GetValue()
+					}
+				}
+			}
+		}
+		r.cur = nil
+		out.Muts = append(out.Muts, cur)
+	}
+	for _, m := range r.mach {
+		m.Dispose()
+	}
+	return out
+}
+
+func bench(n int) {
+	schema := am.Schema{}
+	names := am.S{}
+	for i := 0; i < 20; i++ {
+		name := fmt.Sprintf("S%02d", i)
+		names = append(names, name)
+	}
+	for i, name := range names {
+		s := am.State{}
+		if i > 0 && i%3 == 0 {
+			s.Require = am.S{names[i-1]}
+		}
+		if i%4 == 1 {
+			s.Add = am.S{names[(i+2)%20]}
+		}
+		if i%5 == 2 {
+			s.Remove = am.S{names[(i+7)%20]}
+		}
+		if i%6 == 0 && i > 0 {
+			s.After = am.S{names[i-1]}
+		}
+		schema[name] = s
+	}
+	m := am.New(context.Background(), schema, &am.Opts{Id: "bench", LogLevel: am.LogOps})
+	m.SemLogger().SetLogger(func(am.LogLevel, string, ...any) {})
+	m.SemLogger().EnableSteps(true)
+	// warm up
+	for i := 0; i < n/10+1; i++ {
+		m.Add1(names[i%20], nil)
+		m.Remove1(names[i%20], nil)
+	}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		m.Add1(names[i%20], nil)
+		m.Remove1(names[i%20], nil)
+	}
+	ms := float64(time.Since(start).Microseconds()) / 1000
+	_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"pairs": n, "ms": ms})
+}
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "bench" {
+		n, _ := strconv.Atoi(os.Args[2])
+		bench(n)
+		return
+	}
+	in := bufio.NewReaderSize(os.Stdin, 1<<20)
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	enc := json.NewEncoder(w)
+	for {
+		line, err := in.ReadBytes('\n')
+		if len(strings.TrimSpace(string(line))) > 0 {
+			sc := &Scenario{}
+			if jerr := json.Unmarshal(line, sc); jerr != nil {
+				_ = enc.Encode(&Out{Err: "bad scenario: " + jerr.Error()})
+			} else {
+				_ = enc.Encode(run(sc))
+			}
+			// flush per line: the test reads results as they come
+			_ = w.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
