@@ -58,12 +58,16 @@ export type DbgAccess = "public" | "token" | "none";
  * jsonResponse({ ok: true }).headers.get("content-type"); // "application/json"
  * ```
  */
-export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+export function jsonResponse(body: unknown, status?: number, headers?: HeadersInit): Response {
+  status ??= 200;
+  headers ??= {};
   return jsonText(JSON.stringify(body), status, headers);
 }
 
 /** A response of already encoded JSON. */
-export function jsonText(text: string, status = 200, headers: HeadersInit = {}): Response {
+export function jsonText(text: string, status?: number, headers?: HeadersInit): Response {
+  status ??= 200;
+  headers ??= {};
   return new Response(text, {
     status,
     headers: { "content-type": "application/json", ...headers },
@@ -74,8 +78,9 @@ export function jsonText(text: string, status = 200, headers: HeadersInit = {}):
 export function errorResponse(
   status: number,
   message: string,
-  headers: HeadersInit = {},
+  headers?: HeadersInit,
 ): Response {
+  headers ??= {};
   return jsonResponse({ error: message }, status, headers);
 }
 

@@ -65,7 +65,8 @@ export class DbgHub {
    *
    * @param opts Limits; `kv` for the Deno KV store.
    */
-  constructor(opts: DbgHubOptions = {}) {
+  constructor(opts?: DbgHubOptions) {
+    opts ??= {};
     const limits = {
       maxTxsPerMachine: opts.maxTxsPerMachine ?? 10_000,
       maxMachines: opts.maxMachines ?? 1000,
@@ -145,7 +146,8 @@ export class DbgHub {
    * with a DbgHubError naming the param for unknown machines, bad cursors
    * and limits.
    */
-  txs(id: string, query: TxQuery = {}): Promise<TxPage> {
+  txs(id: string, query?: TxQuery): Promise<TxPage> {
+    query ??= {};
     try {
       const dir = query.dir ?? "newer";
       if (dir !== "newer" && dir !== "older") {
@@ -162,7 +164,8 @@ export class DbgHub {
   }
 
   /** A page of the global log: retained events with seq > `seq`, ascending. */
-  since(seq: number, query: SinceQuery = {}): Promise<SincePage> {
+  since(seq: number, query?: SinceQuery): Promise<SincePage> {
+    query ??= {};
     try {
       intIn(seq, "seq", 0, Number.MAX_SAFE_INTEGER);
       const limit = intIn(query.limit ?? MAX_PAGE, "limit", 1, MAX_PAGE);

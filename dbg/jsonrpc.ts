@@ -126,8 +126,9 @@ export async function dispatchRpc<C>(
   body: unknown,
   methods: Record<string, RpcMethod<C>>,
   ctx: C,
-  opts: RpcDispatchOptions = {},
+  opts?: RpcDispatchOptions,
 ): Promise<string | undefined> {
+  opts ??= {};
   const maxBatch = opts.maxBatch ?? 1000;
   const budget = { bytes: opts.maxResponseBytes ?? 8 * 1024 * 1024 };
   const call = async (item: unknown, started: Promise<unknown>[]): Promise<Reply | undefined> => {

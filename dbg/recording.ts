@@ -190,8 +190,9 @@ export async function importDbgRecording(
  */
 export async function exportDbgRecording(
   hub: DbgHub,
-  opts: { compress?: boolean; version?: string } = {},
+  opts?: { compress?: boolean; version?: string },
 ): Promise<Uint8Array> {
+  opts ??= {};
   const list = [];
   for (const m of await hub.machines()) {
     const txs = [];

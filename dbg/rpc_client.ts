@@ -51,7 +51,8 @@ export class NetRpcClient {
    * @param conn The connection (one per client).
    * @param opts `token`: sent first, for a listener started with one.
    */
-  constructor(conn: ByteConn, opts: { token?: string } = {}) {
+  constructor(conn: ByteConn, opts?: { token?: string }) {
+    opts ??= {};
     this.#conn = conn;
     this.#reader = conn.readable[Symbol.asyncIterator]();
     if (opts.token) this.#preamble = tokenPreamble(opts.token);

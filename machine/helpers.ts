@@ -118,7 +118,8 @@ export function nextActiveIn(tick: number): number {
  * const mach = { logLevel: envLogLevel() };
  * ```
  */
-export function envLogLevel(name = "AM_LOG"): LogLevel {
+export function envLogLevel(name?: string): LogLevel {
+  name ??= "AM_LOG";
   // permission-safe: no prompt, unset without --allow-env
   const raw = envVar(name);
   const n = Number.parseInt(raw ?? "", 10);

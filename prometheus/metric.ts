@@ -62,11 +62,13 @@ export class ValueChild extends MetricChild {
     this.#value = v;
   }
   /** Adds to the value. */
-  inc(v = 1): void {
+  inc(v?: number): void {
+    v ??= 1;
     this.#value += v;
   }
   /** Subtracts from the value. */
-  dec(v = 1): void {
+  dec(v?: number): void {
+    v ??= 1;
     this.#value -= v;
   }
   /** The value formatted, cached while it doesn't change. */
@@ -83,7 +85,8 @@ export class ValueChild extends MetricChild {
 /** One labeled counter: only goes up. */
 export class CounterChild extends ValueChild {
   /** Adds `v` (≥ 0; a negative increment is an error). */
-  override inc(v = 1): void {
+  override inc(v?: number): void {
+    v ??= 1;
     if (!(v >= 0)) throw new RangeError(`counter increments must be >= 0, got ${v}`);
     super.inc(v);
   }
@@ -185,7 +188,8 @@ export abstract class Metric<C extends MetricChild> {
   }
 
   /** The child for these label values (created on first use). */
-  labels(values: Labels = {}): C {
+  labels(values?: Labels): C {
+    values ??= {};
     const [key, clean] = this.#key(values);
     let child = this.#children.get(key);
     if (!child) {
@@ -196,7 +200,8 @@ export abstract class Metric<C extends MetricChild> {
   }
 
   /** Removes the child for these label values. */
-  remove(values: Labels = {}): boolean {
+  remove(values?: Labels): boolean {
+    values ??= {};
     return this.#children.delete(this.#key(values)[0]);
   }
 
@@ -293,7 +298,8 @@ export class Counter extends ValueMetric<CounterChild> {
     return new CounterChild(labelStr);
   }
   /** Increments the child with these labels (or the unlabeled one). */
-  inc(v = 1, labels?: Labels): void {
+  inc(v?: number, labels?: Labels): void {
+    v ??= 1;
     this.labels(labels).inc(v);
   }
 }
