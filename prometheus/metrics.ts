@@ -121,6 +121,8 @@ export class PrometheusMetrics implements AsyncDisposable {
   #window: number;
   /** Index of the window the samples in #stats belong to. */
   #win: number;
+  /** When #win ends (performance.now() ms): samples before it skip the roll. */
+  #winEnd: number;
   #unsubscribe: (() => void) | undefined;
   #opts: PrometheusMetricsOptions;
   // the id as its series spell it: unique per registry after encoding (names.ts)
@@ -140,6 +142,7 @@ export class PrometheusMetrics implements AsyncDisposable {
     this.#opts = opts;
     this.#window = Math.max(1, opts.window ?? opts.interval ?? DEFAULT_WINDOW);
     this.#win = Math.floor(performance.now() / this.#window);
+    this.#winEnd = (this.#win + 1) * this.#window;
     const registry = this.registry = opts.registry ?? defaultRegistry;
     const legacy = opts.legacyNames ?? false;
     this.#labelId = uniqueSeriesId(registry, mach.id, wellFormedId(mach.id));
@@ -210,7 +213,7 @@ export class PrometheusMetrics implements AsyncDisposable {
   sample(tx: Transition, micros: number, now?: number): void {
     now ??= performance.now();
     if (this.#closed) return;
-    this.roll(now);
+    if (now >= this.#winEnd) this.#rollSelf(now);
     this.transitionsTotal.inc();
     if (this.#stats.sample(tx, micros)) this.exceptionsTotal.inc();
     this.txDuration.observe(micros / 1e6);
@@ -225,16 +228,20 @@ export class PrometheusMetrics implements AsyncDisposable {
    */
   roll(now: number): void {
     if (this.#closed) return;
+    this.#rollSelf(now);
+    for (const child of this.children) child.roll(now);
+  }
+
+  #rollSelf(now: number): void {
     const win = Math.floor(now / this.#window);
     // only forward: a window closes once
-    if (win > this.#win) {
-      const avg = this.#stats.take();
-      // samples from an older window: the last completed one was empty
-      const fresh = win === this.#win + 1;
-      for (const k of AVERAGED) this.gauges[k].set(fresh ? avg[k] : 0);
-      this.#win = win;
-    }
-    for (const child of this.children) child.roll(now);
+    if (win <= this.#win) return;
+    const avg = this.#stats.take();
+    // samples from an older window: the last completed one was empty
+    const fresh = win === this.#win + 1;
+    for (const k of AVERAGED) this.gauges[k].set(fresh ? avg[k] : 0);
+    this.#win = win;
+    this.#winEnd = (win + 1) * this.#window;
   }
 
   /**
@@ -246,6 +253,7 @@ export class PrometheusMetrics implements AsyncDisposable {
     const avg = this.#stats.take();
     for (const k of AVERAGED) this.gauges[k].set(avg[k]);
     this.#win = Math.floor(performance.now() / this.#window);
+    this.#winEnd = (this.#win + 1) * this.#window;
     for (const child of this.children) child.sync();
   }
 
