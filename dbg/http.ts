@@ -54,7 +54,7 @@ export type DbgAccess = "public" | "token" | "none";
  *
  * @example Usage
  * ```ts
- * import { jsonResponse } from "@asyncmachine/telemetry/dbg";
+ * import { jsonResponse } from "./http.ts";
  * jsonResponse({ ok: true }).headers.get("content-type"); // "application/json"
  * ```
  */
@@ -94,7 +94,7 @@ export type BodyFailure = "too large" | "timeout";
  *
  * @example Usage
  * ```ts
- * import { readBodyLimited } from "@asyncmachine/telemetry/dbg";
+ * import { readBodyLimited } from "./http.ts";
  * await readBodyLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000); // "hi"
  * ```
  */
@@ -149,7 +149,7 @@ export async function readBodyLimited(
  *
  * @example Usage
  * ```ts
- * import { withCors } from "@asyncmachine/telemetry/dbg";
+ * import { withCors } from "./http.ts";
  * const route = withCors("https://app.example", () => new Response("ok"));
  * ```
  */
@@ -196,7 +196,7 @@ function sameToken(a: string, b: string): boolean {
  *
  * @example Usage
  * ```ts
- * import { withAccess } from "@asyncmachine/telemetry/dbg";
+ * import { withAccess } from "./http.ts";
  * const route = withAccess({ token: "s3cret", read: "public" }, (_req, ctx) =>
  *   new Response(ctx.canIngest ? "rw" : "r"));
  * ```

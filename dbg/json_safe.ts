@@ -24,7 +24,7 @@ export interface JsonSafeOptions {
  *
  * @example Usage
  * ```ts
- * import { jsonSafe } from "@asyncmachine/telemetry/dbg";
+ * import { jsonSafe } from "./json_safe.ts";
  * jsonSafe({ n: 2n ** 62n, small: 5n }); // { n: "4611686018427387904", small: 5 }
  * ```
  */

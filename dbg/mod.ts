@@ -27,22 +27,37 @@
  * @module
  */
 
-export * from "./messages.ts";
-export * from "./validate.ts";
+export {
+  type DbgMsgGone,
+  type DbgMsgSchema,
+  type DbgMsgTx,
+  fromGoSchema,
+  type GoLogEntry,
+  type GoState,
+  type GoStep,
+  msgActiveStates,
+  msgCalledStateNames,
+  msgClock,
+  msgIs,
+  msgMutString,
+  msgTxString,
+  msgUrl,
+  schemaMessage,
+  toGoSchema,
+} from "./messages.ts";
+export { parseDbgMsgGone, parseDbgMsgSchema, parseDbgMsgTx } from "./validate.ts";
 export * from "./hub.ts";
 export * from "./transport.ts";
 export * from "./tracer.ts";
-export * from "./handler.ts";
-export * from "./http.ts";
-export * from "./jsonrpc.ts";
-export * from "./hub_rpc.ts";
-export * from "./stream.ts";
-export * from "./json_safe.ts";
+export { dbgHandler, type DbgHandlerOptions } from "./handler.ts";
+export type { AccessOptions, DbgAccess, DbgContext, DbgRoute } from "./http.ts";
+export type { DbgStreamOptions } from "./stream.ts";
+export { RPC_ERRORS } from "./jsonrpc.ts";
 export * from "./wire_types.ts";
 export * from "./byte_conn.ts";
-export * from "./rpc_client.ts";
+export { NetRpcClient } from "./rpc_client.ts";
 export * from "./gob_transport.ts";
-export * from "./rpc_server.ts";
+export { NetRpcServer, type NetRpcServerOptions, serveNetRpc } from "./rpc_server.ts";
 export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";

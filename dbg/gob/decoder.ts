@@ -133,7 +133,7 @@ const LEAVES: Record<number, Plan> = {
  *
  * @example Usage
  * ```ts
- * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg";
+ * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg/gob";
  * const T = go.struct("T", { A: go.int });
  * const bytes = new GobEncoder().encode(T, { A: -3 });
  * const dec = new GobDecoder();
@@ -197,7 +197,7 @@ export class GobDecoder {
    *
    * @example Usage
    * ```ts
-   * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg";
+   * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg/gob";
    * const bytes = new GobEncoder().encode(go.slice(go.int), [1, 2, 3]);
    * await new GobDecoder().pushAsync(bytes); // [[1, 2, 3]]
    * ```
@@ -552,7 +552,7 @@ export class GobDecoder {
  *
  * @example Usage
  * ```ts
- * import { decodeGob } from "@asyncmachine/telemetry/dbg";
+ * import { decodeGob } from "@asyncmachine/telemetry/dbg/gob";
  * decodeGob(new Uint8Array([3, 12, 0, 0])); // [""]: net/rpc's empty string reply
  * ```
  *
