@@ -180,3 +180,21 @@ export function isRpcMachine(tags: readonly string[], rpcDbg?: boolean): boolean
   if (rpcDbg) return false;
   return tags.some((t) => t.startsWith("rpc-") || t === "relay");
 }
+
+/**
+ * The settings for an env binder, or undefined for a submachine: env
+ * binders bind top-level machines only (upstream's rule; submachines
+ * follow through inheritance). Reads the env unless given a config.
+ *
+ * @example Usage
+ * ```ts
+ * import { topLevelConfig } from "./config.ts";
+ * topLevelConfig({ parentId: "p" }); // undefined
+ * ```
+ */
+export function topLevelConfig(
+  mach: { readonly parentId: string },
+  config?: TelemetryConfig,
+): TelemetryConfig | undefined {
+  return mach.parentId === "" ? config ?? readTelemetryConfig() : undefined;
+}

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
+import { type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
 import type { Machine } from "../machine/mod.ts";
 import { newOtelProvider, type OtelProvider } from "./provider.ts";
 import { OtelMachTracer, type OtelMachTracerOptions } from "./tracer.ts";
@@ -113,10 +113,9 @@ export function bindOtelEnv(
   mach: Machine,
   config?: TelemetryConfig,
 ): OtelEnvBinding | undefined {
-  config ??= readTelemetryConfig();
-  if (mach.parentId !== "") return undefined;
+  config = topLevelConfig(mach, config);
+  if (!config?.otel.trace || !config.service) return undefined;
   const { service, otel } = config;
-  if (!otel.trace || !service) return undefined;
   shared ??= newOtelProvider(service, { config });
   const provider = shared;
   const opts: OtelMachTracerOptions = {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
+import { type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
 import type { Machine, Tracer } from "../machine/mod.ts";
 import { type DashboardOptions, grafanaDashboard } from "./grafana.ts";
 import { normalizeId } from "./names.ts";
@@ -262,9 +262,7 @@ export function bindGrafanaEnv(
   mach: Machine,
   config?: TelemetryConfig,
 ): GrafanaSyncTracer | undefined {
-  config ??= readTelemetryConfig();
-  if (mach.parentId !== "") return undefined;
-  const { grafanaUrl: url, grafanaToken: token, service } = config;
+  const { grafanaUrl: url, grafanaToken: token, service } = topLevelConfig(mach, config) ?? {};
   if (!url || !token || !service) return undefined;
   const tracer = new GrafanaSyncTracer({
     url,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
+import { readTelemetryConfig, type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
 import { fetchRetrying } from "../internal/http.ts";
 import type { Machine } from "../machine/mod.ts";
 import { bindPrometheusMetrics, type PrometheusMetrics } from "./metrics.ts";
@@ -254,11 +254,10 @@ export function bindPrometheusEnv(
   config?: TelemetryConfig,
   interval?: number,
 ): PrometheusEnvBinding | undefined {
-  config ??= readTelemetryConfig();
   interval ??= 15_000;
-  if (mach.parentId !== "") return undefined;
-  const { promPushUrl: url, service } = config;
-  if (!url || !service) return undefined;
+  config = topLevelConfig(mach, config);
+  const { promPushUrl: url, service } = config ?? {};
+  if (!config || !url || !service) return undefined;
   const registry = new Registry();
   const metrics = bindPrometheusMetrics(mach, {
     registry,

@@ -95,12 +95,9 @@ Deno.test("lifecycle: machTelemetryEnv composes: one flush, one dispose, every e
     return new Response(null, { status: path.startsWith("/loki") ? 204 : 200 });
   });
   const base = `http://127.0.0.1:${server.addr.port}`;
-  const env: Record<string, string> = {
-    AM_SERVICE: "svc",
-    AM_LOG: "2",
-    AM_PROM_PUSH_URL: base,
-    AM_LOKI_ADDR: base,
-  };
+  // a Pushgateway and Loki on one loopback server
+  const env: Record<string, string> = { AM_SERVICE: "svc", AM_LOG: "2" };
+  env.AM_PROM_PUSH_URL = env.AM_LOKI_ADDR = base;
   const { mach, child } = family();
   const telemetry = machTelemetryEnv(mach, readTelemetryConfig((n) => env[n]));
   const dbg = transitionsToDbg(mach, new HubTransport(hub));
