@@ -22,6 +22,7 @@ import {
   TraceFlags,
 } from "@opentelemetry/api";
 import { isRpcMachine } from "../internal/config.ts";
+import { allowedState } from "./state_filter.ts";
 import type { OtelSpan, OtelTracer } from "./types.ts";
 import {
   type Machine,
@@ -372,21 +373,7 @@ export class OtelMachTracer implements Tracer {
 
   /** Upstream's allowedState: skip lists first, then allow lists. */
   allowedState(machId: string, state: string): boolean {
-    const o = this.#opts;
-    if (!o.skipStates && !o.skipStatesRe && !o.allowStates && !o.allowStatesRe) return true;
-    const matches = (list: string[]) =>
-      list.some((entry) => {
-        const parts = entry.split(":");
-        return parts.length === 2
-          ? parts[0] === machId && parts[1] === state
-          : parts.length === 1 && parts[0] === state;
-      });
-    if (o.skipStates && matches(o.skipStates)) return false;
-    if (o.skipStatesRe) return !o.skipStatesRe.test(`${machId}:${state}`);
-    if (!o.allowStates?.length && !o.allowStatesRe) return true;
-    if (o.allowStates && matches(o.allowStates)) return true;
-    if (o.allowStatesRe) return o.allowStatesRe.test(`${machId}:${state}`);
-    return false;
+    return allowedState(this.#opts, machId, state);
   }
 
   /** Ends every open span, children before parents; the tracer stops. */

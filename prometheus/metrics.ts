@@ -38,9 +38,6 @@ export interface PrometheusMetricsOptions {
   rpcDbg?: boolean;
 }
 
-/** @deprecated Use {@linkcode PrometheusMetricsOptions}. */
-export type BindMachOptions = PrometheusMetricsOptions;
-
 const DEFAULT_WINDOW = 15_000;
 
 // one binding per machine and registry: a second bind returns the first
@@ -385,21 +382,3 @@ export function bindPrometheusMetrics(
 export function transitionsToPrometheus(mach: Machine, interval?: number): PrometheusMetrics {
   return bindPrometheusMetrics(mach, { window: interval });
 }
-
-/**
- * The former name of {@linkcode bindPrometheusMetrics}.
- *
- * @deprecated Use {@linkcode bindPrometheusMetrics}.
- *
- * @example Usage
- * ```ts
- * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { bindMach, Registry } from "@asyncmachine/telemetry/prometheus";
- * bindMach(new Machine({ Foo: {} }), { registry: new Registry() });
- * ```
- */
-export const bindMach: (mach: Machine, opts?: PrometheusMetricsOptions) => PrometheusMetrics =
-  bindPrometheusMetrics;
-
-/** @deprecated Use {@linkcode PrometheusMetrics}. */
-export type Metrics = PrometheusMetrics;

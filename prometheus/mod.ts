@@ -26,14 +26,12 @@
  */
 
 export {
-  bindMach,
-  type BindMachOptions,
   bindPrometheusMetrics,
-  type Metrics,
   PrometheusMetrics,
   type PrometheusMetricsOptions,
   transitionsToPrometheus,
 } from "./metrics.ts";
+export { bindMach, type BindMachOptions, type Metrics } from "./deprecated.ts";
 export { gaugeMetricName, type GaugeName, GAUGES } from "./gauges.ts";
 export {
   type AnyMetric,

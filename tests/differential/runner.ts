@@ -10,7 +10,7 @@ import {
   type Schema,
   type Transition,
 } from "../../machine/mod.ts";
-import { bindMach, type Metrics } from "../../prometheus/metrics.ts";
+import { bindMach, type Metrics } from "../../prometheus/mod.ts";
 import { Registry } from "../../prometheus/registry.ts";
 import type { Action, Mut, MutOut, Out, Scenario, StateDef, TxOut } from "./scenario.ts";
 
