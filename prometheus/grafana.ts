@@ -7,6 +7,7 @@
  * @module
  */
 
+import { StateException } from "../machine/mod.ts";
 import { gaugeMetricName, type GaugeName } from "./gauges.ts";
 import { escapeLabelValue, normalizeId } from "./names.ts";
 
@@ -230,7 +231,10 @@ function legacyPanels(grid: Grid, ids: string[], job: string | undefined, logs: 
       12,
     );
     grid.add({
-      ...timeseries("Transition errors", [{ expr: sel("exceptionsCount"), legend: "Exception" }]),
+      ...timeseries("Transition errors", [{
+        expr: sel("exceptionsCount"),
+        legend: StateException,
+      }]),
       type: "heatmap",
     }, 12);
     gaugePanels(grid, sel, false);
