@@ -145,14 +145,22 @@ Deno.test("gob hostile: pushAsync decodes a large message in slices, yielding to
   await p;
 });
 
-/** Brotli of `n` zero bytes (compresses to a few hundred bytes). */
-async function brotliZeros(n: number): Promise<Uint8Array> {
-  const zeros = new Uint8Array(1 << 20);
+/** Brotli of `count` gob messages, each a 1 MiB `[]byte` of zeros (compresses ~1,000:1). */
+async function brotliBomb(count: number): Promise<Uint8Array> {
+  const size = 1 << 20;
+  const body = new GobWriter();
+  body.int(5); // []byte
+  body.uint(0); // singleton
+  body.uint(size);
+  const head = new GobWriter();
+  head.uint(body.len + size);
+  head.bytes(body.view());
+  const msg = new Uint8Array(head.len + size);
+  msg.set(head.view());
   const stream = new ReadableStream<Uint8Array>({
     pull(c) {
-      if (n <= 0) return c.close();
-      c.enqueue(zeros.subarray(0, Math.min(n, zeros.length)));
-      n -= zeros.length;
+      if (count-- <= 0) return c.close();
+      c.enqueue(msg);
     },
   }).pipeThrough(
     new CompressionStream("brotli" as CompressionFormat) as unknown as TransformStream<
@@ -164,7 +172,7 @@ async function brotliZeros(n: number): Promise<Uint8Array> {
 }
 
 Deno.test("recordings hostile: a Brotli bomb stops at the decompressed-size cap", async () => {
-  const bomb = await brotliZeros(64 << 20);
+  const bomb = await brotliBomb(256); // 256 MiB decompressed
   assert(bomb.length < 100_000, `${bomb.length} bytes`);
   await assertRejects(
     () => importDbgRecording(bomb, { maxBytes: 4 << 20 }),
