@@ -61,7 +61,15 @@ const IFACE_COST = 48;
 /** How a type decodes: a leaf read in one go, or a container walked frame by frame. */
 type Plan =
   | { k: "leaf"; read: (r: GobReader) => unknown }
-  | { k: "struct"; name: string; names: string[]; ids: number[]; plans: (Plan | undefined)[] }
+  | {
+    k: "struct";
+    name: string;
+    names: string[];
+    ids: number[];
+    plans: (Plan | undefined)[];
+    /** Every field a leaf: decoded in place, without a frame. */
+    flat?: boolean;
+  }
   | { k: "slice"; name: string; elem: number; plan?: Plan }
   | { k: "map"; name: string; key: number; elem: number; keyPlan?: Plan; elemPlan?: Plan }
   | { k: "iface" };
@@ -156,6 +164,8 @@ export class GobDecoder {
   #heap = 0;
   #busy = false;
   #failed: GobError | undefined;
+  #maxElements: number;
+  #maxHeap: number;
 
   /**
    * Creates one.
@@ -167,6 +177,8 @@ export class GobDecoder {
     for (const [k, v] of Object.entries(opts)) {
       if (v !== undefined) this.#limits[k as keyof GobDecoderOptions] = v;
     }
+    this.#maxElements = this.#limits.maxElements;
+    this.#maxHeap = this.#limits.maxDecodedBytes;
   }
 
   /** Bytes received but not yet decoded (a partial message, or one being decoded). */
@@ -323,14 +335,11 @@ export class GobDecoder {
   }
 
   #charge(elements: number, heap: number): void {
-    this.#elements += elements;
-    this.#heap += heap;
-    const { maxElements, maxDecodedBytes } = this.#limits;
-    if (this.#elements > maxElements) {
-      throw new GobError(`message decodes to over ${maxElements} values (maxElements)`);
+    if ((this.#elements += elements) > this.#maxElements) {
+      throw new GobError(`message decodes to over ${this.#maxElements} values (maxElements)`);
     }
-    if (this.#heap > maxDecodedBytes) {
-      throw new GobError(`message decodes to over ${maxDecodedBytes} bytes (maxDecodedBytes)`);
+    if ((this.#heap += heap) > this.#maxHeap) {
+      throw new GobError(`message decodes to over ${this.#maxHeap} bytes (maxDecodedBytes)`);
     }
   }
 
@@ -338,7 +347,7 @@ export class GobDecoder {
   #value(plan: Plan, r: GobReader): void {
     if (plan.k === "leaf") {
       const v = plan.read(r);
-      if ((this.#heap += leafCost(v)) > this.#limits.maxDecodedBytes) this.#charge(0, 0);
+      if ((this.#heap += leafCost(v)) > this.#maxHeap) this.#charge(0, 0);
       this.#deliver(v);
       return;
     }
@@ -349,6 +358,11 @@ export class GobDecoder {
     switch (plan.k) {
       case "struct":
         this.#charge(0, OBJECT_COST);
+        plan.flat ??= this.#flat(plan);
+        if (plan.flat) {
+          this.#deliver(this.#flatStruct(plan, r));
+          return;
+        }
         f.obj = {};
         break;
       case "slice": {
@@ -356,7 +370,8 @@ export class GobDecoder {
         // every element takes at least one byte: no huge allocation for a tiny input
         if (n > r.remaining) throw new GobError(`${n} elements exceed the message`);
         this.#charge(n, ARRAY_COST + SLOT_COST * n);
-        f.arr = new Array(n);
+        const arr = new Array(n);
+        f.arr = arr;
         f.n = n;
         break;
       }
@@ -394,6 +409,37 @@ export class GobDecoder {
       }
     }
     this.#stack.push(f);
+  }
+
+  /** Whether every field of a struct is a leaf (false if a field's type is unknown yet). */
+  #flat(plan: Plan & { k: "struct" }): boolean {
+    for (let i = 0; i < plan.ids.length; i++) {
+      const leaf = LEAVES[plan.ids[i]];
+      const p = leaf ?? this.#plans.get(plan.ids[i]) ??
+        (this.#types.has(plan.ids[i]) ? this.#plan(plan.ids[i]) : undefined);
+      if (p?.k !== "leaf") return false;
+      plan.plans[i] = p;
+    }
+    return true;
+  }
+
+  /** A struct of leaf fields, read in place. */
+  #flatStruct(plan: Plan & { k: "struct" }, r: GobReader): Record<string, unknown> {
+    const obj: Record<string, unknown> = {};
+    const { names, plans } = plan;
+    let heap = this.#heap;
+    for (let field = -1;;) {
+      const d = r.count("field delta");
+      if (d === 0) break;
+      field += d;
+      if (field >= names.length) throw new GobError(`${plan.name}: field ${field} out of range`);
+      const v = (plans[field] as Plan & { k: "leaf" }).read(r);
+      heap += FIELD_COST + leafCost(v);
+      obj[names[field]] = v;
+      if (++this.#elements > this.#maxElements) this.#charge(0, 0);
+    }
+    if ((this.#heap = heap) > this.#maxHeap) this.#charge(0, 0);
+    return obj;
   }
 
   /** Hands a completed value to the frame below (or makes it the message's value). */
@@ -434,11 +480,12 @@ export class GobDecoder {
   /** Steps the frames until the message is done (true) or the deadline passed (false). */
   #run(deadline: number): boolean {
     const stack = this.#stack;
-    const maxHeap = this.#limits.maxDecodedBytes;
+    const maxHeap = this.#maxHeap;
     let steps = 0;
     while (stack.length) {
       if (steps >= 4096) {
         steps = 0;
+        if (this.#elements > this.#maxElements) this.#charge(0, 0); // leaf fields count late
         if (performance.now() > deadline) return false;
       }
       const f = stack[stack.length - 1];
@@ -459,14 +506,15 @@ export class GobDecoder {
             if (field >= plan.names.length) {
               throw new GobError(`${plan.name}: field ${field} out of range`);
             }
-            this.#charge(1, FIELD_COST);
             const p = plan.plans[field] ??= this.#plan(plan.ids[field]);
             if (p.k !== "leaf") {
+              this.#charge(1, FIELD_COST);
               this.#value(p, r);
               break;
             }
             const v = p.read(r);
-            if ((this.#heap += leafCost(v)) > maxHeap) this.#charge(0, 0);
+            this.#elements++;
+            if ((this.#heap += FIELD_COST + leafCost(v)) > maxHeap) this.#charge(0, 0);
             f.obj![plan.names[field]] = v;
           }
           break;
