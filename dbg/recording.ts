@@ -200,6 +200,15 @@ export async function importDbgRecording(
 }
 
 /**
+ * A tx without `Steps[].Data`: upstream's deprecated interface (Go sends
+ * nil), which a client may have filled with any JSON, no registered Go type.
+ */
+function withoutStepData<T extends { Steps?: { Data?: unknown }[] }>(tx: T): T {
+  if (!tx.Steps?.some((s) => s.Data !== undefined && s.Data !== null)) return tx;
+  return { ...tx, Steps: tx.Steps.map(({ Data: _, ...s }) => s) };
+}
+
+/**
  * Writes a hub as an am-dbg recording (`--import-data` reads it):
  * gob of `[]*server.Exportable`, Brotli-compressed unless `compress: false`.
  *
@@ -220,7 +229,7 @@ export async function exportDbgRecording(
     const txs = [];
     for (let cursor = 0;;) {
       const page = await hub.txs(m.id, { cursor, limit: 1000 });
-      for (const t of page.txs) txs.push(t.msg);
+      for (const t of page.txs) txs.push(withoutStepData(t.msg));
       if (!page.more) break;
       cursor = page.cursor;
     }

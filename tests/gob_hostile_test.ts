@@ -3,7 +3,9 @@
 
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
+  DbgHub,
   decodeGob,
+  exportDbgRecording,
   go,
   GobDecoder,
   GobEncoder,
@@ -188,4 +190,17 @@ Deno.test("recordings hostile: deep nesting is a GobError; a huge list is no Ran
   const bytes = new GobEncoder().encode(RecordingType, list);
   const stats = await importDbgRecording(bytes);
   assertEquals(stats.machines, 0);
+});
+
+Deno.test("recordings hostile: a step's Data from a client doesn't break the export", async () => {
+  const hub = new DbgHub();
+  await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+  await hub.addTx({
+    MachineID: "m1",
+    ID: "t1",
+    Clocks: [1],
+    Steps: [{ Type: 1, ToState: "A", ToStateIdx: 0, Data: { any: [["json"]] } }],
+  });
+  const again = await importDbgRecording(await exportDbgRecording(hub));
+  assertEquals([again.machines, again.txs, again.steps], [1, 1, 1]);
 });
