@@ -58,7 +58,15 @@ const MAX_VALUES = 1000;
 /** Compressed bytes fed to the decompressor at a time. */
 const BROTLI_SLICE = 64;
 
-/** Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB. */
+/**
+ * Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB.
+ *
+ * @example Usage
+ * ```ts
+ * import { RECORDING_MAX_BYTES } from "@asyncmachine/telemetry/dbg";
+ * RECORDING_MAX_BYTES / 2 ** 20; // 128
+ * ```
+ */
 export const RECORDING_MAX_BYTES = 128 * 1024 * 1024;
 
 /**

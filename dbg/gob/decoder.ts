@@ -40,7 +40,15 @@ export interface GobDecoderOptions {
   maxDepth?: number;
 }
 
-/** The defaults of {@linkcode GobDecoderOptions}. */
+/**
+ * The defaults of {@linkcode GobDecoderOptions}.
+ *
+ * @example Usage
+ * ```ts
+ * import { GOB_DECODER_DEFAULTS } from "@asyncmachine/telemetry/dbg";
+ * GOB_DECODER_DEFAULTS.maxDepth; // 64
+ * ```
+ */
 export const GOB_DECODER_DEFAULTS: Readonly<Required<GobDecoderOptions>> = {
   maxMessageBytes: 64 * 1024 * 1024,
   maxTypes: 10_000,
