@@ -75,8 +75,6 @@ type Plan =
     names: string[];
     ids: number[];
     plans: (Plan | undefined)[];
-    /** Every field a leaf: decoded in place, without a frame. */
-    flat?: boolean;
   }
   | { k: "slice"; name: string; elem: number; plan?: Plan }
   | { k: "map"; name: string; key: number; elem: number; keyPlan?: Plan; elemPlan?: Plan }
@@ -353,43 +351,46 @@ export class GobDecoder {
 
   /** Reads a value of `plan`: a leaf at once, a container by pushing its frame. */
   #value(plan: Plan, r: GobReader): void {
-    if (plan.k === "leaf") {
-      const v = plan.read(r);
-      if ((this.#heap += leafCost(v)) > this.#maxHeap) this.#charge(0, 0);
-      this.#deliver(v);
-      return;
-    }
-    if (this.#stack.length >= this.#limits.maxDepth) {
-      throw new GobError(`values nested deeper than ${this.#limits.maxDepth} (maxDepth)`);
-    }
-    const f = new Frame(plan, r);
     switch (plan.k) {
-      case "struct":
+      case "leaf": {
+        const v = plan.read(r);
+        if ((this.#heap += leafCost(v)) > this.#maxHeap) this.#charge(0, 0);
+        this.#deliver(v);
+        return;
+      }
+      case "struct": {
+        // in place up to the first container field: most structs never need a frame
         this.#charge(0, OBJECT_COST);
-        plan.flat ??= this.#flat(plan);
-        if (plan.flat) {
-          this.#deliver(this.#flatStruct(plan, r));
+        const obj: Record<string, unknown> = {};
+        const field = this.#fields(plan, r, obj, -1);
+        if (field < 0) {
+          this.#deliver(obj);
           return;
         }
-        f.obj = {};
-        break;
+        const f = this.#push(plan, r);
+        f.obj = obj;
+        f.field = field;
+        this.#value(plan.plans[field]!, r);
+        return;
+      }
       case "slice": {
         const n = r.count("element count");
         // every element takes at least one byte: no huge allocation for a tiny input
         if (n > r.remaining) throw new GobError(`${n} elements exceed the message`);
         this.#charge(n, ARRAY_COST + SLOT_COST * n);
-        const arr = new Array(n);
-        f.arr = arr;
+        const f = this.#push(plan, r);
+        f.arr = new Array(n);
         f.n = n;
-        break;
+        return;
       }
       case "map": {
         const n = r.count("map size");
         if (n * 2 > r.remaining) throw new GobError(`map of ${n} entries exceeds the message`);
         this.#charge(2 * n, MAP_COST + MAP_ENTRY_COST * n);
+        const f = this.#push(plan, r);
         f.map = new Map();
         f.n = n;
-        break;
+        return;
       }
       case "iface": {
         const name = r.string();
@@ -410,44 +411,50 @@ export class GobDecoder {
           throw new GobError(`interface ${name}: missing singleton marker`);
         }
         this.#charge(1, IFACE_COST + name.length);
-        f.name = name;
-        this.#stack.push(f);
+        this.#push(plan, r).name = name;
         this.#value(p, inner);
         return;
       }
     }
-    this.#stack.push(f);
   }
 
-  /** Whether every field of a struct is a leaf (false if a field's type is unknown yet). */
-  #flat(plan: Plan & { k: "struct" }): boolean {
-    for (let i = 0; i < plan.ids.length; i++) {
-      const leaf = LEAVES[plan.ids[i]];
-      const p = leaf ?? this.#plans.get(plan.ids[i]) ??
-        (this.#types.has(plan.ids[i]) ? this.#plan(plan.ids[i]) : undefined);
-      if (p?.k !== "leaf") return false;
-      plan.plans[i] = p;
+  /** A new frame on the stack, within the depth limit. */
+  #push(plan: Plan, r: GobReader): Frame {
+    if (this.#stack.length >= this.#limits.maxDepth) {
+      throw new GobError(`values nested deeper than ${this.#limits.maxDepth} (maxDepth)`);
     }
-    return true;
+    const f = new Frame(plan, r);
+    this.#stack.push(f);
+    return f;
   }
 
-  /** A struct of leaf fields, read in place. */
-  #flatStruct(plan: Plan & { k: "struct" }, r: GobReader): Record<string, unknown> {
-    const obj: Record<string, unknown> = {};
+  /**
+   * Reads a struct's fields after `field` into `obj`, leaves in place; the
+   * index of the first container field (its value not read yet), or -1 at
+   * the struct's end.
+   */
+  #fields(
+    plan: Plan & { k: "struct" },
+    r: GobReader,
+    obj: Record<string, unknown>,
+    field: number,
+  ): number {
     const { names, plans } = plan;
-    let heap = this.#heap;
-    for (let field = -1;;) {
+    for (;;) {
       const d = r.count("field delta");
-      if (d === 0) break;
+      if (d === 0) return -1;
       field += d;
       if (field >= names.length) throw new GobError(`${plan.name}: field ${field} out of range`);
-      const v = (plans[field] as Plan & { k: "leaf" }).read(r);
-      heap += FIELD_COST + leafCost(v);
-      obj[names[field]] = v;
+      const p = plans[field] ??= this.#plan(plan.ids[field]);
       if (++this.#elements > this.#maxElements) this.#charge(0, 0);
+      if (p.k !== "leaf") {
+        this.#charge(0, FIELD_COST);
+        return field;
+      }
+      const v = p.read(r);
+      if ((this.#heap += FIELD_COST + leafCost(v)) > this.#maxHeap) this.#charge(0, 0);
+      obj[names[field]] = v;
     }
-    if ((this.#heap = heap) > this.#maxHeap) this.#charge(0, 0);
-    return obj;
   }
 
   /** Hands a completed value to the frame below (or makes it the message's value). */
@@ -501,29 +508,14 @@ export class GobDecoder {
       const r = f.r;
       switch (plan.k) {
         case "struct": {
-          // leaf fields inline; a container field gets its frame and the loop goes on there
-          for (;;) {
-            steps++;
-            const d = r.count("field delta");
-            if (d === 0) {
-              stack.pop();
-              this.#deliver(f.obj);
-              break;
-            }
-            const field = f.field += d;
-            if (field >= plan.names.length) {
-              throw new GobError(`${plan.name}: field ${field} out of range`);
-            }
-            const p = plan.plans[field] ??= this.#plan(plan.ids[field]);
-            if (p.k !== "leaf") {
-              this.#charge(1, FIELD_COST);
-              this.#value(p, r);
-              break;
-            }
-            const v = p.read(r);
-            this.#elements++;
-            if ((this.#heap += FIELD_COST + leafCost(v)) > maxHeap) this.#charge(0, 0);
-            f.obj![plan.names[field]] = v;
+          steps++;
+          const field = this.#fields(plan, r, f.obj!, f.field);
+          if (field < 0) {
+            stack.pop();
+            this.#deliver(f.obj);
+          } else {
+            f.field = field;
+            this.#value(plan.plans[field]!, r);
           }
           break;
         }
