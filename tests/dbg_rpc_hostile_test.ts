@@ -210,3 +210,27 @@ Deno.test("net/rpc hostile: a WebSocket peer outrunning its reader is cut off at
   assertEquals(conn.queued, 0);
   await server.shutdown();
 });
+
+Deno.test("net/rpc hostile: over /dbg.ws too, a call decoding over the budget closes the socket", async () => {
+  const hub = new DbgHub();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    dbgWsRoute(hub, undefined, { maxDecodedBytes: 1 << 20 }),
+  );
+  const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/dbg.ws`);
+  ws.binaryType = "arraybuffer";
+  let replied = false;
+  ws.onmessage = () => replied = true;
+  const closed = new Promise<void>((r) => ws.onclose = () => r());
+  await new Promise((r) => ws.onopen = r);
+  ws.send(emptyStructsCall(100_000));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const got = await Promise.race([
+    closed.then(() => "closed"),
+    new Promise((r) => timer = setTimeout(() => r("open"), 5000)),
+  ]);
+  clearTimeout(timer);
+  assertEquals([got, replied], ["closed", false]);
+  ws.close();
+  await server.shutdown();
+});
