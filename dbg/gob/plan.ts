@@ -18,10 +18,14 @@ export const ARRAY_COST = 16;
 export const MAP_COST = 64;
 export const MAP_ENTRY_COST = 48;
 export const IFACE_COST = 48;
+/** A leaf's header beyond its wire bytes (a string's, a heap number's). */
+export const LEAF_COST = 16;
+/** A leaf decoded to an object (bytes, time, complex), beyond its wire bytes. */
+export const BOX_COST = 96;
 
 /** How a type decodes: a leaf read in one go, or a container walked frame by frame. */
 export type Plan =
-  | { k: "leaf"; read: (r: GobReader) => unknown }
+  | { k: "leaf"; read: (r: GobReader) => unknown; boxed: boolean }
   | {
     k: "struct";
     name: string;
@@ -34,20 +38,6 @@ export type Plan =
   | { k: "iface" };
 
 const decodeTime = (goTime as GoType & { kind: "gobencoder" }).decode;
-
-/** What a decoded leaf costs beyond its slot, estimated. */
-export function leafCost(v: unknown): number {
-  switch (typeof v) {
-    case "string":
-      return 16 + v.length;
-    case "object":
-      return v instanceof Uint8Array ? 96 + v.length : 32;
-    case "bigint":
-      return 24;
-    default:
-      return 0;
-  }
-}
 
 function opaque(name: string): (r: GobReader) => unknown {
   return (r) => {
@@ -69,13 +59,13 @@ function opaque(name: string): (r: GobReader) => unknown {
 
 /** The predefined types' plans, by id. */
 export const LEAVES: Record<number, Plan> = {
-  [BUILTIN_IDS.bool]: { k: "leaf", read: (r) => r.uint() !== 0 },
-  [BUILTIN_IDS.int]: { k: "leaf", read: (r) => r.int() },
-  [BUILTIN_IDS.uint]: { k: "leaf", read: (r) => r.uint() },
-  [BUILTIN_IDS.float]: { k: "leaf", read: (r) => r.float() },
-  [BUILTIN_IDS.bytes]: { k: "leaf", read: (r) => r.bytes().slice() },
-  [BUILTIN_IDS.string]: { k: "leaf", read: (r) => r.string() },
-  [BUILTIN_IDS.complex]: { k: "leaf", read: (r) => [r.float(), r.float()] },
+  [BUILTIN_IDS.bool]: { k: "leaf", read: (r) => r.uint() !== 0, boxed: false },
+  [BUILTIN_IDS.int]: { k: "leaf", read: (r) => r.int(), boxed: false },
+  [BUILTIN_IDS.uint]: { k: "leaf", read: (r) => r.uint(), boxed: false },
+  [BUILTIN_IDS.float]: { k: "leaf", read: (r) => r.float(), boxed: false },
+  [BUILTIN_IDS.bytes]: { k: "leaf", read: (r) => r.bytes().slice(), boxed: true },
+  [BUILTIN_IDS.string]: { k: "leaf", read: (r) => r.string(), boxed: false },
+  [BUILTIN_IDS.complex]: { k: "leaf", read: (r) => [r.float(), r.float()], boxed: true },
   [BUILTIN_IDS.interface]: { k: "iface" },
 };
 
@@ -96,6 +86,6 @@ export function wirePlan(wire: WireType): Plan {
     case "map":
       return { k: "map", name: wire.name, key: wire.key, elem: wire.elem };
     case "gobencoder":
-      return { k: "leaf", read: opaque(wire.name) };
+      return { k: "leaf", read: opaque(wire.name), boxed: true };
   }
 }

@@ -11,9 +11,10 @@
 import type { GobInterfaceValue } from "./encoder.ts";
 import {
   ARRAY_COST,
+  BOX_COST,
   FIELD_COST,
   IFACE_COST,
-  leafCost,
+  LEAF_COST,
   MAP_COST,
   MAP_ENTRY_COST,
   OBJECT_COST,
@@ -107,8 +108,9 @@ export class ValueReader {
   #value(plan: Plan, r: GobReader): void {
     switch (plan.k) {
       case "leaf": {
+        const start = r.pos;
         const v = plan.read(r);
-        if ((this.#heap += leafCost(v)) > this.#maxHeap) this.#charge(0, 0);
+        this.#charge(0, LEAF_COST + (plan.boxed ? BOX_COST : 0) + (r.pos - start));
         this.#deliver(v);
         return;
       }
@@ -194,21 +196,30 @@ export class ValueReader {
     field: number,
   ): number {
     const { names, plans } = plan;
+    // leaves are charged in bulk: the bytes they took (a string's heap is about
+    // its wire length), a header each, a box for bytes, times and complexes
+    const start = r.pos;
+    let leaves = 0;
+    let boxes = 0;
     for (;;) {
       const d = r.count("field delta");
-      if (d === 0) return -1;
+      if (d === 0) {
+        field = -1;
+        break;
+      }
       field += d;
       if (field >= names.length) throw new GobError(`${plan.name}: field ${field} out of range`);
       const p = plans[field] ??= this.#plan(plan.ids[field]);
-      if (++this.#elements > this.#maxElements) this.#charge(0, 0);
       if (p.k !== "leaf") {
-        this.#charge(0, FIELD_COST);
-        return field;
+        this.#charge(1, FIELD_COST);
+        break;
       }
-      const v = p.read(r);
-      if ((this.#heap += FIELD_COST + leafCost(v)) > this.#maxHeap) this.#charge(0, 0);
-      obj[names[field]] = v;
+      if (p.boxed) boxes++;
+      leaves++;
+      obj[names[field]] = p.read(r);
     }
+    this.#charge(leaves, leaves * (FIELD_COST + LEAF_COST) + boxes * BOX_COST + (r.pos - start));
+    return field;
   }
 
   /** Hands a completed value to the frame below (or makes it the message's value). */
@@ -249,7 +260,6 @@ export class ValueReader {
   /** Steps the frames until the value is done (true) or the deadline passed (false). */
   run(deadline: number): boolean {
     const stack = this.#stack;
-    const maxHeap = this.#maxHeap;
     let steps = 0;
     while (stack.length) {
       if (steps >= 4096) {
@@ -277,12 +287,13 @@ export class ValueReader {
           const p = plan.plan ??= this.#plan(plan.elem);
           const arr = f.arr!;
           if (p.k === "leaf") {
-            let heap = this.#heap;
+            const start = r.pos;
             const end = Math.min(f.n, f.i + 4096);
-            for (let i = f.i; i < end; i++) heap += leafCost(arr[i] = p.read(r));
-            steps += end - f.i;
+            for (let i = f.i; i < end; i++) arr[i] = p.read(r);
+            const n = end - f.i;
+            steps += n;
             f.i = end;
-            if ((this.#heap = heap) > maxHeap) this.#charge(0, 0);
+            this.#charge(0, n * (LEAF_COST + (p.boxed ? BOX_COST : 0)) + (r.pos - start));
           } else if (f.i < f.n) {
             steps++;
             this.#value(p, r);
