@@ -34,53 +34,27 @@ import {
   type HubInput,
   type HubStats,
   type HubStore,
-  parseFrame,
   sameInstance,
 } from "./hub_store.ts";
-import type { MemoryLimits } from "./hub_memory.ts";
+import {
+  EMPTY_HEAD,
+  GET_MANY,
+  type Head,
+  isBusy,
+  type KvLimits,
+  type LogValue,
+  MAX_BATCH_CHARS,
+  MAX_BATCH_ITEMS,
+  MAX_BATCH_MACHINES,
+  MAX_KV_MESSAGE_BYTES,
+  type Meta,
+  PART_BYTES,
+  PART_CHARS,
+} from "./hub_kv_model.ts";
+import { KvReader } from "./hub_kv_read.ts";
+import { KvRetention } from "./hub_kv_retention.ts";
 
-/** Options of a {@linkcode KvHubStore}. */
-export interface KvLimits extends MemoryLimits {
-  prefix: Deno.KvKey;
-  pollMs: number;
-  expireInMs?: number;
-}
-
-/** A machine as stored. */
-interface Meta {
-  /** Generation: the seq of the schema that started this session. */
-  g: number;
-  session: number;
-  alive: boolean;
-  /** Next cursor. */
-  next: number;
-  /** Oldest retained cursor (next when none). */
-  first: number;
-  count: number;
-  bytes: number;
-  lastSeq: number;
-  schemaSeq: number;
-  goneSeq: number;
-  parent: string;
-  tags: string[];
-  states: string[];
-  /** Seqs of this generation's schema and gone log entries (for cleanup). */
-  o: number[];
-}
-
-interface Head {
-  seq: number;
-  bytes: number;
-  machines: number;
-}
-
-interface LogValue {
-  i: string;
-  g: number;
-  c: number;
-  f?: string;
-  p?: number;
-}
+export type { KvLimits } from "./hub_kv_model.ts";
 
 type Outcome = { ok: Appended } | { err: unknown };
 
@@ -88,21 +62,6 @@ interface Pending {
   input: HubInput;
   resolve: (a: Appended) => void;
   reject: (e: unknown) => void;
-}
-
-// KV's limits (denokv): 1000 mutations and 800 KiB per atomic, 64 KiB values, 10 keys per getMany
-// each tx: 2 sets, and up to 2 deletes when retention drops an old one in the same commit
-const MAX_BATCH_ITEMS = 200;
-const MAX_BATCH_MACHINES = 60;
-const MAX_BATCH_CHARS = 150_000; // frames are strings: ≤ 2 bytes a char serialised
-const PART_CHARS = 20_000;
-const PART_BYTES = 60_000;
-const MAX_KV_MESSAGE_BYTES = 700 * 1024;
-const GET_MANY = 10;
-const EMPTY_HEAD: Head = { seq: 0, bytes: 0, machines: 0 };
-
-function isBusy(e: unknown): boolean {
-  return e instanceof Error && /database is locked|busy/i.test(e.message);
 }
 
 /** The Deno KV hub store. */
@@ -115,10 +74,15 @@ export class KvHubStore implements HubStore {
   #seq = 0;
   readonly stats: HubStats = { evicted: 0, dropped: 0, bytes: 0 };
 
+  #read: KvReader;
+  #ret: KvRetention;
+
   constructor(kv: Deno.Kv, limits: KvLimits) {
     this.#kv = kv;
     this.#l = limits;
     this.#p = limits.prefix;
+    this.#read = new KvReader(kv, limits, this.stats);
+    this.#ret = new KvRetention(kv, limits, this.stats);
   }
 
   #k(...parts: Deno.KvKeyPart[]): Deno.KvKey {
@@ -155,7 +119,7 @@ export class KvHubStore implements HubStore {
       }
       try {
         // bounded before the batch is acknowledged
-        await this.#retain();
+        await this.#ret.retain();
       } catch {
         // retention runs again after the next commit
       }
@@ -244,7 +208,7 @@ export class KvHubStore implements HubStore {
         }
         for (const [id, m] of metas) {
           if (!m) continue;
-          if (this.#over(m)) dropped += await this.#dropOldest(id, m, head, op);
+          if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
           op.set(this.#k("m", id), m);
         }
         op.set(this.#k("head"), head);
@@ -263,7 +227,7 @@ export class KvHubStore implements HubStore {
       this.#seq = Math.max(this.#seq, head.seq);
       this.stats.bytes = head.bytes;
       this.stats.dropped += dropped;
-      for (const [id, m] of metas) if (m && this.#over(m)) this.#dirty.add(id);
+      for (const [id, m] of metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
       return outcome;
     }
   }
@@ -394,160 +358,6 @@ export class KvHubStore implements HubStore {
     return frame;
   }
 
-  /** Frames of log entries (reading parts of big ones). */
-  async #frames(entries: Deno.KvEntry<LogValue>[]): Promise<string[]> {
-    return await Promise.all(entries.map(async (e) => {
-      if (e.value.f !== undefined) return e.value.f;
-      const seq = e.key[e.key.length - 1] as number;
-      const chunks: Uint8Array[] = [];
-      for await (const part of this.#kv.list<Uint8Array>({ prefix: this.#k("part", seq) })) {
-        chunks.push(part.value);
-      }
-      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let off = 0;
-      for (const c of chunks) {
-        all.set(c, off);
-        off += c.length;
-      }
-      return new TextDecoder().decode(all);
-    }));
-  }
-
-  async machines(): Promise<MachineInfo[]> {
-    const metas: [string, Meta][] = [];
-    for await (const e of this.#kv.list<Meta>({ prefix: this.#k("m") })) {
-      metas.push([e.key[e.key.length - 1] as string, e.value]);
-    }
-    const children = new Map<string, string[]>();
-    for (const [id, m] of metas) {
-      if (!m.parent) continue;
-      const list = children.get(m.parent);
-      if (list) list.push(id);
-      else children.set(m.parent, [id]);
-    }
-    // least recently active first, as the memory store
-    metas.sort((a, b) => a[1].lastSeq - b[1].lastSeq);
-    return metas.map(([id, m]) => ({
-      id,
-      parent: m.parent,
-      children: children.get(id) ?? [],
-      tags: m.tags,
-      states: m.states.length,
-      txs: m.count,
-      firstCursor: m.count ? m.first : 0,
-      lastCursor: m.next - 1,
-      alive: m.alive,
-      session: m.session,
-      lastSeq: m.lastSeq,
-    }));
-  }
-
-  async schema(id: string): Promise<DbgMsgSchema | undefined> {
-    const m = (await this.#kv.get<Meta>(this.#k("m", id))).value;
-    if (!m) return undefined;
-    const e = await this.#kv.get<LogValue>(this.#k("log", m.schemaSeq));
-    if (!e.value) return undefined;
-    const [frame] = await this.#frames([e as Deno.KvEntry<LogValue>]);
-    return (parseFrame(frame) as HubEvent & { kind: "schema" }).msg;
-  }
-
-  async txs(
-    id: string,
-    cursor: number | undefined,
-    limit: number,
-    dir: "older" | "newer",
-  ): Promise<TxPage> {
-    const m = (await this.#kv.get<Meta>(this.#k("m", id))).value;
-    if (!m) throw new DbgHubError(`unknown machine ${id}`);
-    const last = m.next - 1;
-    const first = m.count ? m.first : 0;
-    if (dir === "newer" && cursor !== undefined && cursor > last) {
-      throw new DbgHubError(
-        `bad cursor ${cursor}: expected an integer from 0 to ${last}`,
-        "cursor",
-      );
-    }
-    if (dir === "older" && cursor !== undefined && (cursor < 1 || cursor > last + 1)) {
-      throw new DbgHubError(
-        `bad cursor ${cursor}: expected an integer from 1 to ${last + 1}`,
-        "cursor",
-      );
-    }
-    const base = this.#k("tx", id, m.g);
-    const sel: Deno.KvListSelector = dir === "newer"
-      ? { start: [...base, (cursor ?? 0) + 1], end: [...base, Number.MAX_SAFE_INTEGER] }
-      : { start: [...base, 0], end: [...base, cursor ?? last + 1] };
-    const index: { cursor: number; seq: number }[] = [];
-    // one more than asked: tells whether more follow
-    for await (
-      const e of this.#kv.list<{ s: number }>(sel, { limit: limit + 1, reverse: dir === "older" })
-    ) index.push({ cursor: e.key[e.key.length - 1] as number, seq: e.value.s });
-    const more = index.length > limit;
-    if (more) index.pop();
-    if (dir === "older") index.reverse();
-    const logs: Deno.KvEntryMaybe<LogValue>[] = [];
-    const reads = [];
-    for (let i = 0; i < index.length; i += GET_MANY) {
-      reads.push(
-        this.#kv.getMany<LogValue[]>(
-          index.slice(i, i + GET_MANY).map((x) => this.#k("log", x.seq)),
-        ),
-      );
-    }
-    for (const r of await Promise.all(reads)) logs.push(...r);
-    const present = logs.filter((e) => e.value) as Deno.KvEntry<LogValue>[];
-    const frames = await this.#frames(present);
-    const txs: TxPage["txs"] = frames.map((f) => {
-      const e = parseFrame(f) as HubEvent & { kind: "tx" };
-      return { seq: e.seq, cursor: e.cursor, msg: e.msg };
-    });
-    const got = txs.length > 0;
-    return {
-      txs,
-      cursor: got
-        ? (dir === "newer" ? txs[txs.length - 1].cursor : txs[0].cursor)
-        : (cursor ?? (dir === "newer" ? 0 : last + 1)),
-      more,
-      first,
-      last,
-    };
-  }
-
-  async #oldGenerations(): Promise<Set<string>> {
-    const out = new Set<string>();
-    for await (const e of this.#kv.list({ prefix: this.#k("old") })) {
-      out.add(`${String(e.key[e.key.length - 2])}\u0000${String(e.key[e.key.length - 1])}`);
-    }
-    return out;
-  }
-
-  async since(seq: number, limit: number, machines?: Set<string>): Promise<SincePage> {
-    const head = await this.head();
-    const old = await this.#oldGenerations();
-    const entries: Deno.KvEntry<LogValue>[] = [];
-    let at = seq;
-    let scanned = 0;
-    const budget = limit * 16 + 1024;
-    let more = false;
-    const iter = this.#kv.list<LogValue>(
-      { start: this.#k("log", seq + 1), end: this.#k("log", Number.MAX_SAFE_INTEGER) },
-      { batchSize: Math.min(1000, limit + 1) },
-    );
-    for await (const e of iter) {
-      if (entries.length >= limit || scanned >= budget) {
-        more = true;
-        break;
-      }
-      scanned++;
-      at = e.key[e.key.length - 1] as number;
-      if (old.has(`${e.value.i}\u0000${e.value.g}`)) continue;
-      if (machines && !machines.has(e.value.i)) continue;
-      entries.push(e);
-    }
-    const frames = await this.#frames(entries);
-    return { events: frames.map(parseFrame), seq: at, more, head: Math.max(head, at) };
-  }
-
   tail(emit: (a: Appended) => void): () => void {
     let stopped = false;
     let running: Promise<void> | undefined;
@@ -605,159 +415,24 @@ export class KvHubStore implements HubStore {
 
   close(): void {}
 
-  #dirty = new Set<string>();
-
-  /**
-   * In the commit being built: deletes a machine's oldest committed
-   * transitions while it's over its limits (one page; the rest after).
-   */
-  async #dropOldest(id: string, m: Meta, head: Head, op: Deno.AtomicOperation): Promise<number> {
-    let n = 0;
-    const excess = m.count - this.#l.maxTxsPerMachine;
-    for await (
-      const e of this.#kv.list<{ s: number; b: number }>(
-        { prefix: this.#k("tx", id, m.g) },
-        { limit: Math.min(MAX_BATCH_ITEMS, Math.max(excess, 1) + 16) },
-      )
-    ) {
-      if (!this.#over(m)) break;
-      op.delete(e.key);
-      op.delete(this.#k("log", e.value.s));
-      m.count--;
-      m.bytes -= e.value.b;
-      head.bytes -= e.value.b;
-      m.first = (e.key[e.key.length - 1] as number) + 1;
-      n++;
-    }
-    return n;
+  machines(): Promise<MachineInfo[]> {
+    return this.#read.machines();
   }
 
-  #over(m: Meta): boolean {
-    return m.count > this.#l.maxTxsPerMachine ||
-      (m.bytes > this.#l.maxBytesPerMachine && m.count > 1);
+  schema(id: string): Promise<DbgMsgSchema | undefined> {
+    return this.#read.schema(id);
   }
 
-  /** Retention after commits: per machine, machines, in all; old generations' entries. */
-  async #retain(): Promise<void> {
-    for (const id of this.#dirty) await this.#trimMachine(id, (m) => this.#over(m));
-    this.#dirty.clear();
-    const head = (await this.#kv.get<Head>(this.#k("head"))).value ?? EMPTY_HEAD;
-    if (head.machines > this.#l.maxMachines) {
-      const metas: [string, Meta][] = [];
-      for await (const e of this.#kv.list<Meta>({ prefix: this.#k("m") })) {
-        metas.push([e.key[e.key.length - 1] as string, e.value]);
-      }
-      // gone machines first, then the least recently active
-      metas.sort((a, b) => Number(a[1].alive) - Number(b[1].alive) || a[1].lastSeq - b[1].lastSeq);
-      for (const [id] of metas.slice(0, head.machines - this.#l.maxMachines)) await this.#evict(id);
-    }
-    if (head.bytes > this.#l.maxBytes) await this.#trimGlobal();
-    await this.#cleanOld();
-  }
-
-  /** Drops a machine's oldest transitions (pages of at most `page`) while `over(meta, head)`. */
-  async #trimMachine(
+  txs(
     id: string,
-    over: (m: Meta, head: Head) => boolean,
-    page = 200,
-  ): Promise<void> {
-    for (let round = 0; round < 1000; round++) {
-      const headE = await this.#kv.get<Head>(this.#k("head"));
-      const metaE = await this.#kv.get<Meta>(this.#k("m", id));
-      if (!metaE.value || !headE.value) return;
-      const m = { ...metaE.value };
-      const head = { ...headE.value };
-      if (!over(m, head)) return;
-      const op = this.#kv.atomic().check(headE);
-      let n = 0;
-      for await (
-        const e of this.#kv.list<{ s: number; b: number }>(
-          { prefix: this.#k("tx", id, m.g) },
-          { limit: page },
-        )
-      ) {
-        if (!over(m, head)) break;
-        op.delete(e.key);
-        op.delete(this.#k("log", e.value.s));
-        m.count--;
-        m.bytes -= e.value.b;
-        head.bytes -= e.value.b;
-        m.first = (e.key[e.key.length - 1] as number) + 1;
-        n++;
-      }
-      if (n === 0) return;
-      op.set(this.#k("m", id), m);
-      // the head changes too, so writers holding an older meta retry
-      op.set(this.#k("head"), head);
-      if ((await op.commit()).ok) {
-        this.stats.dropped += n;
-        this.stats.bytes = head.bytes;
-      }
-    }
+    cursor: number | undefined,
+    limit: number,
+    dir: "older" | "newer",
+  ): Promise<TxPage> {
+    return this.#read.txs(id, cursor, limit, dir);
   }
 
-  /** Over `maxBytes`: drops the globally oldest transitions, a page at a time. */
-  async #trimGlobal(): Promise<void> {
-    for (let round = 0; round < 10_000; round++) {
-      const head = (await this.#kv.get<Head>(this.#k("head"))).value;
-      if (!head || head.bytes <= this.#l.maxBytes) return;
-      // the globally oldest transition is its machine's oldest
-      let victim: string | undefined;
-      for await (const e of this.#kv.list<LogValue>({ prefix: this.#k("log") }, { limit: 100 })) {
-        if (e.value.c > 0) {
-          victim = e.value.i;
-          break;
-        }
-      }
-      if (!victim) return;
-      await this.#trimMachine(victim, (m, h) => h.bytes > this.#l.maxBytes && m.count > 0, 20);
-    }
-  }
-
-  async #evict(id: string): Promise<void> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const headE = await this.#kv.get<Head>(this.#k("head"));
-      const metaE = await this.#kv.get<Meta>(this.#k("m", id));
-      if (!metaE.value || !headE.value) return;
-      const head = { ...headE.value };
-      head.machines--;
-      head.bytes -= metaE.value.bytes;
-      const res = await this.#kv.atomic().check(headE, metaE)
-        .delete(this.#k("m", id))
-        .set(this.#k("old", id, metaE.value.g), { o: metaE.value.o })
-        .set(this.#k("head"), head)
-        .commit();
-      if (res.ok) {
-        this.stats.evicted++;
-        return;
-      }
-    }
-  }
-
-  /** Deletes entries of generations left behind (their schema and gone entries too). */
-  async #cleanOld(): Promise<void> {
-    for await (
-      const marker of this.#kv.list<{ o: number[] }>({ prefix: this.#k("old") }, { limit: 10 })
-    ) {
-      const id = marker.key[marker.key.length - 2] as string;
-      const g = marker.key[marker.key.length - 1] as number;
-      for (;;) {
-        const op = this.#kv.atomic();
-        let n = 0;
-        for await (
-          const e of this.#kv.list<{ s: number }>({ prefix: this.#k("tx", id, g) }, { limit: 300 })
-        ) {
-          op.delete(e.key);
-          op.delete(this.#k("log", e.value.s));
-          n++;
-        }
-        if (n === 0) break;
-        await op.commit();
-        this.stats.dropped += n;
-      }
-      const op = this.#kv.atomic();
-      for (const seq of marker.value.o ?? []) op.delete(this.#k("log", seq));
-      await op.delete(marker.key).commit();
-    }
+  since(seq: number, limit: number, machines?: Set<string>): Promise<SincePage> {
+    return this.#read.since(seq, limit, machines);
   }
 }
