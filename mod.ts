@@ -90,11 +90,13 @@ export {
   newOtelProvider,
   OtelMachTracer,
   type OtelMachTracerOptions,
+  type OtelTracer,
 } from "./otel/mod.ts";
 
 // the debugger
 export {
   dbgHandler,
+  type DbgHandlerOptions,
   DbgHub,
   type DbgMsgSchema,
   type DbgMsgTx,

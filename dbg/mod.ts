@@ -53,6 +53,8 @@ export { dbgHandler, type DbgHandlerOptions } from "./handler.ts";
 export type { AccessOptions, DbgAccess, DbgContext, DbgRoute } from "./http.ts";
 export type { DbgStreamOptions } from "./stream.ts";
 export { RPC_ERRORS } from "./jsonrpc.ts";
+export * from "./bind.ts";
+export * from "./transport_registry.ts";
 export * from "./wire_types.ts";
 export * from "./byte_conn.ts";
 export { NetRpcClient } from "./rpc_client.ts";
@@ -61,3 +63,4 @@ export { NetRpcServer, type NetRpcServerOptions, serveNetRpc } from "./rpc_serve
 export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";
+export * from "./stream_client.ts";

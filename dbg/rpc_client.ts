@@ -18,7 +18,16 @@ interface RpcResponse {
   Error?: string;
 }
 
-/** The first line a client sends to a token-gated net/rpc listener, before any gob. */
+/**
+ * The first line a client sends to a token-gated net/rpc listener
+ * ({@linkcode listenDbgTcp} with `token`), before any gob.
+ *
+ * @example Usage
+ * ```ts
+ * import { tokenPreamble } from "./rpc_client.ts";
+ * tokenPreamble("s3cret"); // the bytes of "AMDBG-TOKEN s3cret\n"
+ * ```
+ */
 export function tokenPreamble(token: string): Uint8Array {
   return new TextEncoder().encode(`AMDBG-TOKEN ${token}\n`);
 }

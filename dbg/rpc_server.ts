@@ -49,7 +49,15 @@ export interface NetRpcServerOptions {
   sliceMs?: number;
 }
 
-/** The defaults of {@linkcode NetRpcServerOptions}. */
+/**
+ * The defaults of {@linkcode NetRpcServerOptions}.
+ *
+ * @example Usage
+ * ```ts
+ * import { NET_RPC_DEFAULTS } from "./rpc_server.ts";
+ * NET_RPC_DEFAULTS.maxConnections; // 128
+ * ```
+ */
 export const NET_RPC_DEFAULTS: Readonly<Required<Omit<NetRpcServerOptions, "token">>> = {
   maxConnections: 128,
   maxMessageBytes: 16 * 1024 * 1024,
