@@ -87,8 +87,9 @@ const PAGE_HEADERS = {
  */
 export function dbgHandler(
   hub: DbgHub,
-  opts: DbgHandlerOptions = {},
+  opts?: DbgHandlerOptions,
 ): (req: Request) => Promise<Response> {
+  opts ??= {};
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
   const methods = hubRpcMethods(hub);

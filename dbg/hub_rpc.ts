@@ -14,7 +14,7 @@ import { RPC_ERRORS, RpcError, type RpcMethod } from "./jsonrpc.ts";
  *
  * @example Usage
  * ```ts
- * import type { HubRpcContext } from "@asyncmachine/telemetry/dbg";
+ * import type { HubRpcContext } from "./hub_rpc.ts";
  * const ctx: HubRpcContext = { canRead: true, canIngest: false };
  * ```
  */
@@ -79,7 +79,9 @@ function query(run: (p: Record<string, unknown>) => Promise<unknown>): RpcMethod
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dispatchRpc, hubRpcMethods } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dispatchRpc } from "./jsonrpc.ts";
+ * import { hubRpcMethods } from "./hub_rpc.ts";
  * const methods = hubRpcMethods(new DbgHub());
  * await dispatchRpc({ jsonrpc: "2.0", id: 1, method: "head" }, methods, { canRead: true, canIngest: false });
  * ```

@@ -30,7 +30,7 @@ export const RPC_ERRORS = {
  *
  * @example Usage
  * ```ts
- * import { RPC_ERRORS, RpcError } from "@asyncmachine/telemetry/dbg";
+ * import { RPC_ERRORS, RpcError } from "./jsonrpc.ts";
  * throw new RpcError(RPC_ERRORS.invalidParams, "id must be a string");
  * ```
  */
@@ -58,7 +58,7 @@ export class RpcError extends Error {
  *
  * @example Usage
  * ```ts
- * import type { RpcMethod } from "@asyncmachine/telemetry/dbg";
+ * import type { RpcMethod } from "./jsonrpc.ts";
  * const ping: RpcMethod<unknown> = { run: () => "pong" };
  * ```
  */
@@ -90,7 +90,7 @@ type Reply = { jsonrpc: "2.0"; id: unknown; result: unknown } | {
  *
  * @example Usage
  * ```ts
- * import { rpcErrorReply } from "@asyncmachine/telemetry/dbg";
+ * import { rpcErrorReply } from "./jsonrpc.ts";
  * rpcErrorReply(1, -32601, "method not found: x").error.code; // -32601
  * ```
  */
@@ -117,7 +117,7 @@ function messageOf(e: unknown): string {
  *
  * @example Usage
  * ```ts
- * import { dispatchRpc } from "@asyncmachine/telemetry/dbg";
+ * import { dispatchRpc } from "./jsonrpc.ts";
  * await dispatchRpc({ jsonrpc: "2.0", id: 1, method: "ping" }, { ping: { run: () => "pong" } }, {});
  * // '{"jsonrpc":"2.0","id":1,"result":"pong"}'
  * ```
@@ -126,8 +126,9 @@ export async function dispatchRpc<C>(
   body: unknown,
   methods: Record<string, RpcMethod<C>>,
   ctx: C,
-  opts: RpcDispatchOptions = {},
+  opts?: RpcDispatchOptions,
 ): Promise<string | undefined> {
+  opts ??= {};
   const maxBatch = opts.maxBatch ?? 1000;
   const budget = { bytes: opts.maxResponseBytes ?? 8 * 1024 * 1024 };
   const call = async (item: unknown, started: Promise<unknown>[]): Promise<Reply | undefined> => {

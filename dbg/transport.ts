@@ -111,7 +111,8 @@ export class HttpDbgTransport implements DbgTransport {
    * @param url The endpoint's base URL (or its `/rpc` URL).
    * @param opts Token, timeout, retries.
    */
-  constructor(url: string, opts: HttpDbgTransportOptions = {}) {
+  constructor(url: string, opts?: HttpDbgTransportOptions) {
+    opts ??= {};
     const base = url.replace(/\/+$/, "");
     this.address = base.endsWith("/rpc") ? base : base + "/rpc";
     this.#opts = opts;
