@@ -181,10 +181,13 @@ export class DbgHub {
   }
 
   #emit = (a: Appended): void => {
+    let frame = a.frame;
     for (const [fn, filter] of this.#listeners) {
       if (filter && !filter.has(a.event.machineId)) continue;
+      // encoded once, for every subscriber
+      frame ??= JSON.stringify(a.event);
       try {
-        fn(a.event, a.frame);
+        fn(a.event, frame);
       } catch {
         this.listenerErrors++;
       }

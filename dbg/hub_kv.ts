@@ -43,18 +43,24 @@ import {
   isBusy,
   type KvLimits,
   type LogValue,
-  MAX_BATCH_CHARS,
+  MAX_BATCH_BYTES,
   MAX_BATCH_ITEMS,
   MAX_BATCH_MACHINES,
   MAX_KV_MESSAGE_BYTES,
   type Meta,
   PART_BYTES,
-  PART_CHARS,
 } from "./hub_kv_model.ts";
 import { KvReader } from "./hub_kv_read.ts";
+import { jsonSize, txJsonSize } from "./json_size.ts";
 import { KvRetention } from "./hub_kv_retention.ts";
 
 export type { KvLimits } from "./hub_kv_model.ts";
+
+const encoder = new TextEncoder();
+
+function cloneMeta(m: Meta | undefined): Meta | undefined {
+  return m && { ...m, o: [...m.o] };
+}
 
 type Outcome = { ok: Appended } | { err: unknown };
 
@@ -75,6 +81,10 @@ export class KvHubStore implements HubStore {
   readonly stats: HubStats = { evicted: 0, dropped: 0, bytes: 0 };
 
   #read: KvReader;
+  /** The head of this process's last commit. */
+  #committed: Head | undefined;
+  /** The state after this process's last commit: saves reads while no other writer commits. */
+  #cache: { head: Head; vs: string; metas: Map<string, Meta | undefined> } | undefined;
   #ret: KvRetention;
 
   constructor(kv: Deno.Kv, limits: KvLimits) {
@@ -119,8 +129,11 @@ export class KvHubStore implements HubStore {
       }
       try {
         // bounded before the batch is acknowledged
-        await this.#ret.retain();
+        const commits = this.#ret.commits;
+        await this.#ret.retain(this.#committed);
+        if (this.#ret.commits !== commits) this.#cache = undefined;
       } catch {
+        this.#cache = undefined;
         // retention runs again after the next commit
       }
       batch.forEach((p, i) => {
@@ -144,10 +157,15 @@ export class KvHubStore implements HubStore {
         ? p.input.msg.ID
         : p.input.id;
       // a rough size: the frame is the message plus ~150 chars of envelope
-      const size = p.input.kind === "gone" ? 100 : JSON.stringify(p.input.msg).length + 150;
+      // estimated: encoded once, in the commit
+      const size = p.input.kind === "tx"
+        ? txJsonSize(p.input.msg)
+        : p.input.kind === "schema"
+        ? jsonSize(p.input.msg) + 100
+        : 100;
       if (
         batch.length &&
-        (chars + size > MAX_BATCH_CHARS || (!ids.has(id) && ids.size >= MAX_BATCH_MACHINES))
+        (chars + size > MAX_BATCH_BYTES || (!ids.has(id) && ids.size >= MAX_BATCH_MACHINES))
       ) {
         break;
       }
@@ -191,12 +209,30 @@ export class KvHubStore implements HubStore {
       let metas = new Map<string, Meta | undefined>();
       let outcome: Outcome[] = [];
       try {
-        const headEntry = await this.#kv.get<Head>(this.#k("head"));
-        head = { ...(headEntry.value ?? EMPTY_HEAD) };
-        const metaEntries = await this.#metas(ids);
+        // this process's last commit is the state, unless another writer committed since:
+        // then the check on the head fails and the next attempt reads
+        const cache = attempt === 0 ? this.#cache : undefined;
+        let check: Deno.AtomicCheck;
+        let unknown = ids;
         metas = new Map();
-        for (const [id, e] of metaEntries) metas.set(id, e.value ? { ...e.value } : undefined);
-        const op = this.#kv.atomic().check(headEntry);
+        if (cache) {
+          head = { ...cache.head };
+          check = { key: this.#k("head"), versionstamp: cache.vs };
+          unknown = ids.filter((id) => !cache.metas.has(id));
+          for (const id of ids) {
+            if (cache.metas.has(id)) metas.set(id, cloneMeta(cache.metas.get(id)));
+          }
+        } else {
+          const headEntry = await this.#kv.get<Head>(this.#k("head"));
+          head = { ...(headEntry.value ?? EMPTY_HEAD) };
+          check = headEntry;
+        }
+        if (unknown.length) {
+          for (const [id, e] of await this.#metas(unknown)) {
+            metas.set(id, cloneMeta(e.value ?? undefined));
+          }
+        }
+        const op = this.#kv.atomic().check(check);
         outcome = [];
         const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
         for (const { input } of batch) {
@@ -219,6 +255,7 @@ export class KvHubStore implements HubStore {
         res = { ok: false };
       }
       if (!res.ok) {
+        this.#cache = undefined;
         // another writer committed first: read again, allocate again
         if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
@@ -228,6 +265,11 @@ export class KvHubStore implements HubStore {
       this.stats.bytes = head.bytes;
       this.stats.dropped += dropped;
       for (const [id, m] of metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
+      this.#committed = head;
+      const known = this.#cache?.metas ?? new Map<string, Meta | undefined>();
+      if (known.size > 10_000) known.clear();
+      for (const [id, m] of metas) known.set(id, m);
+      this.#cache = { head, vs: res.versionstamp, metas: known };
       return outcome;
     }
   }
@@ -254,13 +296,13 @@ export class KvHubStore implements HubStore {
         cursor: m.next,
         msg: input.msg,
       };
-      const frame = this.#write(op, event, m.g, m.next, expire);
-      op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: frame.length }, expire);
+      const [frame, size] = this.#write(op, event, m.g, m.next, expire);
+      op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: size }, expire);
       m.next++;
       m.count++;
-      m.bytes += frame.length;
+      m.bytes += size;
       m.lastSeq = seq;
-      head.bytes += frame.length;
+      head.bytes += size;
       head.seq = seq;
       return { event, frame };
     }
@@ -272,7 +314,7 @@ export class KvHubStore implements HubStore {
         return { event, frame: JSON.stringify(event) };
       }
       const event: HubEvent = { seq, kind: "gone", machineId: input.id };
-      const frame = this.#write(op, event, m.g, 0, expire);
+      const [frame] = this.#write(op, event, m.g, 0, expire);
       m.alive = false;
       m.goneSeq = m.lastSeq = seq;
       m.o.push(seq);
@@ -290,6 +332,7 @@ export class KvHubStore implements HubStore {
       if (old) {
         // the old session's entries go (after the commit); they never interleave with the new
         op.set(this.#k("old", msg.ID, old.g), { o: old.o });
+        this.#ret.oldPending = true;
         head.bytes -= old.bytes;
       } else head.machines++;
       m = {
@@ -309,7 +352,7 @@ export class KvHubStore implements HubStore {
         o: [],
       };
     } else m = old;
-    const frame = this.#write(op, event, m.g, 0, undefined);
+    const [frame] = this.#write(op, event, m.g, 0, undefined);
     m.parent = msg.Parent ?? "";
     m.tags = msg.Tags ?? [];
     m.states = msg.StatesIndex;
@@ -322,29 +365,29 @@ export class KvHubStore implements HubStore {
     return { event, frame };
   }
 
-  /** Sets the log entry (and parts) of an event; returns its frame. */
+  /**
+   * Sets the log entry (and parts) of an event; returns its frame and
+   * encoded size. Frames are stored as UTF-8 bytes: exact sizes against
+   * KV's value and commit limits.
+   */
   #write(
     op: Deno.AtomicOperation,
     event: HubEvent,
     g: number,
     cursor: number,
     expire: { expireIn: number } | undefined,
-  ): string {
+  ): [string, number] {
     const frame = JSON.stringify(event);
-    if (frame.length > this.#l.maxMessageBytes) {
+    const bytes = encoder.encode(frame);
+    const max = Math.min(this.#l.maxMessageBytes, MAX_KV_MESSAGE_BYTES);
+    if (bytes.length > max) {
       throw new DbgHubError(
-        `message of ${event.machineId} is ${frame.length} bytes encoded, over ${this.#l.maxMessageBytes}`,
+        `message of ${event.machineId} is ${bytes.length} bytes encoded, over ${max}`,
       );
     }
     const value: LogValue = { i: event.machineId, g, c: cursor };
-    if (frame.length <= PART_CHARS) value.f = frame;
+    if (bytes.length <= PART_BYTES) value.f = bytes;
     else {
-      const bytes = new TextEncoder().encode(frame);
-      if (bytes.length > MAX_KV_MESSAGE_BYTES) {
-        throw new DbgHubError(
-          `message of ${event.machineId} is over ${MAX_KV_MESSAGE_BYTES} bytes`,
-        );
-      }
       value.p = Math.ceil(bytes.length / PART_BYTES);
       for (let n = 0; n < value.p; n++) {
         op.set(
@@ -355,7 +398,7 @@ export class KvHubStore implements HubStore {
       }
     }
     op.set(this.#k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
-    return frame;
+    return [frame, bytes.length];
   }
 
   tail(emit: (a: Appended) => void): () => void {

@@ -54,10 +54,23 @@ export class KvRetention extends KvBase {
   }
 
   /** Retention after commits: per machine, machines, in all; old generations' entries. */
-  async retain(): Promise<void> {
+  /**
+   * Old generations may wait to be cleaned: set when this process leaves one
+   * behind, and at start (another process may have died before cleaning).
+   */
+  oldPending = true;
+  /** Commits made (the store's cached state is stale after one). */
+  commits = 0;
+
+  /** Runs what's due; `head` is the one just committed (undefined: read it). */
+  async retain(head?: Head): Promise<void> {
     for (const id of this.dirty) await this.#trimMachine(id, (m) => this.over(m));
     this.dirty.clear();
-    const head = (await this.kv.get<Head>(this.k("head"))).value ?? EMPTY_HEAD;
+    if (
+      head && head.machines <= this.l.maxMachines && head.bytes <= this.l.maxBytes &&
+      !this.oldPending
+    ) return;
+    head = (await this.kv.get<Head>(this.k("head"))).value ?? EMPTY_HEAD;
     if (head.machines > this.l.maxMachines) {
       const metas: [string, Meta][] = [];
       for await (const e of this.kv.list<Meta>({ prefix: this.k("m") })) {
@@ -68,7 +81,10 @@ export class KvRetention extends KvBase {
       for (const [id] of metas.slice(0, head.machines - this.l.maxMachines)) await this.#evict(id);
     }
     if (head.bytes > this.l.maxBytes) await this.#trimGlobal();
-    await this.#cleanOld();
+    if (this.oldPending) {
+      this.oldPending = false;
+      await this.#cleanOld();
+    }
   }
 
   /** Drops a machine's oldest transitions (pages of at most `page`) while `over(meta, head)`. */
@@ -106,6 +122,7 @@ export class KvRetention extends KvBase {
       // the head changes too, so writers holding an older meta retry
       op.set(this.k("head"), head);
       if ((await op.commit()).ok) {
+        this.commits++;
         this.stats.dropped += n;
         this.stats.bytes = head.bytes;
       }
@@ -144,7 +161,9 @@ export class KvRetention extends KvBase {
         .set(this.k("head"), head)
         .commit();
       if (res.ok) {
+        this.commits++;
         this.stats.evicted++;
+        this.oldPending = true;
         return;
       }
     }

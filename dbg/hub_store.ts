@@ -14,12 +14,12 @@ export type HubInput =
   | { kind: "tx"; msg: DbgMsgTx }
   | { kind: "gone"; id: string };
 
-/** An appended event and its encoded JSON frame. */
+/** An appended event (and its encoded JSON frame, when the store has it). */
 export interface Appended {
   /** The event. */
   event: HubEvent;
-  /** `JSON.stringify(event)`, shared by every subscriber. */
-  frame: string;
+  /** `JSON.stringify(event)`; else the hub encodes it once for all subscribers. */
+  frame?: string;
 }
 
 /** A hub's storage: the same model in memory or in Deno KV. */

@@ -37,3 +37,4 @@ export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";
 export * from "./stream_client.ts";
+export * from "./json_size.ts";
