@@ -58,6 +58,36 @@ export type { KvLimits } from "./hub_kv_model.ts";
 
 const encoder = new TextEncoder();
 
+/** A state's answer for a machine it doesn't know (read it from KV). */
+const UNKNOWN = Symbol("unknown");
+
+/** Head and machines to build a batch on. */
+interface State {
+  head: Head;
+  /** The head's versionstamp the commit checks (null: no head yet). */
+  vs: string | null;
+  meta: (id: string) => Meta | undefined | typeof UNKNOWN;
+}
+
+/** A batch's commit, built, not yet submitted. */
+interface Built {
+  batch: Pending[];
+  op: Deno.AtomicOperation;
+  head: Head;
+  metas: Map<string, Meta | undefined>;
+  outcome: Outcome[];
+  dropped: number;
+  vs: string | null;
+}
+
+function idOf(input: HubInput): string {
+  return input.kind === "tx"
+    ? input.msg.MachineID
+    : input.kind === "schema"
+    ? input.msg.ID
+    : input.id;
+}
+
 function cloneMeta(m: Meta | undefined): Meta | undefined {
   return m && { ...m, o: [...m.o] };
 }
@@ -118,29 +148,64 @@ export class KvHubStore implements HubStore {
   }
 
   async #flush(): Promise<void> {
-    while (this.#queue.length) {
-      const batch = this.#take();
+    // the next batch, built on the state the commit in flight will leave
+    let next: Built | undefined;
+    while (this.#queue.length || next) {
+      let cur: Built | undefined = next;
+      next = undefined;
+      let batch = cur?.batch ?? this.#take();
       let outcome: Outcome[];
+      let ahead: Promise<Built | undefined> | undefined;
       try {
-        outcome = await this.#commit(batch);
+        cur ??= await this.#prepare(batch, this.#cacheState());
+        const committing = this.#submit(cur);
+        // overlap: encode the next batch while SQLite writes this one
+        if (this.#queue.length && !this.#ret.due(cur.head)) {
+          const aheadBatch = this.#take();
+          ahead = this.#prepare(aheadBatch, this.#stateAfter(cur)).catch(() => {
+            this.#queue.unshift(...aheadBatch);
+            return undefined;
+          });
+        }
+        const res = await committing;
+        if (res.ok) {
+          this.#finish(cur, res.versionstamp);
+          outcome = cur.outcome;
+          const built = await ahead;
+          if (built) {
+            built.vs = res.versionstamp;
+            next = built;
+          }
+        } else {
+          this.#cache = undefined;
+          const built = await ahead;
+          if (built) this.#queue.unshift(...built.batch);
+          outcome = await this.#commit(batch);
+        }
       } catch (e) {
+        const built = await ahead;
+        if (built) this.#queue.unshift(...built.batch);
+        next = undefined;
         for (const p of batch) p.reject(e);
         continue;
       }
-      try {
-        // bounded before the batch is acknowledged
-        const commits = this.#ret.commits;
-        await this.#ret.retain(this.#committed);
-        if (this.#ret.commits !== commits) this.#cache = undefined;
-      } catch {
-        this.#cache = undefined;
-        // retention runs again after the next commit
+      if (!next) {
+        try {
+          // bounded before the batch is acknowledged
+          const commits = this.#ret.commits;
+          await this.#ret.retain(this.#committed);
+          if (this.#ret.commits !== commits) this.#cache = undefined;
+        } catch {
+          this.#cache = undefined;
+          // retention runs again after the next commit
+        }
       }
       batch.forEach((p, i) => {
         const o = outcome[i];
         if ("ok" in o) p.resolve(o.ok);
         else p.reject(o.err);
       });
+      batch = [];
     }
   }
 
@@ -192,86 +257,106 @@ export class KvHubStore implements HubStore {
 
   /** Writes a batch in one atomic commit, retrying while other writers win the head. */
   async #commit(batch: Pending[]): Promise<Outcome[]> {
-    const ids = [
-      ...new Set(
-        batch.map((p) =>
-          p.input.kind === "tx"
-            ? p.input.msg.MachineID
-            : p.input.kind === "schema"
-            ? p.input.msg.ID
-            : p.input.id
-        ),
-      ),
-    ];
     for (let attempt = 0;; attempt++) {
-      let res: Deno.KvCommitResult | Deno.KvCommitError;
-      let head: Head = EMPTY_HEAD, dropped = 0;
-      let metas = new Map<string, Meta | undefined>();
-      let outcome: Outcome[] = [];
-      try {
-        // this process's last commit is the state, unless another writer committed since:
-        // then the check on the head fails and the next attempt reads
-        const cache = attempt === 0 ? this.#cache : undefined;
-        let check: Deno.AtomicCheck;
-        let unknown = ids;
-        metas = new Map();
-        if (cache) {
-          head = { ...cache.head };
-          check = { key: this.#k("head"), versionstamp: cache.vs };
-          unknown = ids.filter((id) => !cache.metas.has(id));
-          for (const id of ids) {
-            if (cache.metas.has(id)) metas.set(id, cloneMeta(cache.metas.get(id)));
-          }
-        } else {
-          const headEntry = await this.#kv.get<Head>(this.#k("head"));
-          head = { ...(headEntry.value ?? EMPTY_HEAD) };
-          check = headEntry;
-        }
-        if (unknown.length) {
-          for (const [id, e] of await this.#metas(unknown)) {
-            metas.set(id, cloneMeta(e.value ?? undefined));
-          }
-        }
-        const op = this.#kv.atomic().check(check);
-        outcome = [];
-        const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
-        for (const { input } of batch) {
-          try {
-            outcome.push({ ok: this.#apply(input, head, metas, op, expire) });
-          } catch (e) {
-            outcome.push({ err: e });
-          }
-        }
-        for (const [id, m] of metas) {
-          if (!m) continue;
-          if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
-          op.set(this.#k("m", id), m);
-        }
-        op.set(this.#k("head"), head);
-        res = await op.commit();
-      } catch (e) {
-        // SQLite's "database is locked" under concurrent writers: as a lost check, retry
-        if (!isBusy(e)) throw e;
-        res = { ok: false };
+      const built = await this.#prepare(batch, attempt === 0 ? this.#cacheState() : undefined);
+      const res = await this.#submit(built);
+      if (res.ok) {
+        this.#finish(built, res.versionstamp);
+        return built.outcome;
       }
-      if (!res.ok) {
-        this.#cache = undefined;
-        // another writer committed first: read again, allocate again
-        if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
-        continue;
-      }
-      this.#seq = Math.max(this.#seq, head.seq);
-      this.stats.bytes = head.bytes;
-      this.stats.dropped += dropped;
-      for (const [id, m] of metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
-      this.#committed = head;
-      const known = this.#cache?.metas ?? new Map<string, Meta | undefined>();
-      if (known.size > 10_000) known.clear();
-      for (const [id, m] of metas) known.set(id, m);
-      this.#cache = { head, vs: res.versionstamp, metas: known };
-      return outcome;
+      this.#cache = undefined;
+      // another writer committed first: read again, allocate again
+      if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
+  }
+
+  /** What this process knows of the state after its last commit. */
+  #cacheState(): State | undefined {
+    const c = this.#cache;
+    if (!c) return undefined;
+    return { head: c.head, vs: c.vs, meta: (id) => c.metas.has(id) ? c.metas.get(id) : UNKNOWN };
+  }
+
+  /** The state `b` leaves once committed (its versionstamp known only then). */
+  #stateAfter(b: Built): State {
+    const before = this.#cacheState();
+    return {
+      head: b.head,
+      vs: null,
+      meta: (id) => b.metas.has(id) ? b.metas.get(id) : before ? before.meta(id) : UNKNOWN,
+    };
+  }
+
+  /**
+   * Builds a batch's commit on a state (this process's cache, the commit in
+   * flight's outcome, or, without one, read from KV).
+   */
+  async #prepare(batch: Pending[], state: State | undefined): Promise<Built> {
+    const ids = [...new Set(batch.map((p) => idOf(p.input)))];
+    const metas = new Map<string, Meta | undefined>();
+    let head: Head, vs: string | null;
+    let unknown: string[] = [];
+    if (state) {
+      head = { ...state.head };
+      vs = state.vs;
+      for (const id of ids) {
+        const m = state.meta(id);
+        if (m === UNKNOWN) unknown.push(id);
+        else metas.set(id, cloneMeta(m));
+      }
+    } else {
+      const headEntry = await this.#kv.get<Head>(this.#k("head"));
+      head = { ...(headEntry.value ?? EMPTY_HEAD) };
+      vs = headEntry.versionstamp;
+      unknown = ids;
+    }
+    if (unknown.length) {
+      for (const [id, e] of await this.#metas(unknown)) {
+        metas.set(id, cloneMeta(e.value ?? undefined));
+      }
+    }
+    const op = this.#kv.atomic();
+    const outcome: Outcome[] = [];
+    const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
+    for (const { input } of batch) {
+      try {
+        outcome.push({ ok: this.#apply(input, head, metas, op, expire) });
+      } catch (e) {
+        outcome.push({ err: e });
+      }
+    }
+    let dropped = 0;
+    for (const [id, m] of metas) {
+      if (!m) continue;
+      if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
+      op.set(this.#k("m", id), m);
+    }
+    op.set(this.#k("head"), head);
+    return { batch, op, head, metas, outcome, dropped, vs };
+  }
+
+  /** Commits under the check that the head is still what the batch was built on. */
+  async #submit(b: Built): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    try {
+      return await b.op.check({ key: this.#k("head"), versionstamp: b.vs }).commit();
+    } catch (e) {
+      // SQLite's "database is locked" under concurrent writers: as a lost check, retry
+      if (!isBusy(e)) throw e;
+      return { ok: false };
+    }
+  }
+
+  #finish(b: Built, versionstamp: string): void {
+    this.#seq = Math.max(this.#seq, b.head.seq);
+    this.stats.bytes = b.head.bytes;
+    this.stats.dropped += b.dropped;
+    for (const [id, m] of b.metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
+    this.#committed = b.head;
+    const known = this.#cache?.metas ?? new Map<string, Meta | undefined>();
+    if (known.size > 10_000) known.clear();
+    for (const [id, m] of b.metas) known.set(id, m);
+    this.#cache = { head: b.head, vs: versionstamp, metas: known };
   }
 
   /** Adds one input's mutations to `op`; updates `head` and `metas` in place. */

@@ -31,8 +31,12 @@ export class KvRetention extends KvBase {
     let n = 0;
     const excess = m.count - this.l.maxTxsPerMachine;
     for await (
+      // from the oldest retained: a commit in flight may be deleting older ones
       const e of this.kv.list<{ s: number; b: number }>(
-        { prefix: this.k("tx", id, m.g) },
+        {
+          start: this.k("tx", id, m.g, m.first),
+          end: this.k("tx", id, m.g, Number.MAX_SAFE_INTEGER),
+        },
         { limit: Math.min(MAX_BATCH_ITEMS, Math.max(excess, 1) + 16) },
       )
     ) {
@@ -46,6 +50,12 @@ export class KvRetention extends KvBase {
       n++;
     }
     return n;
+  }
+
+  /** Whether retention has work after a commit leaving `head`. */
+  due(head: Head): boolean {
+    return this.dirty.size > 0 || this.oldPending || head.machines > this.l.maxMachines ||
+      head.bytes > this.l.maxBytes;
   }
 
   over(m: Meta): boolean {
