@@ -8,7 +8,7 @@
 // which a machine shared with other work disturbs less.
 
 import process from "node:process";
-import { dbgHandler, DbgHub } from "../dbg/mod.ts";
+import { dbgHandler } from "../dbg/mod.ts";
 import { measure } from "./harness.ts";
 import { rpcBatch, txMessages } from "./dbg_fixtures.ts";
 import { ingest, kvHub, manyMachines, memoryHub } from "./hub_fixtures.ts";
