@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * The hub's Deno KV store: the same model as the memory store, kept in a
  * `Deno.Kv`, so every process (isolate, region) opening the same KV serves

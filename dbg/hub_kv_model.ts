@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * The Deno KV hub's stored model (keys, values, KV's limits) and a base
  * giving its parts the KV, the key prefix, the limits and the counters.

@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * Queries of the Deno KV hub: machines, schema, a machine's transitions
  * paged both ways, the global log; served from KV by any process.

@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * Retention of the Deno KV hub: per machine (count, bytes) inside the
  * ingest commit when it can and after it otherwise, machines over the limit
