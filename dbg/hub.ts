@@ -105,7 +105,9 @@ export class DbgHub {
   }
 
   #append(input: HubInput): Promise<HubEvent> {
-    return this.#store.append(input).then((a) => a.event);
+    const store = this.#store;
+    if (store.appendSync) return Promise.resolve(store.appendSync(input).event);
+    return store.append(input).then((a) => a.event);
   }
 
   /** Adds or replaces a machine's schema (validated); a new instance starts a new session. */

@@ -98,16 +98,20 @@ export class MemoryHubStore implements HubStore {
 
   append(input: HubInput): Promise<Appended> {
     try {
-      const a = input.kind === "tx"
-        ? this.#appendTx(input)
-        : input.kind === "schema"
-        ? this.#appendSchema(input.msg)
-        : this.#appendGone(input.id);
-      this.#emit?.(a);
-      return Promise.resolve(a);
+      return Promise.resolve(this.appendSync(input));
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  appendSync(input: HubInput): Appended {
+    const a = input.kind === "tx"
+      ? this.#appendTx(input)
+      : input.kind === "schema"
+      ? this.#appendSchema(input.msg)
+      : this.#appendGone(input.id);
+    this.#emit?.(a);
+    return a;
   }
 
   #record(event: HubEvent): Rec {

@@ -26,6 +26,8 @@ export interface Appended {
 export interface HubStore {
   /** Appends in order; rejects (appending nothing of that input) with DbgHubError. */
   append(input: HubInput): Promise<Appended>;
+  /** The same, synchronously (throws), where the store can: saves a promise per message. */
+  appendSync?(input: HubInput): Appended;
   /** Every machine, linear in machines. */
   machines(): Promise<MachineInfo[]>;
   /** A machine's current schema. */
