@@ -493,10 +493,10 @@ export class KvHubStore implements HubStore {
     const catchUp = async (): Promise<void> => {
       if (from < 0) from = await this.head();
       for (;;) {
-        const page = await this.since(from, 1000);
-        for (const e of page.events) {
+        const page = await this.#read.sinceFrames(from, 1000);
+        for (let i = 0; i < page.events.length; i++) {
           if (stopped) return;
-          emit({ event: e, frame: JSON.stringify(e) });
+          emit({ event: page.events[i], frame: page.frames[i] });
         }
         from = page.seq;
         if (!page.more) return;
