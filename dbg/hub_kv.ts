@@ -12,7 +12,8 @@
  * - `[P, "head"]` → `{ seq, bytes, machines }`, bumped by every commit;
  * - `[P, "m", id]` → the machine's {@linkcode Meta};
  * - `[P, "log", seq]` → `{ i: id, g: generation, c: cursor, f: frame }`
- *   (frames over 20,000 chars: `p: parts` at `[P, "part", seq, n]`);
+ *   and the event `e` (KV's serialisation; big ones as JSON in `p` parts at
+ *   `[P, "part", seq, n]`);
  * - `[P, "tx", id, generation, cursor]` → `{ s: seq, b: bytes }`;
  * - `[P, "old", id, generation]` → a generation left behind by a new
  *   session or an eviction, until its entries are deleted.
@@ -39,6 +40,7 @@ import {
   EMPTY_HEAD,
   GET_MANY,
   type Head,
+  INLINE_BYTES,
   isBusy,
   type KvLimits,
   type LogValue,
@@ -77,6 +79,10 @@ interface Built {
   outcome: Outcome[];
   dropped: number;
   vs: string | null;
+}
+
+function isTooLarge(e: unknown): boolean {
+  return e instanceof Error && /too large/i.test(e.message);
 }
 
 function idOf(input: HubInput): string {
@@ -182,6 +188,25 @@ export class KvHubStore implements HubStore {
           outcome = await this.#commit(batch);
         }
       } catch (e) {
+        if (isTooLarge(e) && batch.length > 1) {
+          // the pipelined commit was over KV's size: the retrying path splits it
+          const built = await ahead;
+          if (built) this.#queue.unshift(...built.batch);
+          ahead = undefined;
+          this.#cache = undefined;
+          try {
+            outcome = await this.#commit(batch);
+          } catch (e2) {
+            for (const p of batch) p.reject(e2);
+            continue;
+          }
+          batch.forEach((p, i) => {
+            const o = outcome[i];
+            if ("ok" in o) p.resolve(o.ok);
+            else p.reject(o.err);
+          });
+          continue;
+        }
         const built = await ahead;
         if (built) this.#queue.unshift(...built.batch);
         next = undefined;
@@ -254,11 +279,26 @@ export class KvHubStore implements HubStore {
     return out;
   }
 
-  /** Writes a batch in one atomic commit, retrying while other writers win the head. */
+  /**
+   * Writes a batch in one atomic commit, retrying while other writers win
+   * the head; a batch over KV's commit size (estimates can be short for
+   * text KV stores at 2 bytes a char) is written in halves.
+   */
   async #commit(batch: Pending[]): Promise<Outcome[]> {
     for (let attempt = 0;; attempt++) {
       const built = await this.#prepare(batch, attempt === 0 ? this.#cacheState() : undefined);
-      const res = await this.#submit(built);
+      let res: Deno.KvCommitResult | Deno.KvCommitError;
+      try {
+        res = await this.#submit(built);
+      } catch (e) {
+        if (!isTooLarge(e) || batch.length < 2) throw e;
+        this.#cache = undefined;
+        const half = Math.ceil(batch.length / 2);
+        return [
+          ...await this.#commit(batch.slice(0, half)),
+          ...await this.#commit(batch.slice(half)),
+        ];
+      }
       if (res.ok) {
         this.#finish(built, res.versionstamp);
         return built.outcome;
@@ -380,7 +420,7 @@ export class KvHubStore implements HubStore {
         cursor: m.next,
         msg: input.msg,
       };
-      const [frame, size] = this.#write(op, event, m.g, m.next, expire);
+      const size = this.#write(op, event, m.g, m.next, expire);
       op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: size }, expire);
       m.next++;
       m.count++;
@@ -388,22 +428,22 @@ export class KvHubStore implements HubStore {
       m.lastSeq = seq;
       head.bytes += size;
       head.seq = seq;
-      return { event, frame };
+      return { event };
     }
     if (input.kind === "gone") {
       const m = metas.get(input.id);
       if (!m) throw new DbgHubError(`unknown machine ${input.id}`);
       if (!m.alive) {
         const event: HubEvent = { seq: m.goneSeq, kind: "gone", machineId: input.id };
-        return { event, frame: JSON.stringify(event) };
+        return { event };
       }
       const event: HubEvent = { seq, kind: "gone", machineId: input.id };
-      const [frame] = this.#write(op, event, m.g, 0, expire);
+      this.#write(op, event, m.g, 0, expire);
       m.alive = false;
       m.goneSeq = m.lastSeq = seq;
       m.o.push(seq);
       head.seq = seq;
-      return { event, frame };
+      return { event };
     }
     const msg: DbgMsgSchema = input.msg;
     const old = metas.get(msg.ID);
@@ -436,7 +476,7 @@ export class KvHubStore implements HubStore {
         o: [],
       };
     } else m = old;
-    const [frame] = this.#write(op, event, m.g, 0, undefined);
+    this.#write(op, event, m.g, 0, undefined);
     m.parent = msg.Parent ?? "";
     m.tags = msg.Tags ?? [];
     m.states = msg.StatesIndex;
@@ -446,13 +486,13 @@ export class KvHubStore implements HubStore {
     while (m.o.length > 8) op.delete(this.#k("log", m.o.shift()!));
     metas.set(msg.ID, m);
     head.seq = seq;
-    return { event, frame };
+    return { event };
   }
 
   /**
-   * Sets the log entry (and parts) of an event; returns its frame and
-   * encoded size. Frames are stored as UTF-8 bytes: exact sizes against
-   * KV's value and commit limits.
+   * Sets the log entry of an event; returns its estimated encoded size. The
+   * event goes in as an object (KV's own serialisation: no JSON on the way in
+   * or out); a big one as JSON in parts of at most 60,000 bytes.
    */
   #write(
     op: Deno.AtomicOperation,
@@ -460,18 +500,22 @@ export class KvHubStore implements HubStore {
     g: number,
     cursor: number,
     expire: { expireIn: number } | undefined,
-  ): [string, number] {
-    const frame = JSON.stringify(event);
-    const bytes = encoder.encode(frame);
+  ): number {
+    let size = event.kind === "tx" ? txJsonSize(event.msg) : jsonSize(event);
     const max = Math.min(this.#l.maxMessageBytes, MAX_KV_MESSAGE_BYTES);
-    if (bytes.length > max) {
-      throw new DbgHubError(
-        `message of ${event.machineId} is ${bytes.length} bytes encoded, over ${max}`,
-      );
+    if (size > max) {
+      throw new DbgHubError(`message of ${event.machineId} is ${size} bytes encoded, over ${max}`);
     }
     const value: LogValue = { i: event.machineId, g, c: cursor };
-    if (bytes.length <= PART_BYTES) value.f = bytes;
+    if (size <= INLINE_BYTES) value.e = event;
     else {
+      const bytes = encoder.encode(JSON.stringify(event));
+      if (bytes.length > max) {
+        throw new DbgHubError(
+          `message of ${event.machineId} is ${bytes.length} bytes encoded, over ${max}`,
+        );
+      }
+      size = bytes.length;
       value.p = Math.ceil(bytes.length / PART_BYTES);
       for (let n = 0; n < value.p; n++) {
         op.set(
@@ -482,7 +526,7 @@ export class KvHubStore implements HubStore {
       }
     }
     op.set(this.#k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
-    return [frame, bytes.length];
+    return size;
   }
 
   tail(emit: (a: Appended) => void): () => void {
@@ -493,10 +537,10 @@ export class KvHubStore implements HubStore {
     const catchUp = async (): Promise<void> => {
       if (from < 0) from = await this.head();
       for (;;) {
-        const page = await this.#read.sinceFrames(from, 1000);
-        for (let i = 0; i < page.events.length; i++) {
+        const page = await this.#read.since(from, 1000);
+        for (const event of page.events) {
           if (stopped) return;
-          emit({ event: page.events[i], frame: page.frames[i] });
+          emit({ event });
         }
         from = page.seq;
         if (!page.more) return;
