@@ -92,8 +92,8 @@ export async function hubRows(): Promise<HubRow[]> {
   const k = await rate(txs.length, () => ingest(kvh, txs, 1000), 8);
   out.push(...rows("hub ingest, Deno KV (SQLite file, batched commits)", k, 20_000));
   // the same without steps and log entries (~300 B a message): KV's per-commit cost shows
-  const small = txs.map((m) => ({ ...m, Steps: [], LogEntries: [], PreLogEntries: [] }));
-  const ks = await rate(small.length, () => ingest(kvh, small, 1000), 8);
+  const light = txs.map((m) => ({ ...m, Steps: [], LogEntries: [], PreLogEntries: [] }));
+  const ks = await rate(light.length, () => ingest(kvh, light, 1000), 8);
   out.push(...rows("hub ingest, Deno KV, small messages (~300 B)", ks, 20_000));
   kvh.close();
   kv.close();
