@@ -136,8 +136,18 @@ export class KvHubStore implements HubStore {
   append(input: HubInput): Promise<Appended> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, resolve, reject });
-      this.#flushing ??= this.#flush().finally(() => this.#flushing = undefined);
+      this.#flushing ??= this.#run();
     });
+  }
+
+  /** Flushes until the queue is empty (an append racing the end starts it again). */
+  async #run(): Promise<void> {
+    try {
+      await this.#flush();
+    } finally {
+      this.#flushing = undefined;
+      if (this.#queue.length) this.#flushing = this.#run();
+    }
   }
 
   async #flush(): Promise<void> {
