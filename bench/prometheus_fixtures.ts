@@ -3,9 +3,9 @@
 
 import client from "prom-client";
 import { Machine } from "../machine/mod.ts";
+import { formatValue } from "../prometheus/names.ts";
 import {
   bindMach,
-  formatValue,
   type Histogram,
   type Metrics,
   Registry,

@@ -3,7 +3,9 @@
 // only: every message is decoded to an object / encoded to bytes (strings
 // for JSON) inside the timed run.
 
-import { concatBytes, DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
+import { DbgMsgTxType } from "../dbg/mod.ts";
+import { GobDecoder, GobEncoder } from "../dbg/gob/mod.ts";
+import { concatBytes } from "../dbg/gob/wire.ts";
 import { txMessages } from "./dbg_fixtures.ts";
 import { measure } from "./harness.ts";
 import { goal, info, type Row } from "./row.ts";

@@ -33,6 +33,8 @@ const SECTIONS: Section[] = [
   // spawns the collector process (bench/dbg_sink.ts)
   { name: "dbg", module: "./section_dbg.ts", allow: ["--allow-run"] },
   { name: "gob", module: "./section_gob.ts" },
+  // the KV row writes a temporary SQLite file
+  { name: "hub", module: "./section_hub.ts", allow: ["--allow-write"] },
   { name: "logs", module: "./section_logs.ts" },
   // launches chromium with a temporary profile
   { name: "ui", run: uiRows, allow: ["--allow-run", "--allow-write"] },

@@ -11,7 +11,15 @@ import { NetRpcClient } from "./rpc_client.ts";
 import type { DbgMessage, DbgTransport } from "./transport.ts";
 import { DbgMsgStructType, DbgMsgTxType } from "./wire_types.ts";
 
-/** Addresses the gob transport serves: `host:port`, `[v6]:port`, `ws://…`, `wss://…`. */
+/**
+ * Addresses the gob transport serves: `host:port`, `[v6]:port`, `ws://…`, `wss://…`.
+ *
+ * @example Usage
+ * ```ts
+ * import { GOB_ADDRESS } from "@asyncmachine/telemetry/dbg";
+ * GOB_ADDRESS.test("localhost:6831"); // true
+ * ```
+ */
 export const GOB_ADDRESS: RegExp = /^(wss?:\/\/|[^/:]*:\d+$|\[[^\]]*\]:\d+$)/;
 
 /** Options of {@linkcode GobRpcTransport}. */
@@ -55,7 +63,8 @@ export class GobRpcTransport implements DbgTransport {
    * @param address `host:port` (TCP) or a `ws://` URL.
    * @param opts Options.
    */
-  constructor(address: string, opts: GobRpcTransportOptions = {}) {
+  constructor(address: string, opts?: GobRpcTransportOptions) {
+    opts ??= {};
     this.address = address;
     this.#token = opts.token;
   }

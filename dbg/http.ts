@@ -54,16 +54,20 @@ export type DbgAccess = "public" | "token" | "none";
  *
  * @example Usage
  * ```ts
- * import { jsonResponse } from "@asyncmachine/telemetry/dbg";
+ * import { jsonResponse } from "./http.ts";
  * jsonResponse({ ok: true }).headers.get("content-type"); // "application/json"
  * ```
  */
-export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+export function jsonResponse(body: unknown, status?: number, headers?: HeadersInit): Response {
+  status ??= 200;
+  headers ??= {};
   return jsonText(JSON.stringify(body), status, headers);
 }
 
 /** A response of already encoded JSON. */
-export function jsonText(text: string, status = 200, headers: HeadersInit = {}): Response {
+export function jsonText(text: string, status?: number, headers?: HeadersInit): Response {
+  status ??= 200;
+  headers ??= {};
   return new Response(text, {
     status,
     headers: { "content-type": "application/json", ...headers },
@@ -74,8 +78,9 @@ export function jsonText(text: string, status = 200, headers: HeadersInit = {}):
 export function errorResponse(
   status: number,
   message: string,
-  headers: HeadersInit = {},
+  headers?: HeadersInit,
 ): Response {
+  headers ??= {};
   return jsonResponse({ error: message }, status, headers);
 }
 
@@ -89,7 +94,7 @@ export type BodyFailure = "too large" | "timeout";
  *
  * @example Usage
  * ```ts
- * import { readBodyLimited } from "@asyncmachine/telemetry/dbg";
+ * import { readBodyLimited } from "./http.ts";
  * await readBodyLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000); // "hi"
  * ```
  */
@@ -144,7 +149,7 @@ export async function readBodyLimited(
  *
  * @example Usage
  * ```ts
- * import { withCors } from "@asyncmachine/telemetry/dbg";
+ * import { withCors } from "./http.ts";
  * const route = withCors("https://app.example", () => new Response("ok"));
  * ```
  */
@@ -191,7 +196,7 @@ function sameToken(a: string, b: string): boolean {
  *
  * @example Usage
  * ```ts
- * import { withAccess } from "@asyncmachine/telemetry/dbg";
+ * import { withAccess } from "./http.ts";
  * const route = withAccess({ token: "s3cret", read: "public" }, (_req, ctx) =>
  *   new Response(ctx.canIngest ? "rw" : "r"));
  * ```

@@ -255,16 +255,15 @@ function notifications(
  * behind its token and CORS checks. Reads need the read right; the
  * mutating tools (only with `machine` and a configured token) need ingest.
  *
- * @example Usage
+ * @example Through dbgHandler, which mounts it
  * ```ts
- * import { DbgHub, dbgMcpRoute } from "@asyncmachine/telemetry/dbg";
- * const mcp = dbgMcpRoute(new DbgHub());
- * const res = await mcp(
+ * import { dbgHandler, DbgHub } from "@asyncmachine/telemetry/dbg";
+ * const handler = dbgHandler(new DbgHub(), { mcp: { maxChars: 8000 } });
+ * const res = await handler(
  *   new Request("http://x/mcp", {
  *     method: "POST",
  *     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
  *   }),
- *   { url: new URL("http://x/mcp"), canRead: true, canIngest: false, headers: {} },
  * );
  * (await res.json()).result; // {}
  * ```

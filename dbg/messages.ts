@@ -243,7 +243,7 @@ export function schemaMessage(mach: Machine): DbgMsgSchema {
  *
  * @example Usage
  * ```ts
- * import { toGoStep } from "@asyncmachine/telemetry/dbg";
+ * import { toGoStep } from "./messages.ts";
  * toGoStep({
  *   type: 32, relType: 0, isFinal: false, isSelf: false, isEnter: false,
  *   fromState: "", fromStateIdx: -1, toState: "B", toStateIdx: 1,
@@ -270,7 +270,7 @@ export function toGoStep(s: Step): GoStep {
  *
  * @example Usage
  * ```ts
- * import { stripLogPrefix } from "@asyncmachine/telemetry/dbg";
+ * import { stripLogPrefix } from "./messages.ts";
  * stripLogPrefix("mach1", [{ level: 2, text: "[mach1] [state] +A" }]); // [{ Level: 2, Text: "[state] +A" }]
  * ```
  */

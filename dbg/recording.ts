@@ -52,7 +52,21 @@ export interface ImportDbgRecordingOptions {
   limits?: GobDecoderOptions;
 }
 
-/** Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB. */
+/** Top-level values a recording may hold (am-dbg writes one). */
+const MAX_VALUES = 1000;
+
+/** Compressed bytes fed to the decompressor at a time. */
+const BROTLI_SLICE = 64;
+
+/**
+ * Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB.
+ *
+ * @example Usage
+ * ```ts
+ * import { RECORDING_MAX_BYTES } from "@asyncmachine/telemetry/dbg";
+ * RECORDING_MAX_BYTES / 2 ** 20; // 128
+ * ```
+ */
 export const RECORDING_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
@@ -63,7 +77,7 @@ async function decodeRecording(
   bytes: Uint8Array,
   maxBytes: number,
   limits: GobDecoderOptions,
-): Promise<unknown[]> {
+): Promise<unknown[] | undefined> {
   const opts = {
     maxElements: 16 * 1024 * 1024,
     maxDecodedBytes: 1024 * 1024 * 1024,
@@ -71,12 +85,28 @@ async function decodeRecording(
     maxMessageBytes: Math.min(maxBytes, limits.maxMessageBytes ?? maxBytes),
   };
   const over = () => new GobError(`recording: over ${maxBytes} decompressed bytes (maxBytes)`);
-  const values: unknown[] = [];
+  // only the []*Exportable is kept: other top-level values would pile up unbounded
+  let list: unknown[] | undefined;
+  let count = 0;
   const collect = (vs: unknown[]) => {
-    for (const v of vs) values.push(v);
+    // am-dbg writes one value; a stream of many is no recording (and only costs time)
+    if ((count += vs.length) > MAX_VALUES) {
+      throw new GobError(`recording: over ${MAX_VALUES} top-level values`);
+    }
+    for (const v of vs) if (!list && Array.isArray(v)) list = v;
   };
   const dec = new GobDecoder(opts);
-  const reader = new Blob([bytes as BlobPart]).stream()
+  // the compressed bytes go in small slices, on demand: the decompressor
+  // expands one input chunk whole, so a bomb in one chunk would be inflated
+  // entirely before the cap is checked
+  let fed = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (fed >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(fed, fed += BROTLI_SLICE));
+    },
+  }, { highWaterMark: 0 });
+  const reader = source
     .pipeThrough(
       new DecompressionStream("brotli" as CompressionFormat) as unknown as TransformStream<
         Uint8Array,
@@ -96,7 +126,7 @@ async function decodeRecording(
         const plain = new GobDecoder(opts);
         collect(await plain.pushAsync(bytes));
         plain.end();
-        return values;
+        return list;
       }
       if (chunk.done) break;
       total += chunk.value.length;
@@ -107,7 +137,7 @@ async function decodeRecording(
     reader.cancel().catch(() => {});
   }
   dec.end();
-  return values;
+  return list;
 }
 
 /**
@@ -138,8 +168,9 @@ export async function importDbgRecording(
     if (!res.ok) throw new Error(`recording ${source}: ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   }
-  const values = await decodeRecording(bytes, maxBytes, opts.limits ?? {});
-  const list = values.find(Array.isArray) as Exportable[] | undefined;
+  const list = await decodeRecording(bytes, maxBytes, opts.limits ?? {}) as
+    | Exportable[]
+    | undefined;
   if (!list) throw new GobError("recording: no []*Exportable in the stream");
   // a loop, not Math.max(...list): a spread of a long list overflows the stack
   let maxTxs = 1;
@@ -177,6 +208,15 @@ export async function importDbgRecording(
 }
 
 /**
+ * A tx without `Steps[].Data`: upstream's deprecated interface (Go sends
+ * nil), which a client may have filled with any JSON, no registered Go type.
+ */
+function withoutStepData<T extends { Steps?: { Data?: unknown }[] }>(tx: T): T {
+  if (!tx.Steps?.some((s) => s.Data !== undefined && s.Data !== null)) return tx;
+  return { ...tx, Steps: tx.Steps.map(({ Data: _, ...s }) => s) };
+}
+
+/**
  * Writes a hub as an am-dbg recording (`--import-data` reads it):
  * gob of `[]*server.Exportable`, Brotli-compressed unless `compress: false`.
  *
@@ -190,14 +230,15 @@ export async function importDbgRecording(
  */
 export async function exportDbgRecording(
   hub: DbgHub,
-  opts: { compress?: boolean; version?: string } = {},
+  opts?: { compress?: boolean; version?: string },
 ): Promise<Uint8Array> {
+  opts ??= {};
   const list = [];
   for (const m of await hub.machines()) {
     const txs = [];
     for (let cursor = 0;;) {
       const page = await hub.txs(m.id, { cursor, limit: 1000 });
-      for (const t of page.txs) txs.push(t.msg);
+      for (const t of page.txs) txs.push(withoutStepData(t.msg));
       if (!page.more) break;
       cursor = page.cursor;
     }

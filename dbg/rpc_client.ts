@@ -7,7 +7,8 @@
  */
 
 import type { ByteConn } from "./byte_conn.ts";
-import { concatBytes, GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { concatBytes } from "./gob/wire.ts";
 import { RpcRequestType } from "./wire_types.ts";
 
 /** net/rpc reply header. */
@@ -17,7 +18,16 @@ interface RpcResponse {
   Error?: string;
 }
 
-/** The first line a client sends to a token-gated net/rpc listener, before any gob. */
+/**
+ * The first line a client sends to a token-gated net/rpc listener
+ * ({@linkcode listenDbgTcp} with `token`), before any gob.
+ *
+ * @example Usage
+ * ```ts
+ * import { tokenPreamble } from "./rpc_client.ts";
+ * tokenPreamble("s3cret"); // the bytes of "AMDBG-TOKEN s3cret\n"
+ * ```
+ */
 export function tokenPreamble(token: string): Uint8Array {
   return new TextEncoder().encode(`AMDBG-TOKEN ${token}\n`);
 }
@@ -50,7 +60,8 @@ export class NetRpcClient {
    * @param conn The connection (one per client).
    * @param opts `token`: sent first, for a listener started with one.
    */
-  constructor(conn: ByteConn, opts: { token?: string } = {}) {
+  constructor(conn: ByteConn, opts?: { token?: string }) {
+    opts ??= {};
     this.#conn = conn;
     this.#reader = conn.readable[Symbol.asyncIterator]();
     if (opts.token) this.#preamble = tokenPreamble(opts.token);

@@ -8,7 +8,8 @@
  */
 
 import type { ByteConn } from "./byte_conn.ts";
-import { concatBytes, go, GobDecoder, GobEncoder, GobError } from "./gob/mod.ts";
+import { go, GobDecoder, GobEncoder, GobError } from "./gob/mod.ts";
+import { concatBytes } from "./gob/wire.ts";
 import type { DbgHub } from "./hub.ts";
 import { tokenPreamble } from "./rpc_client.ts";
 import { RpcResponseType } from "./wire_types.ts";
@@ -48,7 +49,15 @@ export interface NetRpcServerOptions {
   sliceMs?: number;
 }
 
-/** The defaults of {@linkcode NetRpcServerOptions}. */
+/**
+ * The defaults of {@linkcode NetRpcServerOptions}.
+ *
+ * @example Usage
+ * ```ts
+ * import { NET_RPC_DEFAULTS } from "./rpc_server.ts";
+ * NET_RPC_DEFAULTS.maxConnections; // 128
+ * ```
+ */
 export const NET_RPC_DEFAULTS: Readonly<Required<Omit<NetRpcServerOptions, "token">>> = {
   maxConnections: 128,
   maxMessageBytes: 16 * 1024 * 1024,
@@ -112,7 +121,8 @@ export class NetRpcServer {
    * @param hub Where the messages go.
    * @param opts Limits.
    */
-  constructor(hub: DbgHub, opts: NetRpcServerOptions = {}) {
+  constructor(hub: DbgHub, opts?: NetRpcServerOptions) {
+    opts ??= {};
     this.#hub = hub;
     this.#opts = { ...NET_RPC_DEFAULTS };
     for (const [k, v] of Object.entries(opts)) {
@@ -154,7 +164,8 @@ export class NetRpcServer {
    * @param conn The connection.
    * @param opts `token: false` skips the token check (a transport with its own auth).
    */
-  async serve(conn: ByteConn, opts: { token?: boolean } = {}): Promise<void> {
+  async serve(conn: ByteConn, opts?: { token?: boolean }): Promise<void> {
+    opts ??= {};
     const o = this.#opts;
     if (this.full) {
       conn.close();
@@ -270,7 +281,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function serveNetRpc(
   conn: ByteConn,
   hub: DbgHub,
-  opts: NetRpcServerOptions = {},
+  opts?: NetRpcServerOptions,
 ): Promise<void> {
+  opts ??= {};
   return new NetRpcServer(hub, opts).serve(conn);
 }

@@ -83,16 +83,18 @@ export function negotiateFormat(accept: string | null): Format | undefined {
  * @example With Deno.serve
  * ```ts ignore
  * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { bindMach, metricsHandler } from "@asyncmachine/telemetry/prometheus";
- * bindMach(new Machine({ Foo: {} }, { id: "m1" }));
+ * import { bindPrometheusMetrics, metricsHandler } from "@asyncmachine/telemetry/prometheus";
+ * bindPrometheusMetrics(new Machine({ Foo: {} }, { id: "m1" }));
  * Deno.serve({ port: 9100 }, metricsHandler());
  * ```
  */
 export function metricsHandler(
-  registry: Registry = defaultRegistry,
-  opts: MetricsHandlerOptions = {},
+  registry?: Registry,
+  opts?: MetricsHandlerOptions,
 ): (req: Request) => Promise<Response> {
-  const gzip = opts.gzip ?? true;
+  const reg = registry ?? defaultRegistry;
+  const path = opts?.path;
+  const gzip = opts?.gzip ?? true;
   // the work is synchronous; failures still surface as a rejection
   return (req) => {
     try {
@@ -102,7 +104,7 @@ export function metricsHandler(
     }
   };
   function respond(req: Request): Response {
-    if (opts.path && new URL(req.url).pathname !== opts.path) {
+    if (path && new URL(req.url).pathname !== path) {
       return new Response("not found\n", { status: 404 });
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -118,13 +120,13 @@ export function metricsHandler(
         { status: 406 },
       );
     }
-    registry.collect();
+    reg.collect();
     const headers = new Headers({
       "content-type": format === "openmetrics" ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
       "vary": "accept, accept-encoding",
     });
     if (req.method === "HEAD") return new Response(null, { headers });
-    const body = registry.renderBytes(format);
+    const body = reg.renderBytes(format);
     headers.set("content-length", String(body.length));
     if (gzip && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
       headers.delete("content-length");

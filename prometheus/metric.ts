@@ -74,11 +74,13 @@ export class ValueChild extends MetricChild {
     this.#value = v;
   }
   /** Adds to the value. */
-  inc(v = 1): void {
+  inc(v?: number): void {
+    v ??= 1;
     this.#value += v;
   }
   /** Subtracts from the value. */
-  dec(v = 1): void {
+  dec(v?: number): void {
+    v ??= 1;
     this.#value -= v;
   }
   /** The value formatted, cached while it doesn't change. */
@@ -103,7 +105,8 @@ export class ValueChild extends MetricChild {
 /** One labeled counter: only goes up. */
 export class CounterChild extends ValueChild {
   /** Adds `v` (≥ 0; a negative increment is an error). */
-  override inc(v = 1): void {
+  override inc(v?: number): void {
+    v ??= 1;
     if (!(v >= 0)) throw new RangeError(`counter increments must be >= 0, got ${v}`);
     super.inc(v);
   }
@@ -209,7 +212,8 @@ export abstract class Metric<C extends MetricChild> {
   }
 
   /** The child for these label values (created on first use). */
-  labels(values: Labels = {}): C {
+  labels(values?: Labels): C {
+    values ??= {};
     const [key, clean] = this.#key(values);
     let child = this.#children.get(key);
     if (!child) {
@@ -221,8 +225,8 @@ export abstract class Metric<C extends MetricChild> {
   }
 
   /** Removes the child for these label values. */
-  remove(values: Labels = {}): boolean {
-    const removed = this.#children.delete(this.#key(values)[0]);
+  remove(values?: Labels): boolean {
+    const removed = this.#children.delete(this.#key(values ?? {})[0]);
     if (removed) this.#changed();
     return removed;
   }
@@ -373,7 +377,8 @@ export class Counter extends ValueMetric<CounterChild> {
     return new CounterChild(labelStr);
   }
   /** Increments the child with these labels (or the unlabeled one). */
-  inc(v = 1, labels?: Labels): void {
+  inc(v?: number, labels?: Labels): void {
+    v ??= 1;
     this.labels(labels).inc(v);
   }
 }

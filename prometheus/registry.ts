@@ -137,8 +137,8 @@ export class Registry {
   }
 
   /** Renders every family; OpenMetrics ends with `# EOF`. */
-  render(format: Format = "text"): string {
-    this.#write(format);
+  render(format?: Format): string {
+    this.#write(format ?? "text");
     return sharedWriter.text();
   }
 
@@ -154,8 +154,8 @@ export class Registry {
    * new TextDecoder().decode(registry.renderBytes("text")); // "# HELP up Up\n# TYPE up gauge\nup 1\n"
    * ```
    */
-  renderBytes(format: Format = "text"): Uint8Array<ArrayBuffer> {
-    this.#write(format);
+  renderBytes(format?: Format): Uint8Array<ArrayBuffer> {
+    this.#write(format ?? "text");
     return sharedWriter.take();
   }
 

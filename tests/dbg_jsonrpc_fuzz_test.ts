@@ -36,7 +36,15 @@ function randJson(r: Rand, depth: number): unknown {
     "constructor",
     "k",
   ];
-  for (let i = r.int(5); i > 0; i--) o[r.pick(keys)] = randJson(r, depth - 1);
+  for (let i = r.int(5); i > 0; i--) {
+    // an own property, as JSON.parse makes it (`__proto__` included), not the setter
+    Object.defineProperty(o, r.pick(keys), {
+      value: randJson(r, depth - 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return o;
 }
 

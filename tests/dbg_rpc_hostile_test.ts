@@ -4,18 +4,19 @@
 
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import {
+  type ByteConn,
   DbgHub,
   DbgMsgStructType,
   dbgWsRoute,
-  go,
-  GobEncoder,
   GobRpcTransport,
   listenDbgTcp,
   type ListenDbgTcpOptions,
   NetRpcClient,
   RpcRequestType,
   tcpByteConn,
+  wsByteConn,
 } from "../dbg/mod.ts";
+import { go, GobEncoder } from "../dbg/gob/mod.ts";
 
 const SCHEMA = { ID: "m1", StatesIndex: ["A"], States: new Map([["A", {}]]) };
 
@@ -189,4 +190,46 @@ Deno.test("net/rpc hostile: an optional token gates the TCP listener", async () 
   assert(await s.hub.schema("m1"));
   for (const t of [anon, wrong, good]) await t.close();
   s.close();
+});
+
+Deno.test("net/rpc hostile: a WebSocket peer outrunning its reader is cut off at maxQueuedBytes", async () => {
+  let conn: ByteConn | undefined;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.addEventListener("open", () => conn = wsByteConn(socket, { maxQueuedBytes: 1000 }));
+    return response;
+  });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/`);
+  const closed = new Promise<number>((r) => ws.onclose = (e) => r(e.code));
+  await new Promise((r) => ws.onopen = r);
+  ws.send(new Uint8Array(600));
+  ws.send(new Uint8Array(600)); // nobody reads: over 1000 queued
+  assertEquals(await closed, 1009);
+  assert(conn);
+  assertEquals(conn.queued, 0);
+  await server.shutdown();
+});
+
+Deno.test("net/rpc hostile: over /dbg.ws too, a call decoding over the budget closes the socket", async () => {
+  const hub = new DbgHub();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    dbgWsRoute(hub, undefined, { maxDecodedBytes: 1 << 20 }),
+  );
+  const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/dbg.ws`);
+  ws.binaryType = "arraybuffer";
+  let replied = false;
+  ws.onmessage = () => replied = true;
+  const closed = new Promise<void>((r) => ws.onclose = () => r());
+  await new Promise((r) => ws.onopen = r);
+  ws.send(emptyStructsCall(100_000));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const got = await Promise.race([
+    closed.then(() => "closed"),
+    new Promise((r) => timer = setTimeout(() => r("open"), 5000)),
+  ]);
+  clearTimeout(timer);
+  assertEquals([got, replied], ["closed", false]);
+  ws.close();
+  await server.shutdown();
 });

@@ -259,7 +259,7 @@ Deno.test({
     for (let i = 0; i < 40; i++) sim.step();
     sim.dispose();
     await tracer.flushed();
-    const machines = hub.machines();
+    const machines = await hub.machines();
     const txs = machines.reduce((n, m) => n + m.txs, 0);
     const file = await Deno.makeTempFile({ suffix: ".gob.br" });
     await Deno.writeFile(file, await exportDbgRecording(hub));
@@ -303,8 +303,8 @@ Deno.test({
     assertEquals(summary.summary.txs, txs);
     for (const e of list) {
       const id = e.MsgStruct.ID;
-      assertEquals(norm(e.MsgStruct), norm(hub.schema(id)), `schema ${id}`);
-      const ours = hub.txs(id, 0, 1000).txs.map((t) => t.msg);
+      assertEquals(norm(e.MsgStruct), norm(await hub.schema(id)), `schema ${id}`);
+      const ours = (await hub.txs(id, { limit: 1000 })).txs.map((t) => t.msg);
       assertEquals(norm(e.MsgTxs ?? []), norm(ours), `txs of ${id}`);
     }
   },

@@ -53,26 +53,26 @@ async function assertHubHolds(hub: DbgHub, run: GoRun): Promise<void> {
     else want.get(id)!.txs.push(m.msg);
   }
   assertEquals([...want.keys()].sort(), [...run.summary.machines].sort());
-  const txsOf = (id: string): DbgMsgTx[] => {
+  const txsOf = async (id: string): Promise<DbgMsgTx[]> => {
     try {
-      return hub.txs(id, 0, 1000).txs.map((t) => t.msg);
+      return (await hub.txs(id, { limit: 1000 })).txs.map((t) => t.msg);
     } catch {
       return [];
     }
   };
   await poll(
-    () =>
-      Promise.resolve(
-        [...want].every(([id, w]) => txsOf(id).length >= w.txs.length) || undefined,
-      ),
+    async () => {
+      for (const [id, w] of want) if ((await txsOf(id)).length < w.txs.length) return undefined;
+      return true;
+    },
     15_000,
     50,
   );
-  assertEquals(hub.machines().map((m) => m.id).sort(), [...want.keys()].sort());
+  assertEquals((await hub.machines()).map((m) => m.id).sort(), [...want.keys()].sort());
   let txs = 0;
   for (const [id, w] of want) {
-    assertEquals(norm(hub.schema(id)), norm(w.schema), `schema ${id}`);
-    const got = txsOf(id);
+    assertEquals(norm(await hub.schema(id)), norm(w.schema), `schema ${id}`);
+    const got = await txsOf(id);
     assertEquals(got.length, w.txs.length, `txs of ${id}`);
     for (let i = 0; i < got.length; i++) {
       assertEquals(norm(got[i], ["Time"]), norm(w.txs[i], ["Time"]), `${id} tx #${i}`);
@@ -86,10 +86,10 @@ async function assertHubHolds(hub: DbgHub, run: GoRun): Promise<void> {
   assert(all.some((t) => t.IsAuto), "auto transitions");
   assert(all.some((t) => (t.Steps?.length ?? 0) > 0), "steps");
   assert(all.some((t) => t.Args?.["name"] === "two"), "args");
-  const root = hub.schema("go-root")!;
+  const root = (await hub.schema("go-root"))!;
   assertEquals(root.Tags, ["env:go", "scenario"]);
   assert(root.StatesIndex.includes("Exception"));
-  assertEquals(hub.machines().find((m) => m.id === "go-water")?.parent, "go-quiz");
+  assertEquals((await hub.machines()).find((m) => m.id === "go-water")?.parent, "go-quiz");
 }
 
 Deno.test({
@@ -258,7 +258,7 @@ Deno.test({
           version: "v0.19.1",
         },
       );
-      assertEquals(s.hub.machines().map((m) => m.id).sort(), [...summary.machines].sort());
+      assertEquals((await s.hub.machines()).map((m) => m.id).sort(), [...summary.machines].sort());
       // field for field, but: am-dbg stamps Time, fills the deprecated
       // CalledStates (names), turns step state names into indexes (upstream's
       // client sends names, with the Idx fields unset), and its export
@@ -286,7 +286,7 @@ Deno.test({
               : st
           ),
         }));
-        const got = s.hub.txs(id, 0, 1000).txs.map((t) => t.msg);
+        const got = (await s.hub.txs(id, { limit: 1000 })).txs.map((t) => t.msg);
         assertEquals(got.length, want.length, id);
         for (let i = 0; i < got.length; i++) {
           const g = got[i].LogEntries ?? [];

@@ -6,21 +6,17 @@
 import { assert, assertEquals } from "@std/assert";
 import { LogLevel, Machine, type Schema } from "../machine/mod.ts";
 import {
-  concatBytes,
   DbgHub,
   DbgMsgStructType,
   DbgMsgTxType,
-  decodeGob,
   exportDbgRecording,
-  go,
-  GobDecoder,
-  GobEncoder,
-  type GoType,
   importDbgRecording,
   RpcRequestType,
   transitionsToDbg,
 } from "../dbg/mod.ts";
-import type { DbgMessage, DbgTransport } from "../dbg/mod.ts";
+import { decodeGob, go, GobDecoder, GobEncoder, type GoType } from "../dbg/gob/mod.ts";
+import { concatBytes } from "../dbg/gob/wire.ts";
+import type { DbgMessage, DbgMsgTx, DbgTransport } from "../dbg/mod.ts";
 import { freePort, poll } from "./peers.ts";
 import { goBuild, needsGo, norm } from "./go_peer.ts";
 

@@ -3,11 +3,10 @@
 // both formats, and after children come and go (cached templates rebuilt).
 
 import { assertEquals } from "@std/assert";
+import { escapeHelp, formatValue } from "../prometheus/names.ts";
 import {
   type AnyMetric,
-  escapeHelp,
   type Format,
-  formatValue,
   type Histogram,
   metricsHandler,
   Registry,

@@ -82,7 +82,7 @@ export interface GoTypeBuilders {
  *
  * @example Declaring `struct { Level int; Text string }`
  * ```ts
- * import { go } from "@asyncmachine/telemetry/dbg";
+ * import { go } from "@asyncmachine/telemetry/dbg/gob";
  * const LogEntry = go.struct("LogEntry", { Level: go.int, Text: go.string });
  * ```
  */

@@ -25,7 +25,7 @@ const enc = new TextEncoder();
  *
  * @example Usage
  * ```ts
- * import { concatBytes } from "@asyncmachine/telemetry/dbg";
+ * import { concatBytes } from "./wire.ts";
  * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
  * ```
  */

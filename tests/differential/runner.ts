@@ -10,7 +10,7 @@ import {
   type Schema,
   type Transition,
 } from "../../machine/mod.ts";
-import { bindMach, type Metrics } from "../../prometheus/metrics.ts";
+import { bindMach, type Metrics } from "../../prometheus/mod.ts";
 import { Registry } from "../../prometheus/registry.ts";
 import type { Action, Mut, MutOut, Out, Scenario, StateDef, TxOut } from "./scenario.ts";
 
@@ -192,7 +192,7 @@ class Runner {
   }
 }
 
-/** Gauge values by name, as a scrape sees them (the scrape syncs). */
+/** Gauge values by name, as a scrape sees them (after a sync). */
 function readGauges(reg: Registry): Record<string, number> {
   const ret: Record<string, number> = {};
   reg.collect();
@@ -233,6 +233,8 @@ export function runTs(sc: Scenario): Out {
         cur.clock[name] = m.time();
         cur.queueTick[name] = m.queueTick();
       }
+      // upstream's Sync before each read (our gauges publish fixed windows, not per scrape)
+      r.prom?.sync();
       if (r.reg) cur.prom = readGauges(r.reg);
       r.cur = undefined;
       out.muts.push(cur);
