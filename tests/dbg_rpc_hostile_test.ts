@@ -234,3 +234,21 @@ Deno.test("net/rpc hostile: over /dbg.ws too, a call decoding over the budget cl
   ws.close();
   await server.shutdown();
 });
+
+Deno.test("net/rpc hostile: a server that never replies fails the call after timeoutMs", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  (async () => {
+    for await (const c of listener) accepted.push(c); // reads nothing, answers nothing
+  })().catch(() => {});
+  const port = (listener.addr as Deno.NetAddr).port;
+  const client = new NetRpcClient(tcpByteConn(await Deno.connect({ port })), { timeoutMs: 200 });
+  await assertRejects(
+    () => client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA),
+    Error,
+    "no reply",
+  );
+  await assertRejects(() => client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA));
+  for (const c of accepted) closeQuietly(c);
+  listener.close();
+});
