@@ -66,7 +66,8 @@ export class GobRpcTransport implements DbgTransport {
    * @param address `host:port` (TCP) or a `ws://` URL.
    * @param opts Options.
    */
-  constructor(address: string, opts: GobRpcTransportOptions = {}) {
+  constructor(address: string, opts?: GobRpcTransportOptions) {
+    opts ??= {};
     this.address = address;
     this.#token = opts.token;
     this.#timeoutMs = opts.timeoutMs;

@@ -230,8 +230,9 @@ function withoutStepData<T extends { Steps?: { Data?: unknown }[] }>(tx: T): T {
  */
 export async function exportDbgRecording(
   hub: DbgHub,
-  opts: { compress?: boolean; version?: string } = {},
+  opts?: { compress?: boolean; version?: string },
 ): Promise<Uint8Array> {
+  opts ??= {};
   const list = [];
   for (const m of await hub.machines()) {
     const txs = [];

@@ -29,7 +29,8 @@ export interface ListenDbgTcpOptions extends NetRpcServerOptions {
  * const listener = listenDbgTcp(new DbgHub(), { port: 6831, maxConnections: 32 });
  * ```
  */
-export function listenDbgTcp(hub: DbgHub, opts: ListenDbgTcpOptions = {}): Deno.Listener {
+export function listenDbgTcp(hub: DbgHub, opts?: ListenDbgTcpOptions): Deno.Listener {
+  opts ??= {};
   const { hostname, port, ...limits } = opts;
   const server = new NetRpcServer(hub, limits);
   const listener = Deno.listen({ hostname: hostname ?? "127.0.0.1", port: port ?? 6831 });
@@ -59,8 +60,9 @@ export function listenDbgTcp(hub: DbgHub, opts: ListenDbgTcpOptions = {}): Deno.
 export function dbgWsRoute(
   hub: DbgHub,
   next?: (req: Request) => Response | Promise<Response>,
-  opts: NetRpcServerOptions = {},
+  opts?: NetRpcServerOptions,
 ): (req: Request) => Response | Promise<Response> {
+  opts ??= {};
   const server = new NetRpcServer(hub, opts);
   const queue = { maxQueuedBytes: opts.maxMessageBytes ?? 16 * 1024 * 1024 };
   return (req) => {

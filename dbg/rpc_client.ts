@@ -62,7 +62,8 @@ export class NetRpcClient {
    *   `timeoutMs`: a call without its reply by then fails and closes the
    *   connection (default 10 s; 0 = wait forever, as Go's client).
    */
-  constructor(conn: ByteConn, opts: { token?: string; timeoutMs?: number } = {}) {
+  constructor(conn: ByteConn, opts?: { token?: string; timeoutMs?: number }) {
+    opts ??= {};
     this.#conn = conn;
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#reader = conn.readable[Symbol.asyncIterator]();

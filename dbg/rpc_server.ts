@@ -120,7 +120,8 @@ export class NetRpcServer {
    * @param hub Where the messages go.
    * @param opts Limits.
    */
-  constructor(hub: DbgHub, opts: NetRpcServerOptions = {}) {
+  constructor(hub: DbgHub, opts?: NetRpcServerOptions) {
+    opts ??= {};
     this.#hub = hub;
     this.#opts = { ...NET_RPC_DEFAULTS };
     for (const [k, v] of Object.entries(opts)) {
@@ -162,7 +163,8 @@ export class NetRpcServer {
    * @param conn The connection.
    * @param opts `token: false` skips the token check (a transport with its own auth).
    */
-  async serve(conn: ByteConn, opts: { token?: boolean } = {}): Promise<void> {
+  async serve(conn: ByteConn, opts?: { token?: boolean }): Promise<void> {
+    opts ??= {};
     const o = this.#opts;
     if (this.full) {
       conn.close();
@@ -278,7 +280,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function serveNetRpc(
   conn: ByteConn,
   hub: DbgHub,
-  opts: NetRpcServerOptions = {},
+  opts?: NetRpcServerOptions,
 ): Promise<void> {
+  opts ??= {};
   return new NetRpcServer(hub, opts).serve(conn);
 }

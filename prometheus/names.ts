@@ -99,8 +99,9 @@ export function uniqueSeriesId(
   scope: object,
   id: string,
   encoded: string,
-  opts: UniqueSeriesIdOptions = {},
+  opts?: UniqueSeriesIdOptions,
 ): string {
+  opts ??= {};
   let taken = seriesIds.get(scope);
   if (!taken) seriesIds.set(scope, taken = new Map());
   const ns = (opts.namespace ?? "") + "\0";
@@ -135,7 +136,8 @@ export function uniqueSeriesId(
  * releaseSeriesId(scope, uniqueSeriesId(scope, "m1", "m1"));
  * ```
  */
-export function releaseSeriesId(scope: object, encoded: string, namespace = ""): void {
+export function releaseSeriesId(scope: object, encoded: string, namespace?: string): void {
+  namespace ??= "";
   seriesIds.get(scope)?.delete(namespace + "\0" + encoded);
 }
 

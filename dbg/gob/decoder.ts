@@ -94,7 +94,8 @@ export class GobDecoder {
    *
    * @param opts Limits (defaults: {@linkcode GOB_DECODER_DEFAULTS}).
    */
-  constructor(opts: GobDecoderOptions = {}) {
+  constructor(opts?: GobDecoderOptions) {
+    opts ??= {};
     this.#limits = { ...GOB_DECODER_DEFAULTS };
     for (const [k, v] of Object.entries(opts)) {
       if (v !== undefined) this.#limits[k as keyof GobDecoderOptions] = v;
@@ -134,7 +135,8 @@ export class GobDecoder {
    * await new GobDecoder().pushAsync(bytes); // [[1, 2, 3]]
    * ```
    */
-  async pushAsync(chunk: Uint8Array, opts: { sliceMs?: number } = {}): Promise<unknown[]> {
+  async pushAsync(chunk: Uint8Array, opts?: { sliceMs?: number }): Promise<unknown[]> {
+    opts ??= {};
     const slice = opts.sliceMs ?? 10;
     this.#enter();
     try {
@@ -278,7 +280,8 @@ export class GobDecoder {
  * @param bytes The stream.
  * @param opts Limits; `maxMessageBytes` defaults to the stream's length.
  */
-export function decodeGob(bytes: Uint8Array, opts: GobDecoderOptions = {}): unknown[] {
+export function decodeGob(bytes: Uint8Array, opts?: GobDecoderOptions): unknown[] {
+  opts ??= {};
   const dec = new GobDecoder({ maxMessageBytes: Math.max(bytes.length, 1), ...opts });
   const out = dec.push(bytes);
   dec.end();
