@@ -111,6 +111,7 @@ export class NetRpcServer {
   #hub: DbgHub;
   #opts: Required<Omit<NetRpcServerOptions, "token">> & { token?: string };
   #connections = 0;
+  #reserved = 0;
   #inFlight = 0;
   #lock: Promise<void> = Promise.resolve();
 
@@ -141,7 +142,24 @@ export class NetRpcServer {
 
   /** Whether one more connection would be served. */
   get full(): boolean {
-    return this.#connections >= this.#opts.maxConnections;
+    return this.#connections + this.#reserved >= this.#opts.maxConnections;
+  }
+
+  /**
+   * Holds a connection slot for one about to be served (a WebSocket between
+   * its upgrade and its open event); false when full. Pass `reserved: true`
+   * to {@linkcode NetRpcServer.serve}, or {@linkcode NetRpcServer.release}
+   * it if the connection never comes.
+   */
+  reserve(): boolean {
+    if (this.full) return false;
+    this.#reserved++;
+    return true;
+  }
+
+  /** Frees a slot from {@linkcode NetRpcServer.reserve} whose connection never came. */
+  release(): void {
+    if (this.#reserved > 0) this.#reserved--;
   }
 
   /** One decode at a time: the decoded-size budget holds for the whole server. */
@@ -161,12 +179,15 @@ export class NetRpcServer {
    * Serves one connection until it ends, then closes it.
    *
    * @param conn The connection.
-   * @param opts `token: false` skips the token check (a transport with its own auth).
+   * @param opts `token: false` skips the token check (a transport with its own auth);
+   *   `reserved: true` takes the slot held by {@linkcode NetRpcServer.reserve}.
    */
-  async serve(conn: ByteConn, opts?: { token?: boolean }): Promise<void> {
+  async serve(conn: ByteConn, opts?: { token?: boolean; reserved?: boolean }): Promise<void> {
     opts ??= {};
     const o = this.#opts;
-    if (this.full) {
+    if (opts.reserved) {
+      this.release();
+    } else if (this.full) {
       conn.close();
       return;
     }
