@@ -4,6 +4,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
   DbgHub,
+  DbgMsgStructType,
   decodeGob,
   exportDbgRecording,
   go,
@@ -203,4 +204,17 @@ Deno.test("recordings hostile: a step's Data from a client doesn't break the exp
   });
   const again = await importDbgRecording(await exportDbgRecording(hub));
   assertEquals([again.machines, again.txs, again.steps], [1, 1, 1]);
+});
+
+Deno.test("recordings hostile: plain gob that a Brotli decoder half-accepts still imports", async () => {
+  // am-dbg names the recording's slice type "": its definition is 13 bytes,
+  // and a first byte of 0x0d reads as an uncompressed Brotli meta-block
+  const Exportable = go.struct("", { MsgStruct: DbgMsgStructType, Version: go.string });
+  const schema = { ID: "m1", StatesIndex: ["A"], States: new Map([["A", {}]]) };
+  const bytes = new GobEncoder().encode(go.slice(Exportable, ""), [
+    { MsgStruct: schema, Version: "v" },
+  ]);
+  assertEquals(bytes[0], 0x0d);
+  const stats = await importDbgRecording(bytes);
+  assertEquals([stats.machines, stats.version], [1, "v"]);
 });

@@ -21,7 +21,7 @@ import {
   type Plan,
   SLOT_COST,
 } from "./plan.ts";
-import { GobError, GobReader } from "./wire.ts";
+import { GobError, GobLimitError, GobReader } from "./wire.ts";
 
 /** The budget of one value. */
 export interface ValueLimits {
@@ -97,10 +97,10 @@ export class ValueReader {
 
   #charge(elements: number, heap: number): void {
     if ((this.#elements += elements) > this.#maxElements) {
-      throw new GobError(`message decodes to over ${this.#maxElements} values (maxElements)`);
+      throw new GobLimitError(`message decodes to over ${this.#maxElements} values (maxElements)`);
     }
     if ((this.#heap += heap) > this.#maxHeap) {
-      throw new GobError(`message decodes to over ${this.#maxHeap} bytes (maxDecodedBytes)`);
+      throw new GobLimitError(`message decodes to over ${this.#maxHeap} bytes (maxDecodedBytes)`);
     }
   }
 
@@ -177,7 +177,7 @@ export class ValueReader {
   /** A new frame on the stack, within the depth limit. */
   #push(plan: Plan, r: GobReader): Frame {
     if (this.#stack.length >= this.#maxDepth) {
-      throw new GobError(`values nested deeper than ${this.#maxDepth} (maxDepth)`);
+      throw new GobLimitError(`values nested deeper than ${this.#maxDepth} (maxDepth)`);
     }
     const f = new Frame(plan, r);
     this.#stack.push(f);
