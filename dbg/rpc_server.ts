@@ -74,9 +74,12 @@ class Deadline {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #mode: "read" | "idle" | "" = "";
   constructor(readonly onExpire: () => void) {}
-  /** Starts the read deadline unless it already runs (more bytes don't extend it). */
-  read(ms: number): void {
-    if (this.#mode === "read") return;
+  /**
+   * Starts the read deadline unless it already runs: more bytes don't extend
+   * it, a completed message (`progress`) does.
+   */
+  read(ms: number, progress = false): void {
+    if (this.#mode === "read" && !progress) return;
     this.#set("read", ms);
   }
   /** Restarts the idle deadline. */
@@ -235,8 +238,11 @@ export class NetRpcServer {
           const reply = await this.#call(req, body, enc);
           await withTimeout(conn.write(reply), o.readTimeoutMs);
         }
-        if (dec.buffered > 0 || pending.length || !gotMessage) deadline.read(o.readTimeoutMs);
-        else deadline.idle(o.idleTimeoutMs);
+        if (dec.buffered > 0 || pending.length || !gotMessage) {
+          deadline.read(o.readTimeoutMs, values.length > 0);
+        } else {
+          deadline.idle(o.idleTimeoutMs);
+        }
       }
     } catch {
       // a malformed stream, a limit, a timeout or a broken connection ends this connection only
