@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * The hub's Deno KV store: the same model as the memory store, kept in a
  * `Deno.Kv`, so every process (isolate, region) opening the same KV serves
@@ -6,14 +5,17 @@
  * KV's limits; seqs and cursors are allocated under a check on one head
  * key, so concurrent writers in many processes never reuse a seq and keep
  * each machine's order; a writer killed mid-run leaves whole commits only.
- * Retention (per machine and in all, count and bytes, machines) runs after
- * commits; `expireInMs` adds KV's own expiry as a backstop.
+ * Retention (per machine and in all, count and bytes, machines) runs in and
+ * after commits; `expireInMs` adds KV's own expiry as a backstop. Parts:
+ * hub_kv_write (a message's mutations), hub_kv_read (queries),
+ * hub_kv_retention, hub_kv_tail, hub_kv_model.
  *
  * Keys under the prefix P:
  * - `[P, "head"]` → `{ seq, bytes, machines }`, bumped by every commit;
- * - `[P, "m", id]` → the machine's {@linkcode Meta};
- * - `[P, "log", seq]` → `{ i: id, g: generation, c: cursor, f: frame }`
- *   (frames over 20,000 chars: `p: parts` at `[P, "part", seq, n]`);
+ * - `[P, "m", id]` → the machine's meta (session, cursors, counts, bytes);
+ * - `[P, "log", seq]` → `{ i: id, g: generation, c: cursor, e: event }`
+ *   (the event by KV's serialisation; big ones as JSON in `p` parts at
+ *   `[P, "part", seq, n]`);
  * - `[P, "tx", id, generation, cursor]` → `{ s: seq, b: bytes }`;
  * - `[P, "old", id, generation]` → a generation left behind by a new
  *   session or an eviction, until its entries are deleted.
@@ -22,39 +24,64 @@
  */
 
 import type { DbgMsgSchema } from "./messages.ts";
-import {
-  DbgHubError,
-  type HubEvent,
-  type MachineInfo,
-  type SincePage,
-  type TxPage,
-} from "./hub_types.ts";
-import {
-  type Appended,
-  type HubInput,
-  type HubStats,
-  type HubStore,
-  sameInstance,
-} from "./hub_store.ts";
+import { DbgHubError, type MachineInfo, type SincePage, type TxPage } from "./hub_types.ts";
+import type { Appended, HubInput, HubStats, HubStore } from "./hub_store.ts";
 import {
   EMPTY_HEAD,
   GET_MANY,
   type Head,
   isBusy,
   type KvLimits,
-  type LogValue,
-  MAX_BATCH_CHARS,
+  MAX_BATCH_BYTES,
   MAX_BATCH_ITEMS,
   MAX_BATCH_MACHINES,
-  MAX_KV_MESSAGE_BYTES,
   type Meta,
-  PART_BYTES,
-  PART_CHARS,
 } from "./hub_kv_model.ts";
 import { KvReader } from "./hub_kv_read.ts";
+import { kvTail } from "./hub_kv_tail.ts";
+import { KvWriter } from "./hub_kv_write.ts";
+import { jsonSize, txJsonSize } from "./json_size.ts";
 import { KvRetention } from "./hub_kv_retention.ts";
 
 export type { KvLimits } from "./hub_kv_model.ts";
+
+/** A state's answer for a machine it doesn't know (read it from KV). */
+const UNKNOWN = Symbol("unknown");
+
+/** Head and machines to build a batch on. */
+interface State {
+  head: Head;
+  /** The head's versionstamp the commit checks (null: no head yet). */
+  vs: string | null;
+  meta: (id: string) => Meta | undefined | typeof UNKNOWN;
+}
+
+/** A batch's commit, built, not yet submitted. */
+interface Built {
+  batch: Pending[];
+  op: Deno.AtomicOperation;
+  head: Head;
+  metas: Map<string, Meta | undefined>;
+  outcome: Outcome[];
+  dropped: number;
+  vs: string | null;
+}
+
+function isTooLarge(e: unknown): boolean {
+  return e instanceof Error && /too large/i.test(e.message);
+}
+
+function idOf(input: HubInput): string {
+  return input.kind === "tx"
+    ? input.msg.MachineID
+    : input.kind === "schema"
+    ? input.msg.ID
+    : input.id;
+}
+
+function cloneMeta(m: Meta | undefined): Meta | undefined {
+  return m && { ...m, o: [...m.o] };
+}
 
 type Outcome = { ok: Appended } | { err: unknown };
 
@@ -75,6 +102,11 @@ export class KvHubStore implements HubStore {
   readonly stats: HubStats = { evicted: 0, dropped: 0, bytes: 0 };
 
   #read: KvReader;
+  #write: KvWriter;
+  /** The head of this process's last commit. */
+  #committed: Head | undefined;
+  /** The state after this process's last commit: saves reads while no other writer commits. */
+  #cache: { head: Head; vs: string; metas: Map<string, Meta | undefined> } | undefined;
   #ret: KvRetention;
 
   constructor(kv: Deno.Kv, limits: KvLimits) {
@@ -82,6 +114,7 @@ export class KvHubStore implements HubStore {
     this.#l = limits;
     this.#p = limits.prefix;
     this.#read = new KvReader(kv, limits, this.stats);
+    this.#write = new KvWriter(kv, limits, this.stats);
     this.#ret = new KvRetention(kv, limits, this.stats);
   }
 
@@ -103,31 +136,98 @@ export class KvHubStore implements HubStore {
   append(input: HubInput): Promise<Appended> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, resolve, reject });
-      this.#flushing ??= this.#flush().finally(() => this.#flushing = undefined);
+      this.#flushing ??= this.#run();
     });
   }
 
+  /** Flushes until the queue is empty (an append racing the end starts it again). */
+  async #run(): Promise<void> {
+    try {
+      await this.#flush();
+    } finally {
+      this.#flushing = undefined;
+      if (this.#queue.length) this.#flushing = this.#run();
+    }
+  }
+
   async #flush(): Promise<void> {
-    while (this.#queue.length) {
-      const batch = this.#take();
+    // the next batch, built on the state the commit in flight will leave
+    let next: Built | undefined;
+    while (this.#queue.length || next) {
+      let cur: Built | undefined = next;
+      next = undefined;
+      let batch = cur?.batch ?? this.#take();
       let outcome: Outcome[];
+      let ahead: Promise<Built | undefined> | undefined;
       try {
-        outcome = await this.#commit(batch);
+        cur ??= await this.#prepare(batch, this.#cacheState());
+        const committing = this.#submit(cur);
+        // overlap: encode the next batch while SQLite writes this one
+        if (this.#queue.length && !this.#ret.due(cur.head)) {
+          const aheadBatch = this.#take();
+          ahead = this.#prepare(aheadBatch, this.#stateAfter(cur)).catch(() => {
+            this.#queue.unshift(...aheadBatch);
+            return undefined;
+          });
+        }
+        const res = await committing;
+        if (res.ok) {
+          this.#finish(cur, res.versionstamp);
+          outcome = cur.outcome;
+          const built = await ahead;
+          if (built) {
+            built.vs = res.versionstamp;
+            next = built;
+          }
+        } else {
+          this.#cache = undefined;
+          const built = await ahead;
+          if (built) this.#queue.unshift(...built.batch);
+          outcome = await this.#commit(batch);
+        }
       } catch (e) {
+        if (isTooLarge(e) && batch.length > 1) {
+          // the pipelined commit was over KV's size: the retrying path splits it
+          const built = await ahead;
+          if (built) this.#queue.unshift(...built.batch);
+          ahead = undefined;
+          this.#cache = undefined;
+          try {
+            outcome = await this.#commit(batch);
+          } catch (e2) {
+            for (const p of batch) p.reject(e2);
+            continue;
+          }
+          batch.forEach((p, i) => {
+            const o = outcome[i];
+            if ("ok" in o) p.resolve(o.ok);
+            else p.reject(o.err);
+          });
+          continue;
+        }
+        const built = await ahead;
+        if (built) this.#queue.unshift(...built.batch);
+        next = undefined;
         for (const p of batch) p.reject(e);
         continue;
       }
-      try {
-        // bounded before the batch is acknowledged
-        await this.#ret.retain();
-      } catch {
-        // retention runs again after the next commit
+      if (!next) {
+        try {
+          // bounded before the batch is acknowledged
+          const commits = this.#ret.commits;
+          await this.#ret.retain(this.#committed);
+          if (this.#ret.commits !== commits) this.#cache = undefined;
+        } catch {
+          this.#cache = undefined;
+          // retention runs again after the next commit
+        }
       }
       batch.forEach((p, i) => {
         const o = outcome[i];
         if ("ok" in o) p.resolve(o.ok);
         else p.reject(o.err);
       });
+      batch = [];
     }
   }
 
@@ -144,10 +244,15 @@ export class KvHubStore implements HubStore {
         ? p.input.msg.ID
         : p.input.id;
       // a rough size: the frame is the message plus ~150 chars of envelope
-      const size = p.input.kind === "gone" ? 100 : JSON.stringify(p.input.msg).length + 150;
+      // estimated: encoded once, in the commit
+      const size = p.input.kind === "tx"
+        ? txJsonSize(p.input.msg)
+        : p.input.kind === "schema"
+        ? jsonSize(p.input.msg) + 100
+        : 100;
       if (
         batch.length &&
-        (chars + size > MAX_BATCH_CHARS || (!ids.has(id) && ids.size >= MAX_BATCH_MACHINES))
+        (chars + size > MAX_BATCH_BYTES || (!ids.has(id) && ids.size >= MAX_BATCH_MACHINES))
       ) {
         break;
       }
@@ -172,245 +277,131 @@ export class KvHubStore implements HubStore {
     return out;
   }
 
-  /** Writes a batch in one atomic commit, retrying while other writers win the head. */
+  /**
+   * Writes a batch in one atomic commit, retrying while other writers win
+   * the head; a batch over KV's commit size (estimates can be short for
+   * text KV stores at 2 bytes a char) is written in halves.
+   */
   async #commit(batch: Pending[]): Promise<Outcome[]> {
-    const ids = [
-      ...new Set(
-        batch.map((p) =>
-          p.input.kind === "tx"
-            ? p.input.msg.MachineID
-            : p.input.kind === "schema"
-            ? p.input.msg.ID
-            : p.input.id
-        ),
-      ),
-    ];
     for (let attempt = 0;; attempt++) {
+      const built = await this.#prepare(batch, attempt === 0 ? this.#cacheState() : undefined);
       let res: Deno.KvCommitResult | Deno.KvCommitError;
-      let head: Head = EMPTY_HEAD, dropped = 0;
-      let metas = new Map<string, Meta | undefined>();
-      let outcome: Outcome[] = [];
       try {
-        const headEntry = await this.#kv.get<Head>(this.#k("head"));
-        head = { ...(headEntry.value ?? EMPTY_HEAD) };
-        const metaEntries = await this.#metas(ids);
-        metas = new Map();
-        for (const [id, e] of metaEntries) metas.set(id, e.value ? { ...e.value } : undefined);
-        const op = this.#kv.atomic().check(headEntry);
-        outcome = [];
-        const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
-        for (const { input } of batch) {
-          try {
-            outcome.push({ ok: this.#apply(input, head, metas, op, expire) });
-          } catch (e) {
-            outcome.push({ err: e });
-          }
-        }
-        for (const [id, m] of metas) {
-          if (!m) continue;
-          if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
-          op.set(this.#k("m", id), m);
-        }
-        op.set(this.#k("head"), head);
-        res = await op.commit();
+        res = await this.#submit(built);
       } catch (e) {
-        // SQLite's "database is locked" under concurrent writers: as a lost check, retry
-        if (!isBusy(e)) throw e;
-        res = { ok: false };
+        if (!isTooLarge(e) || batch.length < 2) throw e;
+        this.#cache = undefined;
+        const half = Math.ceil(batch.length / 2);
+        return [
+          ...await this.#commit(batch.slice(0, half)),
+          ...await this.#commit(batch.slice(half)),
+        ];
       }
-      if (!res.ok) {
-        // another writer committed first: read again, allocate again
-        if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
-        continue;
+      if (res.ok) {
+        this.#finish(built, res.versionstamp);
+        return built.outcome;
       }
-      this.#seq = Math.max(this.#seq, head.seq);
-      this.stats.bytes = head.bytes;
-      this.stats.dropped += dropped;
-      for (const [id, m] of metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
-      return outcome;
+      this.#cache = undefined;
+      // another writer committed first: read again, allocate again
+      if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }
 
-  /** Adds one input's mutations to `op`; updates `head` and `metas` in place. */
-  #apply(
-    input: HubInput,
-    head: Head,
-    metas: Map<string, Meta | undefined>,
-    op: Deno.AtomicOperation,
-    expire: { expireIn: number } | undefined,
-  ): Appended {
-    const seq = head.seq + 1;
-    if (input.kind === "tx") {
-      const m = metas.get(input.msg.MachineID);
-      if (!m) {
-        throw new DbgHubError(`unknown machine ${input.msg.MachineID}: send its schema first`);
-      }
-      input.msg.Time ??= new Date();
-      const event: HubEvent = {
-        seq,
-        kind: "tx",
-        machineId: input.msg.MachineID,
-        cursor: m.next,
-        msg: input.msg,
-      };
-      const frame = this.#write(op, event, m.g, m.next, expire);
-      op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: frame.length }, expire);
-      m.next++;
-      m.count++;
-      m.bytes += frame.length;
-      m.lastSeq = seq;
-      head.bytes += frame.length;
-      head.seq = seq;
-      return { event, frame };
-    }
-    if (input.kind === "gone") {
-      const m = metas.get(input.id);
-      if (!m) throw new DbgHubError(`unknown machine ${input.id}`);
-      if (!m.alive) {
-        const event: HubEvent = { seq: m.goneSeq, kind: "gone", machineId: input.id };
-        return { event, frame: JSON.stringify(event) };
-      }
-      const event: HubEvent = { seq, kind: "gone", machineId: input.id };
-      const frame = this.#write(op, event, m.g, 0, expire);
-      m.alive = false;
-      m.goneSeq = m.lastSeq = seq;
-      m.o.push(seq);
-      head.seq = seq;
-      return { event, frame };
-    }
-    const msg: DbgMsgSchema = input.msg;
-    const old = metas.get(msg.ID);
-    const newSession = old !== undefined &&
-      (!old.alive || !sameInstance({ ID: msg.ID, StatesIndex: old.states, States: {} }, msg));
-    const session = old ? (newSession ? old.session + 1 : old.session) : 1;
-    const event: HubEvent = { seq, kind: "schema", machineId: msg.ID, session, msg };
-    let m: Meta;
-    if (!old || newSession) {
-      if (old) {
-        // the old session's entries go (after the commit); they never interleave with the new
-        op.set(this.#k("old", msg.ID, old.g), { o: old.o });
-        head.bytes -= old.bytes;
-      } else head.machines++;
-      m = {
-        g: seq,
-        session,
-        alive: true,
-        next: old ? old.next : 1,
-        first: old ? old.next : 1,
-        count: 0,
-        bytes: 0,
-        lastSeq: seq,
-        schemaSeq: seq,
-        goneSeq: 0,
-        parent: "",
-        tags: [],
-        states: [],
-        o: [],
-      };
-    } else m = old;
-    const frame = this.#write(op, event, m.g, 0, undefined);
-    m.parent = msg.Parent ?? "";
-    m.tags = msg.Tags ?? [];
-    m.states = msg.StatesIndex;
-    m.schemaSeq = m.lastSeq = seq;
-    m.o.push(seq);
-    // schema versions kept per machine: re-sending a schema can't grow the log
-    while (m.o.length > 8) op.delete(this.#k("log", m.o.shift()!));
-    metas.set(msg.ID, m);
-    head.seq = seq;
-    return { event, frame };
+  /** What this process knows of the state after its last commit. */
+  #cacheState(): State | undefined {
+    const c = this.#cache;
+    if (!c) return undefined;
+    return { head: c.head, vs: c.vs, meta: (id) => c.metas.has(id) ? c.metas.get(id) : UNKNOWN };
   }
 
-  /** Sets the log entry (and parts) of an event; returns its frame. */
-  #write(
-    op: Deno.AtomicOperation,
-    event: HubEvent,
-    g: number,
-    cursor: number,
-    expire: { expireIn: number } | undefined,
-  ): string {
-    const frame = JSON.stringify(event);
-    if (frame.length > this.#l.maxMessageBytes) {
-      throw new DbgHubError(
-        `message of ${event.machineId} is ${frame.length} bytes encoded, over ${this.#l.maxMessageBytes}`,
-      );
-    }
-    const value: LogValue = { i: event.machineId, g, c: cursor };
-    if (frame.length <= PART_CHARS) value.f = frame;
-    else {
-      const bytes = new TextEncoder().encode(frame);
-      if (bytes.length > MAX_KV_MESSAGE_BYTES) {
-        throw new DbgHubError(
-          `message of ${event.machineId} is over ${MAX_KV_MESSAGE_BYTES} bytes`,
-        );
+  /** The state `b` leaves once committed (its versionstamp known only then). */
+  #stateAfter(b: Built): State {
+    const before = this.#cacheState();
+    return {
+      head: b.head,
+      vs: null,
+      meta: (id) => b.metas.has(id) ? b.metas.get(id) : before ? before.meta(id) : UNKNOWN,
+    };
+  }
+
+  /**
+   * Builds a batch's commit on a state (this process's cache, the commit in
+   * flight's outcome, or, without one, read from KV).
+   */
+  async #prepare(batch: Pending[], state: State | undefined): Promise<Built> {
+    const ids = [...new Set(batch.map((p) => idOf(p.input)))];
+    const metas = new Map<string, Meta | undefined>();
+    let head: Head, vs: string | null;
+    let unknown: string[] = [];
+    if (state) {
+      head = { ...state.head };
+      vs = state.vs;
+      for (const id of ids) {
+        const m = state.meta(id);
+        if (m === UNKNOWN) unknown.push(id);
+        else metas.set(id, cloneMeta(m));
       }
-      value.p = Math.ceil(bytes.length / PART_BYTES);
-      for (let n = 0; n < value.p; n++) {
-        op.set(
-          this.#k("part", event.seq, n),
-          bytes.subarray(n * PART_BYTES, (n + 1) * PART_BYTES),
-          expire,
-        );
+    } else {
+      const headEntry = await this.#kv.get<Head>(this.#k("head"));
+      head = { ...(headEntry.value ?? EMPTY_HEAD) };
+      vs = headEntry.versionstamp;
+      unknown = ids;
+    }
+    if (unknown.length) {
+      for (const [id, e] of await this.#metas(unknown)) {
+        metas.set(id, cloneMeta(e.value ?? undefined));
       }
     }
-    op.set(this.#k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
-    return frame;
+    const op = this.#kv.atomic();
+    const outcome: Outcome[] = [];
+    const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
+    for (const { input } of batch) {
+      try {
+        outcome.push({ ok: this.#write.apply(input, head, metas, op, expire) });
+      } catch (e) {
+        outcome.push({ err: e });
+      }
+    }
+    let dropped = 0;
+    for (const [id, m] of metas) {
+      if (!m) continue;
+      if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
+      op.set(this.#k("m", id), m);
+    }
+    op.set(this.#k("head"), head);
+    return { batch, op, head, metas, outcome, dropped, vs };
+  }
+
+  /** Commits under the check that the head is still what the batch was built on. */
+  async #submit(b: Built): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    try {
+      return await b.op.check({ key: this.#k("head"), versionstamp: b.vs }).commit();
+    } catch (e) {
+      // SQLite's "database is locked" under concurrent writers: as a lost check, retry
+      if (!isBusy(e)) throw e;
+      return { ok: false };
+    }
+  }
+
+  #finish(b: Built, versionstamp: string): void {
+    if (this.#write.oldLeft) {
+      this.#write.oldLeft = false;
+      this.#ret.oldPending = true;
+    }
+    this.#seq = Math.max(this.#seq, b.head.seq);
+    this.stats.bytes = b.head.bytes;
+    this.stats.dropped += b.dropped;
+    for (const [id, m] of b.metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
+    this.#committed = b.head;
+    const known = this.#cache?.metas ?? new Map<string, Meta | undefined>();
+    if (known.size > 10_000) known.clear();
+    for (const [id, m] of b.metas) known.set(id, m);
+    this.#cache = { head: b.head, vs: versionstamp, metas: known };
   }
 
   tail(emit: (a: Appended) => void): () => void {
-    let stopped = false;
-    let running: Promise<void> | undefined;
-    let again = false;
-    let from = -1;
-    const catchUp = async (): Promise<void> => {
-      if (from < 0) from = await this.head();
-      for (;;) {
-        const page = await this.since(from, 1000);
-        for (const e of page.events) {
-          if (stopped) return;
-          emit({ event: e, frame: JSON.stringify(e) });
-        }
-        from = page.seq;
-        if (!page.more) return;
-      }
-    };
-    const kick = (): void => {
-      if (stopped) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      running = catchUp().catch(() => {}).finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-    };
-    kick();
-    // kv.watch on the head key: every commit bumps it (Deno Deploy, and this process locally)
-    const stream = this.#kv.watch([this.#k("head")]);
-    const reader = stream.getReader();
-    (async () => {
-      try {
-        while (!stopped) {
-          const { done } = await reader.read();
-          if (done) break;
-          kick();
-        }
-      } catch {
-        // the KV closed; polling stops with the tail
-      }
-    })();
-    // local SQLite KV's watch doesn't fire for other processes' commits: poll too
-    const timer = setInterval(kick, this.#l.pollMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-      reader.cancel().catch(() => {});
-    };
+    return kvTail(this.#read, this.#l.pollMs, emit);
   }
 
   close(): void {}

@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * Queries of the Deno KV hub: machines, schema, a machine's transitions
  * paged both ways, the global log; served from KV by any process.
@@ -14,7 +13,6 @@ import {
   type SincePage,
   type TxPage,
 } from "./hub_types.ts";
-import { parseFrame } from "./hub_store.ts";
 import {
   EMPTY_HEAD,
   GET_MANY,
@@ -65,8 +63,8 @@ export class KvReader extends KvBase {
     if (!m) return undefined;
     const e = await this.kv.get<LogValue>(this.k("log", m.schemaSeq));
     if (!e.value) return undefined;
-    const [frame] = await this.frames([e as Deno.KvEntry<LogValue>]);
-    return (parseFrame(frame) as HubEvent & { kind: "schema" }).msg;
+    const [event] = await this.events([e as Deno.KvEntry<LogValue>]);
+    return (event as HubEvent & { kind: "schema" }).msg;
   }
 
   async txs(
@@ -114,9 +112,9 @@ export class KvReader extends KvBase {
     }
     for (const r of await Promise.all(reads)) logs.push(...r);
     const present = logs.filter((e) => e.value) as Deno.KvEntry<LogValue>[];
-    const frames = await this.frames(present);
-    const txs: TxPage["txs"] = frames.map((f) => {
-      const e = parseFrame(f) as HubEvent & { kind: "tx" };
+    const events = await this.events(present);
+    const txs: TxPage["txs"] = events.map((x) => {
+      const e = x as HubEvent & { kind: "tx" };
       return { seq: e.seq, cursor: e.cursor, msg: e.msg };
     });
     const got = txs.length > 0;
@@ -162,7 +160,7 @@ export class KvReader extends KvBase {
       if (machines && !machines.has(e.value.i)) continue;
       entries.push(e);
     }
-    const frames = await this.frames(entries);
-    return { events: frames.map(parseFrame), seq: at, more, head: Math.max(head, at) };
+    const events = await this.events(entries);
+    return { events, seq: at, more, head: Math.max(head, at) };
   }
 }

@@ -41,3 +41,5 @@ export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";
 export * from "./stream_client.ts";
+export * from "./json_size.ts";
+export * from "./idempotency.ts";
