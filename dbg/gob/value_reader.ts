@@ -81,7 +81,7 @@ export class ValueReader {
 
   /** Starts a value of `plan` at `r` (a fresh budget). */
   start(plan: Plan, r: GobReader): void {
-    this.#stack = [];
+    this.#stack.length = 0;
     this.#result = undefined;
     this.#elements = 0;
     this.#heap = 0;
@@ -91,7 +91,7 @@ export class ValueReader {
 
   /** Drops a value in progress. */
   reset(): void {
-    this.#stack = [];
+    this.#stack.length = 0;
     this.#result = undefined;
   }
 
