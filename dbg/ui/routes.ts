@@ -1,0 +1,204 @@
+/**
+ * The debugger page's server routes: `GET /export` (machines as an am-dbg
+ * recording or JSON) and `POST /import` (a recording or JSON export into
+ * the hub, as read-only machines). {@linkcode dbgHandler} mounts them.
+ *
+ * @module
+ */
+
+import { DbgHub } from "../hub.ts";
+import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
+import { exportDbgRecording, importDbgRecording } from "../recording.ts";
+
+/** Options of {@linkcode dbgUiRoutes}. */
+export interface DbgUiRoutesOptions {
+  /** Largest import body; default 32 MiB (413 beyond). */
+  maxImportBytes?: number;
+  /** Whether a request may import (the handler's ingest check); default: no one. */
+  canImport?: (req: Request) => boolean;
+  /** Extra response headers (CORS). */
+  headers?: Record<string, string>;
+}
+
+/** One machine of an export: am-dbg's `Exportable` shape. */
+export interface DbgExportable {
+  /** The schema. */
+  MsgStruct: DbgMsgSchema;
+  /** Its transitions, oldest first. */
+  MsgTxs: DbgMsgTx[];
+  /** Writer. */
+  Version?: string;
+}
+
+/**
+ * Reads machines (all, or these ids) out of a hub, oldest transition first.
+ *
+ * @example Usage
+ * ```ts
+ * import { DbgHub, dbgExportables } from "@asyncmachine/telemetry/dbg";
+ * const hub = new DbgHub();
+ * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+ * (await dbgExportables(hub)).length; // 1
+ * ```
+ */
+export async function dbgExportables(hub: DbgHub, ids?: string[]): Promise<DbgExportable[]> {
+  const infos = await hub.machines();
+  const want = ids?.length ? new Set(ids) : undefined;
+  const out: DbgExportable[] = [];
+  for (const m of infos) {
+    if (want && !want.has(m.id)) continue;
+    const schema = await hub.schema(m.id);
+    if (!schema) continue;
+    const txs: DbgMsgTx[] = [];
+    for (let cursor = 0;;) {
+      const page = await hub.txs(m.id, { cursor, limit: 1000, dir: "newer" });
+      for (const t of page.txs) txs.push(t.msg);
+      if (!page.more || !page.txs.length) break;
+      cursor = page.cursor;
+    }
+    out.push({ MsgStruct: schema, MsgTxs: txs, Version: "am-telemetry" });
+  }
+  return out;
+}
+
+/**
+ * Adds exported machines to a hub as read-only sessions: tagged
+ * `imported` and marked gone once loaded. Returns their ids.
+ *
+ * @example Usage
+ * ```ts
+ * import { DbgHub, dbgImportExportables } from "@asyncmachine/telemetry/dbg";
+ * const hub = new DbgHub();
+ * await dbgImportExportables(hub, [{ MsgStruct: { ID: "m1", StatesIndex: ["A"], States: { A: {} } }, MsgTxs: [] }]);
+ * ```
+ */
+export async function dbgImportExportables(
+  hub: DbgHub,
+  list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[],
+): Promise<{ machines: string[]; txs: number }> {
+  const machines: string[] = [];
+  let txs = 0;
+  for (const e of list) {
+    if (!e || typeof e !== "object" || !e.MsgStruct || typeof e.MsgStruct !== "object") {
+      throw new TypeError("import: every entry needs a MsgStruct (a DbgMsgSchema)");
+    }
+    const schema = { ...(e.MsgStruct as Record<string, unknown>) };
+    const tags = Array.isArray(schema.Tags) ? schema.Tags.map(String) : [];
+    if (!tags.includes("imported")) tags.push("imported");
+    schema.Tags = tags;
+    const ev = await hub.addSchema(schema);
+    machines.push(ev.machineId);
+    for (const tx of e.MsgTxs ?? []) {
+      await hub.addTx(tx);
+      txs++;
+    }
+    await hub.dispose(ev.machineId);
+  }
+  return { machines, txs };
+}
+
+async function readAll(req: Request, max: number): Promise<Uint8Array | undefined> {
+  if (Number(req.headers.get("content-length") ?? 0) > max) {
+    await req.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const c of req.body) {
+      size += c.byteLength;
+      if (size > max) return undefined;
+      chunks.push(c);
+    }
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The page's routes for a hub; resolves undefined for other paths.
+ *
+ * @example Usage
+ * ```ts
+ * import { DbgHub, dbgUiRoutes } from "@asyncmachine/telemetry/dbg";
+ * const routes = dbgUiRoutes(new DbgHub(), { canImport: () => true });
+ * const url = new URL("http://localhost/export?format=json");
+ * const res = await routes(new Request(url), url);
+ * ```
+ */
+export function dbgUiRoutes(
+  hub: DbgHub,
+  opts: DbgUiRoutesOptions = {},
+): (req: Request, url: URL) => Promise<Response | undefined> {
+  const maxImport = opts.maxImportBytes ?? 32 * 1024 * 1024;
+  const extra = opts.headers ?? {};
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json", ...extra },
+    });
+  return async (req, url) => {
+    if (url.pathname === "/export") {
+      if (req.method !== "GET") return json({ error: "GET /export" }, 405);
+      const ids = url.searchParams.get("machines")?.split(",").filter(Boolean);
+      const list = await dbgExportables(hub, ids);
+      if (url.searchParams.get("format") === "json") {
+        return new Response(JSON.stringify(list), {
+          headers: {
+            "content-type": "application/json",
+            "content-disposition": 'attachment; filename="am-dbg.json"',
+            ...extra,
+          },
+        });
+      }
+      // the recording writer reads a hub: copy the chosen machines into one sized to fit
+      const part = new DbgHub({
+        maxMachines: list.length + 1,
+        maxTxsPerMachine: Math.max(1, ...list.map((e) => e.MsgTxs.length)),
+      });
+      for (const e of list) {
+        await part.addSchema(e.MsgStruct);
+        for (const tx of e.MsgTxs) await part.addTx(tx);
+      }
+      const bytes = await exportDbgRecording(part);
+      return new Response(bytes as BodyInit, {
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-disposition": 'attachment; filename="am-dbg.gob.br"',
+          ...extra,
+        },
+      });
+    }
+    if (url.pathname === "/import") {
+      if (req.method !== "POST") return json({ error: "POST a recording to /import" }, 405);
+      if (!opts.canImport?.(req)) {
+        await req.body?.cancel();
+        return json({ error: "import needs the ingest token (Authorization: Bearer …)" }, 401);
+      }
+      const bytes = await readAll(req, maxImport);
+      if (!bytes) return json({ error: `import body over ${maxImport} bytes` }, 413);
+      const t0 = performance.now();
+      try {
+        let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
+        const first = bytes.find((b) => b > 32);
+        if (first === 0x5b || first === 0x7b) {
+          const parsed = JSON.parse(new TextDecoder().decode(bytes));
+          list = Array.isArray(parsed) ? parsed : [parsed];
+        } else {
+          const rec = await importDbgRecording(bytes);
+          list = await dbgExportables(rec.hub);
+        }
+        const res = await dbgImportExportables(hub, list);
+        return json({ ...res, ms: Math.round(performance.now() - t0) });
+      } catch (e) {
+        return json({ error: `import: ${e instanceof Error ? e.message : e}` }, 400);
+      }
+    }
+    return undefined;
+  };
+}
