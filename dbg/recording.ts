@@ -73,7 +73,13 @@ export async function importDbgRecording(
   const list = values.find(Array.isArray) as Exportable[] | undefined;
   if (!list) throw new Error("recording: no []*Exportable in the stream");
   const maxTxs = Math.max(1, ...list.map((e) => e.MsgTxs?.length ?? 0));
-  const target = hub ?? new DbgHub({ maxTxsPerMachine: maxTxs, maxMachines: list.length + 1 });
+  // sized to fit: the decoded recording is in memory already, within the decoder's limits
+  const target = hub ?? new DbgHub({
+    maxTxsPerMachine: maxTxs,
+    maxMachines: list.length + 1,
+    maxBytes: Infinity,
+    maxBytesPerMachine: Infinity,
+  });
   const stats: RecordingStats = {
     hub: target,
     machines: 0,
@@ -85,11 +91,11 @@ export async function importDbgRecording(
   };
   for (const e of list) {
     if (!e.MsgStruct) continue;
-    target.addSchema(e.MsgStruct);
+    await target.addSchema(e.MsgStruct);
     stats.machines++;
     stats.version ||= e.Version ?? "";
     for (const tx of e.MsgTxs ?? []) {
-      target.addTx(tx);
+      await target.addTx(tx);
       stats.txs++;
       stats.steps += tx.Steps?.length ?? 0;
       stats.logEntries += tx.LogEntries?.length ?? 0;
@@ -107,7 +113,7 @@ export async function importDbgRecording(
  * ```ts
  * import { DbgHub, exportDbgRecording } from "@asyncmachine/telemetry/dbg";
  * const hub = new DbgHub();
- * hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+ * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
  * const bytes = await exportDbgRecording(hub);
  * ```
  */
@@ -115,16 +121,18 @@ export async function exportDbgRecording(
   hub: DbgHub,
   opts: { compress?: boolean; version?: string } = {},
 ): Promise<Uint8Array> {
-  const list = hub.machines().map((m) => {
+  const list = [];
+  for (const m of await hub.machines()) {
     const txs = [];
     for (let cursor = 0;;) {
-      const page = hub.txs(m.id, Math.max(cursor, m.firstCursor ? m.firstCursor - 1 : 0), 1000);
-      txs.push(...page.txs.map((t) => t.msg));
+      const page = await hub.txs(m.id, { cursor, limit: 1000 });
+      for (const t of page.txs) txs.push(t.msg);
       if (!page.more) break;
       cursor = page.cursor;
     }
-    return { MsgStruct: hub.schema(m.id), MsgTxs: txs, Version: opts.version ?? "am-telemetry" };
-  });
+    const schema = await hub.schema(m.id);
+    list.push({ MsgStruct: schema, MsgTxs: txs, Version: opts.version ?? "am-telemetry" });
+  }
   const gob = new GobEncoder().encode(RecordingType, list);
   return opts.compress === false
     ? gob

@@ -216,6 +216,8 @@ export class GobRpcTransport implements DbgTransport {
   /** Sends each message on its machine's connection, in order. */
   async send(batch: DbgMessage[]): Promise<void> {
     for (const m of batch) {
+      // DbgMsgGone is the JSON endpoint's extension: am-dbg's wire has no such message
+      if (m.method === "DbgMsgGone") continue;
       const id = m.method === "DbgMsgSchema" ? m.params.ID : m.params.MachineID;
       let client = this.#clients.get(id);
       if (!client) {
@@ -269,8 +271,8 @@ export async function serveNetRpc(conn: ByteConn, hub: DbgHub): Promise<void> {
         const body = pending.shift();
         let error = "";
         try {
-          if (req.ServiceMethod === "RPCServer.DbgMsgSchema") hub.addSchema(body);
-          else if (req.ServiceMethod === "RPCServer.DbgMsgTx") hub.addTx(body);
+          if (req.ServiceMethod === "RPCServer.DbgMsgSchema") await hub.addSchema(body);
+          else if (req.ServiceMethod === "RPCServer.DbgMsgTx") await hub.addTx(body);
           else error = `rpc: can't find method ${req.ServiceMethod}`;
         } catch (e) {
           error = e instanceof DbgHubError || e instanceof TypeError ? e.message : String(e);

@@ -50,7 +50,7 @@ let tracerCount = 0;
  * const mach = new Machine({ Foo: {} }, { id: "m1", tracers: [tracer] });
  * mach.add(["Foo"]);
  * await tracer.flushed();
- * hub.txs("m1").txs.length; // 2: the queued mutation and the transition
+ * (await hub.txs("m1")).txs.length; // 2: the queued mutation and the transition
  * ```
  */
 export class DbgTracer implements Tracer {
@@ -254,9 +254,10 @@ export class DbgTracer implements Tracer {
     });
   }
 
-  /** Forgets the machine. */
+  /** Reports the machine gone (JSON transports; gob ones skip it) and forgets it. */
   machineDispose(id: string): void {
-    this.#machines.delete(id);
+    if (!this.#machines.delete(id) || !this.transport.extensions) return;
+    this.#push(() => ({ method: "DbgMsgGone", params: { ID: id } }));
   }
 }
 
