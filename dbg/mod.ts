@@ -33,3 +33,4 @@ export * from "./wire_types.ts";
 export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";
+export * from "./ui/routes.ts";

@@ -65,7 +65,7 @@ export function dbgPageScript(): string {
 export const DBG_PAGE_HTML: string = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>am-telemetry dbg</title><style>${DBG_PAGE_CSS}</style></head>
+<title>am-telemetry dbg</title><link rel="icon" href="data:,"><style>${DBG_PAGE_CSS}</style></head>
 <body>
 <header><h1>am-telemetry dbg</h1>
   <button id="export-gob" title="download as an am-dbg recording">⇩ .gob.br</button>

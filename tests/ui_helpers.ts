@@ -82,11 +82,7 @@ export function until<T>(page: CdpPage, expr: string, ms = 10_000): Promise<T> {
 /** Navigates and waits for the page to have loaded its first page of history. */
 export async function openPage(page: CdpPage, url: string): Promise<void> {
   await page.navigate(url);
-  await until(
-    page,
-    `window.__amdbg && __amdbg.S.stats.connects > 0 && !__amdbg.S.busy &&
-    (!__amdbg.S.machines.size || (__amdbg.S.selected && !__amdbg.S.win.loading))`,
-  );
+  await until(page, `window.__amdbg && __amdbg.S.ready && !__amdbg.S.busy`);
   // one frame for the render
   await page.evaluate(`new Promise((r) => requestAnimationFrame(() => r(1)))`);
 }

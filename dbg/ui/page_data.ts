@@ -275,25 +275,37 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
   let m = S.machines.get(id);
   if (frame.kind === "schema") {
     const msg = frame.msg as DbgMsgSchema;
-    const fresh = !m || !m.alive;
-    if (!m) {
-      m = pageMachineFrom({
+    const session = Number(frame.session) || 1;
+    if (!m || session > m.session) {
+      // a new machine, or a new instance of the id: its history starts over
+      const fresh = pageMachineFrom({
         id,
         parent: msg.Parent,
         tags: msg.Tags,
         states: msg.StatesIndex.length,
+        session,
       });
-      S.machines.set(id, m);
-    } else if (fresh) {
-      // the id came back with a new instance: a new session
-      Object.assign(m, pageMachineFrom({ id, parent: msg.Parent, tags: msg.Tags }));
-      m.session++;
+      if (m) Object.assign(m, fresh);
+      else S.machines.set(id, m = fresh);
+      if (S.win.id === id) {
+        S.win.txs = [];
+        S.win.moreOlder = false;
+        S.win.moreNewer = false;
+        if (S.pos >= 0) S.pos = -1;
+      }
+      for (const lane of S.lanes) {
+        if (lane.id !== id) continue;
+        lane.txs = [];
+        lane.moreOlder = false;
+      }
     }
     m.alive = true;
     m.lastSeq = seq;
     m.states = msg.StatesIndex.length;
     S.schemas.set(id, msg);
-    if (!S.selected) S.selected = id;
+    if (S.diagram.drawn.startsWith(id + "\n")) S.diagram.drawn = "";
+    // an empty page opens the first machine that shows up
+    if (!S.selected && S.ready) pageSelect(S, id);
     return true;
   }
   if (frame.kind === "gone") {

@@ -277,6 +277,7 @@ export function dbgPageMain(): void {
     seqKey: "",
     treeAt: 0,
     url: "",
+    ready: false,
   };
   S.schedule = () => {
     if (S.scheduled) return;
@@ -503,6 +504,7 @@ export function dbgPageMain(): void {
       const id = S.machines.has(want) ? want : roots[0]?.id || "";
       const tx = Number(qs.get("tx") || NaN);
       if (id) await pageSelect(S, id, Number.isInteger(tx) && want === id ? tx : undefined);
+      S.ready = true;
       redraw();
     } catch (e) {
       pageStatus(S, "error: " + (e as Error).message);

@@ -44,10 +44,11 @@ export function seqLaneIds(S: PageState): string[] {
  * ```
  */
 export async function seqLoad(S: PageState, force = false): Promise<void> {
-  const ids = seqLaneIds(S);
-  const key = ids.join("\n");
+  // lanes are chosen once per selection: activity reordering them would reload every frame
+  const key = S.selected + "\n" + S.pinned.join("\n");
   if (!force && key === S.seqKey) return;
   S.seqKey = key;
+  const ids = seqLaneIds(S);
   S.lanes = ids.map((id) => ({ id, txs: [], moreOlder: true }));
   S.seqFollow = true;
   const lanes = S.lanes;
@@ -149,11 +150,11 @@ export function seqRender(S: PageState): void {
     '<span class="lane" style="left:' + (LEFT + laneW * i) + "px;width:" + laneW + 'px" title="' +
     pageEsc(l.id) + '">' + pageEsc(l.id) + "</span>"
   ).join("");
-  const from = Math.max(0, Math.floor(box.scrollTop / ROW) - 5);
+  const from = Math.max(0, Math.min(rows.length - 1, Math.floor(box.scrollTop / ROW) - 5));
   const to = Math.min(rows.length, from + Math.ceil(box.clientHeight / ROW) + 10);
   const y = (i: number) => (i - from) * ROW + ROW / 2;
   const out: string[] = [];
-  const h = (to - from) * ROW;
+  const h = Math.max(0, to - from) * ROW;
   S.lanes.forEach((_, i) => {
     out.push('<line class="life" x1="' + lx(i) + '" y1="0" x2="' + lx(i) + '" y2="' + h + '"/>');
   });

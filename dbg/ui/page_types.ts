@@ -177,6 +177,8 @@ export interface PageState {
   treeAt: number;
   /** The URL last written to the address bar. */
   url: string;
+  /** The first machine list and page are in. */
+  ready: boolean;
 }
 
 /** The sequence view's merged rows. */

@@ -9,15 +9,12 @@
 import { DbgHub } from "../hub.ts";
 import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
 import { exportDbgRecording, importDbgRecording } from "../recording.ts";
+import { type DbgContext, type DbgRoute, unauthorized } from "../http.ts";
 
 /** Options of {@linkcode dbgUiRoutes}. */
 export interface DbgUiRoutesOptions {
   /** Largest import body; default 32 MiB (413 beyond). */
   maxImportBytes?: number;
-  /** Whether a request may import (the handler's ingest check); default: no one. */
-  canImport?: (req: Request) => boolean;
-  /** Extra response headers (CORS). */
-  headers?: Record<string, string>;
 }
 
 /** One machine of an export: am-dbg's `Exportable` shape. */
@@ -121,84 +118,85 @@ async function readAll(req: Request, max: number): Promise<Uint8Array | undefine
 }
 
 /**
- * The page's routes for a hub; resolves undefined for other paths.
+ * The page's routes for a hub, to spread into {@linkcode dbgHandler}'s
+ * route table: `/export` needs read access, `/import` ingest access.
  *
  * @example Usage
  * ```ts
  * import { DbgHub, dbgUiRoutes } from "@asyncmachine/telemetry/dbg";
- * const routes = dbgUiRoutes(new DbgHub(), { canImport: () => true });
+ * const routes = dbgUiRoutes(new DbgHub());
  * const url = new URL("http://localhost/export?format=json");
- * const res = await routes(new Request(url), url);
+ * const res = await routes["/export"](new Request(url), { url, canRead: true, canIngest: false, headers: {} });
  * ```
  */
 export function dbgUiRoutes(
   hub: DbgHub,
   opts: DbgUiRoutesOptions = {},
-): (req: Request, url: URL) => Promise<Response | undefined> {
+): Record<string, DbgRoute> {
   const maxImport = opts.maxImportBytes ?? 32 * 1024 * 1024;
-  const extra = opts.headers ?? {};
-  const json = (body: unknown, status = 200) =>
+  const json = (body: unknown, status: number, ctx: DbgContext) =>
     new Response(JSON.stringify(body), {
       status,
-      headers: { "content-type": "application/json", ...extra },
+      headers: { "content-type": "application/json", ...ctx.headers },
     });
-  return async (req, url) => {
-    if (url.pathname === "/export") {
-      if (req.method !== "GET") return json({ error: "GET /export" }, 405);
-      const ids = url.searchParams.get("machines")?.split(",").filter(Boolean);
-      const list = await dbgExportables(hub, ids);
-      if (url.searchParams.get("format") === "json") {
-        return new Response(JSON.stringify(list), {
-          headers: {
-            "content-type": "application/json",
-            "content-disposition": 'attachment; filename="am-dbg.json"',
-            ...extra,
-          },
-        });
-      }
-      // the recording writer reads a hub: copy the chosen machines into one sized to fit
-      const part = new DbgHub({
-        maxMachines: list.length + 1,
-        maxTxsPerMachine: Math.max(1, ...list.map((e) => e.MsgTxs.length)),
-      });
-      for (const e of list) {
-        await part.addSchema(e.MsgStruct);
-        for (const tx of e.MsgTxs) await part.addTx(tx);
-      }
-      const bytes = await exportDbgRecording(part);
-      return new Response(bytes as BodyInit, {
+  const exportRoute: DbgRoute = async (req, ctx) => {
+    if (!ctx.canRead) return await unauthorized(req, ctx);
+    if (req.method !== "GET") return json({ error: "GET /export" }, 405, ctx);
+    const ids = ctx.url.searchParams.get("machines")?.split(",").filter(Boolean);
+    const list = await dbgExportables(hub, ids);
+    if (ctx.url.searchParams.get("format") === "json") {
+      return new Response(JSON.stringify(list), {
         headers: {
-          "content-type": "application/octet-stream",
-          "content-disposition": 'attachment; filename="am-dbg.gob.br"',
-          ...extra,
+          "content-type": "application/json",
+          "content-disposition": 'attachment; filename="am-dbg.json"',
+          ...ctx.headers,
         },
       });
     }
-    if (url.pathname === "/import") {
-      if (req.method !== "POST") return json({ error: "POST a recording to /import" }, 405);
-      if (!opts.canImport?.(req)) {
-        await req.body?.cancel();
-        return json({ error: "import needs the ingest token (Authorization: Bearer …)" }, 401);
-      }
-      const bytes = await readAll(req, maxImport);
-      if (!bytes) return json({ error: `import body over ${maxImport} bytes` }, 413);
-      const t0 = performance.now();
-      try {
-        let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
-        const first = bytes.find((b) => b > 32);
-        if (first === 0x5b || first === 0x7b) {
-          const parsed = JSON.parse(new TextDecoder().decode(bytes));
-          list = Array.isArray(parsed) ? parsed : [parsed];
-        } else {
-          const rec = await importDbgRecording(bytes);
-          list = await dbgExportables(rec.hub);
-        }
-        const res = await dbgImportExportables(hub, list);
-        return json({ ...res, ms: Math.round(performance.now() - t0) });
-      } catch (e) {
-        return json({ error: `import: ${e instanceof Error ? e.message : e}` }, 400);
-      }
+    // the recording writer reads a hub: copy the chosen machines into one sized to fit
+    const part = new DbgHub({
+      maxMachines: list.length + 1,
+      maxTxsPerMachine: Math.max(1, ...list.map((e) => e.MsgTxs.length)),
+      maxBytes: Infinity,
+      maxBytesPerMachine: Infinity,
+    });
+    for (const e of list) {
+      await part.addSchema(e.MsgStruct);
+      for (const tx of e.MsgTxs) await part.addTx(tx);
     }
-    return undefined;
+    const bytes = await exportDbgRecording(part);
+    return new Response(bytes as BodyInit, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-disposition": 'attachment; filename="am-dbg.gob.br"',
+        ...ctx.headers,
+      },
+    });
   };
+  const importRoute: DbgRoute = async (req, ctx) => {
+    if (!ctx.canIngest) return await unauthorized(req, ctx);
+    if (req.method !== "POST") {
+      await req.body?.cancel().catch(() => {});
+      return json({ error: "POST a recording to /import" }, 405, ctx);
+    }
+    const bytes = await readAll(req, maxImport);
+    if (!bytes) return json({ error: `import body over ${maxImport} bytes` }, 413, ctx);
+    const t0 = performance.now();
+    try {
+      let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
+      const first = bytes.find((b) => b > 32);
+      if (first === 0x5b || first === 0x7b) {
+        const parsed = JSON.parse(new TextDecoder().decode(bytes));
+        list = Array.isArray(parsed) ? parsed : [parsed];
+      } else {
+        const rec = await importDbgRecording(bytes);
+        list = await dbgExportables(rec.hub);
+      }
+      const res = await dbgImportExportables(hub, list);
+      return json({ ...res, ms: Math.round(performance.now() - t0) }, 200, ctx);
+    } catch (e) {
+      return json({ error: `import: ${e instanceof Error ? e.message : e}` }, 400, ctx);
+    }
+  };
+  return { "/export": exportRoute, "/import": importRoute };
 }
