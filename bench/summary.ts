@@ -8,18 +8,11 @@ import { bindMach, Registry } from "../prometheus/mod.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 import { tracedMachine } from "./otel_fixtures.ts";
 import { burstLoop, dbgMachine, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
-import {
-  concatBytes,
-  dbgHandler,
-  DbgHub,
-  DbgMsgTxType,
-  GobDecoder,
-  GobEncoder,
-} from "../dbg/mod.ts";
+import { concatBytes, DbgMsgTxType, GobDecoder, GobEncoder } from "../dbg/mod.ts";
 import { fastLoki, loggingMachine, lokiLogged, otelLogged } from "./logs_fixtures.ts";
 import { asyncmachineLoop, xstateLoop } from "./peers.ts";
-import { chromiumPath, launch } from "../tests/cdp.ts";
-import { UI_PERF_SCRIPT, type UiPerf } from "../tests/ui_perf.ts";
+import { chromiumPath } from "../tests/cdp.ts";
+import { uiBenchRows } from "../tests/ui_perf.ts";
 
 interface Row {
   metric: string;
@@ -383,41 +376,18 @@ async function logRows(): Promise<void> {
 // each section runs in a fresh process: one section's heap and JIT state
 // don't tilt the next one's ratios
 async function uiRows(): Promise<void> {
-  const metric = "dbg page: worst update batch, 10,000 transitions in history";
   if (!chromiumPath()) {
     rows.push({
-      metric: metric + " (skipped: no chromium)",
+      metric: "dbg page rows (skipped: no chromium)",
       value: NaN,
       unit: "ms",
-      target: "< 50 ms",
+      target: "",
       ok: true,
     });
     return;
   }
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    dbgHandler(new DbgHub()),
-  );
-  const browser = await launch();
-  try {
-    const runs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      // a fresh page each run: the history starts empty
-      await browser.page.navigate(`http://127.0.0.1:${server.addr.port}/`);
-      runs.push((await browser.page.evaluate<UiPerf>(UI_PERF_SCRIPT)).ms);
-    }
-    const ms = runs.sort((a, b) => a - b)[2];
-    rows.push({
-      metric: metric + " (median of 5)",
-      value: ms,
-      unit: "ms",
-      target: "< 50 ms",
-      ok: ms < 50,
-    });
-  } finally {
-    await browser.close();
-    await server.shutdown();
-  }
+  const fixture = await Deno.readFile("../shared/fixtures/am-dbg.gob.br").catch(() => undefined);
+  rows.push(...await uiBenchRows(fixture));
 }
 
 const SECTIONS: Record<string, () => Promise<void>> = {

@@ -29,7 +29,8 @@ export interface App {
 
 /** The sim with Prometheus, dbg (an in-process hub) and, given a tracer, OpenTelemetry. */
 export function newApp(opts: { tracer?: OtelTracer; maxPeers?: number } = {}): App {
-  const hub = new DbgHub({ maxTxsPerMachine: 5000 });
+  // room for minutes of the root machine's history (the page pages through it)
+  const hub = new DbgHub({ maxTxsPerMachine: 50_000, maxBytesPerMachine: 64 * 1024 * 1024 });
   const registry = new Registry();
   const dbg = new DbgTracer(new HubTransport(hub));
   const otel = opts.tracer ? new OtelMachTracer(opts.tracer) : undefined;

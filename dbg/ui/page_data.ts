@@ -160,6 +160,7 @@ export async function pageTxs(
 export async function pageSelect(S: PageState, id: string, cursor?: number): Promise<void> {
   S.selected = id;
   S.pos = cursor === undefined ? -1 : cursor;
+  S.reveal = cursor !== undefined;
   const win = { id, txs: [] as PageTx[], moreOlder: false, moreNewer: false, loading: true };
   S.win = win;
   S.schedule();

@@ -64,6 +64,7 @@ export function pageRender(S: PageState): void {
   pageRenderPos(S, t);
   pageSyncUrl(S, t);
   const ms = performance.now() - t0;
+  if (S.ready && !S.stats.firstPaintMs) S.stats.firstPaintMs = performance.now();
   S.stats.batches++;
   S.stats.lastBatchMs = ms;
   S.stats.maxBatchMs = Math.max(S.stats.maxBatchMs, ms);
@@ -113,6 +114,7 @@ export async function pageStep(S: PageState, dir: number): Promise<void> {
     const next = dir < 0 ? (atSel ? k - 1 : k) : k + 1;
     if (next >= 0 && next < vis.length) {
       S.pos = S.win.txs[vis[next]].cursor;
+      S.reveal = true;
       S.schedule();
       return;
     }
@@ -164,6 +166,7 @@ export async function pageJumpTx(S: PageState, machId: string, txId: string): Pr
     const hit = S.win.txs.find((t) => t.msg.ID === txId);
     if (hit) {
       S.pos = hit.cursor;
+      S.reveal = true;
       S.view = "log";
       S.schedule();
       return true;
@@ -268,6 +271,7 @@ export function dbgPageMain(): void {
       reconnects: 0,
       gaps: 0,
       dups: 0,
+      firstPaintMs: 0,
     },
     busy: undefined,
     schedule: () => {},
@@ -275,9 +279,10 @@ export function dbgPageMain(): void {
     seqRows: undefined,
     seqFollow: true,
     seqKey: "",
-    treeAt: 0,
+    treeAt: -1e9,
     url: "",
     ready: false,
+    reveal: false,
   };
   S.schedule = () => {
     if (S.scheduled) return;
@@ -290,7 +295,7 @@ export function dbgPageMain(): void {
   const view = qs.get("view");
   if (view === "diagram" || view === "sequence") S.view = view;
   const redraw = () => {
-    S.treeAt = 0;
+    S.treeAt = -1e9;
     pageRender(S);
   };
   (globalThis as unknown as { __amdbg: unknown }).__amdbg = {
@@ -303,6 +308,7 @@ export function dbgPageMain(): void {
     importFile: (b: Blob) => pageImport(S, b),
     jump: (m: string, t: string) => pageJumpTx(S, m, t),
     seqOlder: () => seqLoadOlder(S),
+    older: () => pageLoadOlder(S),
     txs: (id: string, cursor: number | undefined, dir: "older" | "newer") =>
       pageTxs(S, id, cursor, dir),
   };

@@ -210,10 +210,17 @@ export function pageRenderLog(S: PageState, vis: number[]): void {
   const ROW = 20;
   const top = S.win.moreOlder ? 1 : 0;
   spacer.style.height = (vis.length + top) * ROW + "px";
+  const sel = pageSelIndex(S, vis);
   if (S.pos < 0) log.scrollTop = log.scrollHeight;
+  else if (S.reveal) {
+    const y = (sel + top) * ROW;
+    if (y < log.scrollTop || y > log.scrollTop + log.clientHeight - ROW) {
+      log.scrollTop = Math.max(0, y - log.clientHeight / 2);
+    }
+  }
+  S.reveal = false;
   const from = Math.max(0, Math.floor(log.scrollTop / ROW) - top - 10);
   const to = Math.min(vis.length, from + Math.ceil(log.clientHeight / ROW) + 20);
-  const sel = pageSelIndex(S, vis);
   const out: string[] = [];
   if (top) {
     out.push(

@@ -10,7 +10,7 @@
  */
 
 import type { PageState, SeqRows } from "./page_types.ts";
-import { pageTxs } from "./page_data.ts";
+import { pageSchema, pageTxs } from "./page_data.ts";
 import { pageCalled, pageEsc, pageSource, pageTime } from "./page_util.ts";
 
 /**
@@ -54,6 +54,7 @@ export async function seqLoad(S: PageState, force = false): Promise<void> {
   const lanes = S.lanes;
   await Promise.all(lanes.map(async (lane) => {
     try {
+      await pageSchema(S, lane.id);
       const page = await pageTxs(S, lane.id, undefined, "older", 200);
       lane.txs = page.txs.concat(lane.txs.filter((t) => t.seq > (page.txs.at(-1)?.seq ?? 0)));
       lane.moreOlder = page.more;

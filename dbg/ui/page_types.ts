@@ -123,6 +123,8 @@ export interface PageStats {
   gaps: number;
   /** Duplicate events dropped by seq. */
   dups: number;
+  /** Milliseconds from navigation to the first render with history (0 before). */
+  firstPaintMs: number;
 }
 
 /** Everything the page knows. */
@@ -179,6 +181,8 @@ export interface PageState {
   url: string;
   /** The first machine list and page are in. */
   ready: boolean;
+  /** Scroll the selected row into view on the next render (after a step or a jump). */
+  reveal: boolean;
 }
 
 /** The sequence view's merged rows. */

@@ -55,6 +55,8 @@ main { display:grid; grid-template-rows:auto auto auto minmax(0,1fr) auto; overf
 #bar, #filters { display:flex; flex-wrap:wrap; gap:6px; align-items:center; padding:5px 12px;
   border-bottom:1px solid var(--line); }
 #pos { color:var(--dim); min-width:120px; }
+#bar { grid-row:1; } #filters { grid-row:2; } #states { grid-row:3; } .views { grid-row:4; }
+#details { grid-row:5; }
 #tabs { margin-left:auto; display:flex; gap:4px; }
 #states { display:flex; flex-wrap:wrap; gap:4px; padding:6px 12px; border-bottom:1px solid var(--line);
   max-height:18vh; overflow:auto; }
