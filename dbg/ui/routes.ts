@@ -9,12 +9,15 @@
 import { DbgHub } from "../hub.ts";
 import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
 import { exportDbgRecording, importDbgRecording } from "../recording.ts";
-import { type DbgContext, type DbgRoute, unauthorized } from "../http.ts";
+import { parseDbgMsgSchema, parseDbgMsgTx } from "../validate.ts";
+import { type DbgContext, type DbgRoute, readBytesLimited, unauthorized } from "../http.ts";
 
 /** Options of {@linkcode dbgUiRoutes}. */
 export interface DbgUiRoutesOptions {
   /** Largest import body; default 32 MiB (413 beyond). */
   maxImportBytes?: number;
+  /** Time to receive an import body; default 60 s (408 beyond). */
+  importTimeoutMs?: number;
 }
 
 /** One machine of an export: am-dbg's `Exportable` shape. */
@@ -73,48 +76,40 @@ export async function dbgImportExportables(
   hub: DbgHub,
   list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[],
 ): Promise<{ machines: string[]; txs: number }> {
+  // everything is validated before anything is added: a bad entry imports nothing
+  const parsed = list.map((e, i) => {
+    if (!e || typeof e !== "object" || !e.MsgStruct || typeof e.MsgStruct !== "object") {
+      throw new TypeError(`entry ${i}: needs a MsgStruct (a DbgMsgSchema)`);
+    }
+    const schema = parseDbgMsgSchema(e.MsgStruct);
+    if (!schema.ID) throw new TypeError(`entry ${i}: MsgStruct.ID cannot be empty`);
+    schema.Tags = [...(schema.Tags ?? []).filter((t) => t !== "imported"), "imported"];
+    if (e.MsgTxs !== undefined && e.MsgTxs !== null && !Array.isArray(e.MsgTxs)) {
+      throw new TypeError(`entry ${i}: MsgTxs must be a list`);
+    }
+    const txs = (e.MsgTxs ?? []).map((t, j) => {
+      const tx = parseDbgMsgTx(t);
+      if (tx.MachineID !== schema.ID) {
+        throw new TypeError(
+          `entry ${i} tx ${j}: MachineID ${tx.MachineID} is not its machine ${schema.ID}`,
+        );
+      }
+      return tx;
+    });
+    return { schema, txs };
+  });
   const machines: string[] = [];
   let txs = 0;
-  for (const e of list) {
-    if (!e || typeof e !== "object" || !e.MsgStruct || typeof e.MsgStruct !== "object") {
-      throw new TypeError("import: every entry needs a MsgStruct (a DbgMsgSchema)");
-    }
-    const schema = { ...(e.MsgStruct as Record<string, unknown>) };
-    const tags = Array.isArray(schema.Tags) ? schema.Tags.map(String) : [];
-    if (!tags.includes("imported")) tags.push("imported");
-    schema.Tags = tags;
-    const ev = await hub.addSchema(schema);
-    machines.push(ev.machineId);
-    for (const tx of e.MsgTxs ?? []) {
+  for (const { schema, txs: list } of parsed) {
+    await hub.addSchema(schema);
+    machines.push(schema.ID);
+    for (const tx of list) {
       await hub.addTx(tx);
       txs++;
     }
-    await hub.dispose(ev.machineId);
+    await hub.dispose(schema.ID);
   }
   return { machines, txs };
-}
-
-async function readAll(req: Request, max: number): Promise<Uint8Array | undefined> {
-  if (Number(req.headers.get("content-length") ?? 0) > max) {
-    await req.body?.cancel();
-    return undefined;
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    for await (const c of req.body) {
-      size += c.byteLength;
-      if (size > max) return undefined;
-      chunks.push(c);
-    }
-  }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
 }
 
 /**
@@ -134,6 +129,7 @@ export function dbgUiRoutes(
   opts: DbgUiRoutesOptions = {},
 ): Record<string, DbgRoute> {
   const maxImport = opts.maxImportBytes ?? 32 * 1024 * 1024;
+  const timeoutMs = opts.importTimeoutMs ?? 60_000;
   const json = (body: unknown, status: number, ctx: DbgContext) =>
     new Response(JSON.stringify(body), {
       status,
@@ -179,8 +175,13 @@ export function dbgUiRoutes(
       await req.body?.cancel().catch(() => {});
       return json({ error: "POST a recording to /import" }, 405, ctx);
     }
-    const bytes = await readAll(req, maxImport);
-    if (!bytes) return json({ error: `import body over ${maxImport} bytes` }, 413, ctx);
+    const bytes = await readBytesLimited(req, maxImport, timeoutMs);
+    if (bytes === "too large") {
+      return json({ error: `import body over ${maxImport} bytes` }, 413, ctx);
+    }
+    if (bytes === "timeout") {
+      return json({ error: `import body not received within ${timeoutMs} ms` }, 408, ctx);
+    }
     const t0 = performance.now();
     try {
       let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
