@@ -76,6 +76,7 @@ export class DbgTracer implements Tracer {
   #head = 0;
   #size = 0;
   #machines = new Map<string, MachState>();
+  #started = new WeakMap<Transition, number>();
   #flushing: Promise<void> | undefined;
   #consecutive = 0;
 
@@ -187,11 +188,18 @@ export class DbgTracer implements Tracer {
     this.#push(() => ({ method: "DbgMsgSchema", params: msg }));
   }
 
+  /** Notes when a transition started (its message carries the duration). */
+  transitionStart(tx: Transition): void {
+    this.#started.set(tx, performance.now());
+  }
+
   /** A message per transition, accepted or canceled. */
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
     const state = this.#machines.get(mach.id);
     if (!state) return;
+    const started = this.#started.get(tx);
+    const duration = started === undefined ? undefined : performance.now() - started;
     const queueTick = mach.queueTick();
     state.lastTx = tx.id;
     state.lastMTime = tx.timeAfter;
@@ -217,6 +225,7 @@ export class DbgTracer implements Tracer {
       };
       const args = mapArgs(mach, mut);
       if (args) msg.Args = args;
+      if (duration !== undefined) msg.Duration = duration;
       return { method: "DbgMsgTx", params: msg };
     });
   }

@@ -6,7 +6,7 @@
 // link, and no console errors across the run. Screenshots of each view go
 // to test-artifacts/ui/ (gitignored).
 
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { chromiumPath, launch } from "./cdp.ts";
 import { DbgHub, type DbgMsgSchema, type DbgMsgTx, importDbgRecording } from "../dbg/mod.ts";
 import { openPage, shot, uiServer, uiWorkload, until } from "./ui_helpers.ts";
@@ -72,6 +72,7 @@ Deno.test({
         await frame();
         const details = await ev<string>(`document.getElementById("details").innerText`);
         assert(details.includes("error: kaboom 42"), details);
+        assertMatch(details, / · took \d+\.\d+ m?s/);
         assert(
           /\d\d:\d\d:\d\d\.\d{3}/.test(
             await ev<string>(`document.querySelector("#log .row .t").textContent`),

@@ -14,6 +14,7 @@ import {
   pageEsc,
   pageHidden,
   pageIndex,
+  pageMs,
   pagePrev,
   pageSource,
   pageTime,
@@ -191,6 +192,7 @@ export function pageRowHtml(S: PageState, i: number, k: number, sel: boolean): s
   return '<div class="row' + cls + (sel ? " sel" : "") + '" data-c="' + t.cursor +
     '" style="top:' + k * 20 + 'px"><span class="n">' + t.cursor + '</span><span class="t">' +
     pageTime(tx.Time) + "</span>" + pageEsc(label) + diff +
+    (tx.Duration !== undefined ? ' <span class="dur">' + pageMs(tx.Duration) + "</span>" : "") +
     (err ? ' <span class="errmsg">' + pageEsc(err) + "</span>" : "") +
     (src ? ' <span class="src">← ' + pageEsc(src.machId) + "</span>" : "") + "</div>";
 }
@@ -300,7 +302,8 @@ export function pageRenderDetails(S: PageState, t: PageTx | undefined, prev?: Pa
   const args = Object.entries(tx.Args || {}).map(([k, v]) => k + "=" + v).join(", ");
   el.innerHTML = '<div class="hdr">mach://' + pageEsc(tx.MachineID) + "/" + pageEsc(tx.ID) +
     " · #" + t.cursor + (tx.Accepted ? "" : " · canceled") + (tx.IsQueued ? " · queued" : "") +
-    (time ? " · " + pageEsc(time.toISOString()) + delta : "") + "</div>" +
+    (time ? " · " + pageEsc(time.toISOString()) + delta : "") +
+    (tx.Duration !== undefined ? " · took " + pageMs(tx.Duration) : "") + "</div>" +
     (err ? '<div class="errmsg">error: ' + pageEsc(err) + "</div>" : "") +
     (args ? '<div class="args">args: ' + pageEsc(args) + "</div>" : "") +
     (src

@@ -225,3 +225,18 @@ export function pagePrev(list: readonly PageTx[], i: number): DbgMsgTx | undefin
 export function pageIndex(schema: DbgMsgSchema | undefined): string[] {
   return schema ? schema.StatesIndex : [];
 }
+
+/**
+ * A duration in milliseconds, short: `0.042 ms`, `12.3 ms`, `1.52 s`.
+ *
+ * @example Usage
+ * ```ts
+ * import { pageMs } from "./page_util.ts";
+ * pageMs(0.0421); // "0.042 ms"
+ * ```
+ */
+export function pageMs(ms: number): string {
+  if (ms >= 1000) return (ms / 1000).toFixed(2) + " s";
+  if (ms >= 10) return ms.toFixed(1) + " ms";
+  return ms.toFixed(3) + " ms";
+}

@@ -37,7 +37,7 @@ label input[type=checkbox] { vertical-align:middle; }
 .btn input[type=file] { display:none; }
 aside { display:grid; grid-template-rows:auto minmax(0,1fr); border-right:1px solid var(--line);
   min-width:0; }
-aside #search { margin:6px 8px; }
+aside #search { margin:6px 8px; width:calc(100% - 16px); min-width:0; }
 #tree { overflow:auto; padding:2px 0 8px; }
 #tree .node { padding:2px 8px; cursor:pointer; white-space:nowrap; overflow:hidden;
   text-overflow:ellipsis; }
@@ -87,6 +87,7 @@ main { display:grid; grid-template-rows:auto auto auto minmax(0,1fr) auto; overf
 #log .row .diff .rm { color:var(--err); }
 .errmsg { color:var(--err); }
 #log .row .src { color:var(--accent); font-size:11px; }
+#log .row .dur { color:#5c6370; font-size:11px; }
 .help { position:absolute; left:0; right:0; top:0; padding:24px; max-width:760px; }
 .help h2 { color:var(--accent); font-size:16px; }
 .help pre, .help code { background:var(--panel); border:1px solid var(--line); border-radius:4px; }
