@@ -19,6 +19,9 @@ export interface UiRow {
   ok: boolean;
 }
 
+// progress on stderr: the summary reads stdout
+const note = (what: string) => console.error(`ui bench: ${what}`);
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function tx(id: string, n: number, states: number, source?: string) {
@@ -82,6 +85,7 @@ export async function uiBenchRows(fixture?: Uint8Array): Promise<UiRow[]> {
     const t0 = performance.now();
     const hub = await bigHub(500, 2000, 100_000);
     const fillS = (performance.now() - t0) / 1000;
+    note(`hub filled in ${fillS.toFixed(1)} s`);
     const big = uiServer(hub);
     try {
       const paints: number[] = [];
@@ -91,6 +95,7 @@ export async function uiBenchRows(fixture?: Uint8Array): Promise<UiRow[]> {
         paints.push(await ev<number>(`__amdbg.S.stats.firstPaintMs`));
       }
       const paint = median(paints);
+      note(`first paints ${paints.map((p) => p.toFixed(0)).join(", ")} ms`);
       rows.push({
         metric: `dbg page: first paint, 1,100,000 transitions over 501 machines in the hub ` +
           `(median of 3; hub filled in ${fillS.toFixed(0)} s)`,
@@ -101,7 +106,8 @@ export async function uiBenchRows(fixture?: Uint8Array): Promise<UiRow[]> {
       });
 
       // live traffic: 2,000 transitions/s over 50 machines incl. the selected one, 5 s
-      await ev(`__amdbg.S.stats.maxBatchMs = 0; __amdbg.S.stats.batches = 0`);
+      await ev(`__amdbg.S.stats.maxBatchMs = 0; __amdbg.S.stats.batches = 0;
+        __amdbg.S.stats.batchMs.length = 0`);
       let n = 2000;
       const end = Date.now() + 5000;
       while (Date.now() < end) {
@@ -112,9 +118,17 @@ export async function uiBenchRows(fixture?: Uint8Array): Promise<UiRow[]> {
         await new Promise((r) => setTimeout(r, 10));
       }
       await new Promise((r) => setTimeout(r, 300));
-      const live = await ev<{ maxBatchMs: number; batches: number }>(`__amdbg.S.stats`);
+      const live = await ev<{ maxBatchMs: number; batches: number; batchMs: number[] }>(
+        `__amdbg.S.stats`,
+      );
+      const sorted = [...live.batchMs].sort((a, b) => a - b);
+      const p50 = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+      const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? NaN;
+      note(`live: ${live.batches} batches, p50 ${p50} p95 ${p95} worst ${live.maxBatchMs} ms`);
       rows.push({
-        metric: `dbg page: worst update batch, live traffic ~2,000 tx/s (${live.batches} batches)`,
+        metric:
+          `dbg page: worst update batch, live traffic ~2,000 tx/s (${live.batches} batches; ` +
+          `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms)`,
         value: live.maxBatchMs,
         unit: "ms",
         target: "< 16 ms",
@@ -139,6 +153,7 @@ export async function uiBenchRows(fixture?: Uint8Array): Promise<UiRow[]> {
         return { seen, max };
       })()`);
       const heap = await heapMiB(page);
+      note(`paged ${paged.seen}: heap ${heap0.toFixed(1)} -> ${heap.toFixed(1)} MiB`);
       rows.push({
         metric: `dbg page: heap after paging through ${paged.seen} transitions ` +
           `(window ≤ ${paged.max}; ${heap0.toFixed(1)} MiB before)`,

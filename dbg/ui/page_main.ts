@@ -68,6 +68,8 @@ export function pageRender(S: PageState): void {
   S.stats.batches++;
   S.stats.lastBatchMs = ms;
   S.stats.maxBatchMs = Math.max(S.stats.maxBatchMs, ms);
+  S.stats.batchMs.push(ms);
+  if (S.stats.batchMs.length > 1000) S.stats.batchMs.shift();
 }
 
 /**
@@ -80,6 +82,9 @@ export function pageRender(S: PageState): void {
  * ```
  */
 export function pageSyncUrl(S: PageState, t: PageTx | undefined): void {
+  const key = S.selected + "\n" + (S.pos >= 0 && t ? t.cursor : "") + "\n" + S.view;
+  if (key === S.urlKey) return;
+  S.urlKey = key;
   const u = new URL(location.href);
   if (S.selected) u.searchParams.set("machine", S.selected);
   if (S.pos >= 0 && t) u.searchParams.set("tx", String(t.cursor));
@@ -272,6 +277,7 @@ export function dbgPageMain(): void {
       gaps: 0,
       dups: 0,
       firstPaintMs: 0,
+      batchMs: [],
     },
     busy: undefined,
     schedule: () => {},
@@ -283,7 +289,18 @@ export function dbgPageMain(): void {
     url: "",
     ready: false,
     reveal: false,
+    logH: 0,
+    logTop: 0,
+    treeKey: "",
+    urlKey: "",
+    visKey: "",
+    vis: [],
   };
+  // the log's height is cached for renders: measured again when it changes
+  new ResizeObserver(() => {
+    S.logH = 0;
+    S.schedule();
+  }).observe($("log"));
   S.schedule = () => {
     if (S.scheduled) return;
     S.scheduled = true;
@@ -296,6 +313,7 @@ export function dbgPageMain(): void {
   if (view === "diagram" || view === "sequence") S.view = view;
   const redraw = () => {
     S.treeAt = -1e9;
+    S.treeKey = "";
     pageRender(S);
   };
   (globalThis as unknown as { __amdbg: unknown }).__amdbg = {
@@ -336,6 +354,7 @@ export function dbgPageMain(): void {
   };
   $("log").onscroll = async () => {
     const log = $("log");
+    S.logTop = log.scrollTop;
     const vis = pageVisible(S);
     pageRenderLog(S, vis);
     if (log.scrollTop < 100 && S.win.moreOlder && !S.win.loading) {
@@ -343,6 +362,7 @@ export function dbgPageMain(): void {
       const before = pageVisible(S).length;
       await pageLoadOlder(S);
       log.scrollTop += (pageVisible(S).length - before) * 20;
+      S.logTop = log.scrollTop;
       pageRender(S);
     } else if (
       log.scrollTop + log.clientHeight > log.scrollHeight - 100 && S.win.moreNewer &&

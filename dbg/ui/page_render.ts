@@ -30,6 +30,10 @@ import {
  */
 export function pageVisible(S: PageState): number[] {
   const list = S.win.txs;
+  const f = S.filters;
+  const key = S.win.id + "\n" + list.length + "\n" + (list[0]?.cursor ?? 0) + "\n" +
+    (list.at(-1)?.cursor ?? 0) + "\n" + f.canceled + f.auto + f.empty + f.queued + f.state;
+  if (key === S.visKey) return S.vis;
   const index = pageIndex(S.schemas.get(S.win.id));
   const out: number[] = [];
   let prev: PageTx["msg"] | undefined = undefined;
@@ -38,6 +42,8 @@ export function pageVisible(S: PageState): number[] {
     if (!pageHidden(tx, prev, index, S.filters)) out.push(i);
     if (!tx.IsQueued) prev = tx;
   }
+  S.visKey = key;
+  S.vis = out;
   return out;
 }
 
@@ -124,6 +130,18 @@ export function pageRenderTree(S: PageState): void {
     }
   }
   if (!S.machines.size) out.push('<div class="hint">no machines yet</div>');
+  // the same nodes as last time: only the counts change (no new DOM)
+  const key = [...kids.values()].flat().map((m) => m.id + "<" + m.parent).join() + "|" +
+    gone.map((m) => m.id).join() + "|" + S.selected + S.goneOpen + S.pinned.join();
+  if (key === S.treeKey) {
+    for (const n of el.querySelectorAll<HTMLElement>(".node")) {
+      const m = S.machines.get(n.dataset.id || "");
+      const c = n.lastElementChild as HTMLElement;
+      if (m && c.textContent !== String(m.txs)) c.textContent = String(m.txs);
+    }
+    return;
+  }
+  S.treeKey = key;
   el.innerHTML = out.join("");
 }
 
@@ -211,18 +229,27 @@ export function pageRenderLog(S: PageState, vis: number[]): void {
   const spacer = log.firstElementChild as HTMLElement;
   const ROW = 20;
   const top = S.win.moreOlder ? 1 : 0;
-  spacer.style.height = (vis.length + top) * ROW + "px";
+  // no layout reads here: the viewport height is cached, the scroll offset known
+  if (!S.logH) S.logH = log.clientHeight; // 0 while hidden: measured again next time
+  const h = S.logH || 400;
+  const total = (vis.length + top) * ROW;
+  spacer.style.height = total + "px";
   const sel = pageSelIndex(S, vis);
-  if (S.pos < 0) log.scrollTop = log.scrollHeight;
-  else if (S.reveal) {
+  let scroll = Math.min(S.logTop, Math.max(0, total - h));
+  let move = false;
+  if (S.pos < 0) {
+    scroll = Math.max(0, total - h);
+    move = true;
+  } else if (S.reveal) {
     const y = (sel + top) * ROW;
-    if (y < log.scrollTop || y > log.scrollTop + log.clientHeight - ROW) {
-      log.scrollTop = Math.max(0, y - log.clientHeight / 2);
+    if (y < scroll || y > scroll + h - ROW) {
+      scroll = Math.max(0, y - h / 2);
+      move = true;
     }
   }
   S.reveal = false;
-  const from = Math.max(0, Math.floor(log.scrollTop / ROW) - top - 10);
-  const to = Math.min(vis.length, from + Math.ceil(log.clientHeight / ROW) + 20);
+  const from = Math.max(0, Math.floor(scroll / ROW) - top - 10);
+  const to = Math.min(vis.length, from + Math.ceil(h / ROW) + 20);
   const out: string[] = [];
   if (top) {
     out.push(
@@ -233,7 +260,9 @@ export function pageRenderLog(S: PageState, vis: number[]): void {
   for (let k = from; k < to; k++) out.push(pageRowHtml(S, vis[k], k + top, k === sel));
   if (!S.machines.size) out.push(pageHelpHtml(S));
   spacer.innerHTML = out.join("");
-  S.stats.rows = spacer.childElementCount;
+  S.stats.rows = to - from + top;
+  if (move) log.scrollTop = scroll;
+  S.logTop = scroll;
 }
 
 /**

@@ -125,6 +125,8 @@ export interface PageStats {
   dups: number;
   /** Milliseconds from navigation to the first render with history (0 before). */
   firstPaintMs: number;
+  /** The last 1,000 batch times, ms (for percentiles). */
+  batchMs: number[];
 }
 
 /** Everything the page knows. */
@@ -183,6 +185,18 @@ export interface PageState {
   ready: boolean;
   /** Scroll the selected row into view on the next render (after a step or a jump). */
   reveal: boolean;
+  /** The log's viewport height (0: measure again). */
+  logH: number;
+  /** The log's scroll offset, as of the last render or scroll event. */
+  logTop: number;
+  /** The tree's nodes as drawn (ids, parents, gone, selection), to update counts only. */
+  treeKey: string;
+  /** Machine, position and view last written to the URL. */
+  urlKey: string;
+  /** What `vis` was computed for (window, size, filters). */
+  visKey: string;
+  /** Window indexes the filters let through (cached). */
+  vis: number[];
 }
 
 /** The sequence view's merged rows. */

@@ -38,7 +38,7 @@ label input[type=checkbox] { vertical-align:middle; }
 aside { display:grid; grid-template-rows:auto minmax(0,1fr); border-right:1px solid var(--line);
   min-width:0; }
 aside #search { margin:6px 8px; width:calc(100% - 16px); min-width:0; }
-#tree { overflow:auto; padding:2px 0 8px; }
+#tree { overflow:auto; padding:2px 0 8px; contain:strict; }
 #tree .node { padding:2px 8px; cursor:pointer; white-space:nowrap; overflow:hidden;
   text-overflow:ellipsis; }
 #tree .node:hover { background:#ffffff10; }
@@ -72,6 +72,7 @@ main { display:grid; grid-template-rows:auto auto auto minmax(0,1fr) auto; overf
 .state.open .rels { display:block; }
 .view { overflow:auto; position:relative; min-height:0; }
 .hidden { display:none !important; }
+#log { contain:strict; }
 #log .spacer { position:relative; }
 #log .row { position:absolute; left:0; right:0; height:20px; padding:0 12px; white-space:nowrap;
   overflow:hidden; text-overflow:ellipsis; cursor:pointer; }
