@@ -78,6 +78,11 @@ Deno.test({
       );
       assert(lastRow >= before.lastCursor, `last row ${lastRow}`);
       assert((await ev<string>(`document.getElementById("pos").textContent`)).startsWith("live"));
+      // and keeps following: a second later it shows what the hub had then
+      const then = (await rpc<Info[]>("machines")).find((m) => m.id === "sim")!.lastCursor;
+      await new Promise((r) => setTimeout(r, 1500));
+      const now = await ev<number>(`__amdbg.S.win.txs.at(-1).cursor`);
+      assert(now >= then, `following: ${now} >= ${then}`);
       await shot(page, "demo-newest");
 
       // step back 10,000 transitions (the ← key's function), paging older ones in

@@ -252,6 +252,25 @@ export async function pageLoadNewer(S: PageState): Promise<number> {
 }
 
 /**
+ * Following the newest while the window's end isn't (events arrived during
+ * a page load, or a pause): pages newer ones in, or reloads the newest page
+ * when far behind.
+ *
+ * @example Usage
+ * ```ts ignore
+ * pageCatchUp(S);
+ * ```
+ */
+export function pageCatchUp(S: PageState): void {
+  const win = S.win;
+  if (S.pos >= 0 || S.paused || win.loading || !win.moreNewer || S.busy) return;
+  const m = S.machines.get(win.id);
+  const last = win.txs.length ? win.txs[win.txs.length - 1].cursor : 0;
+  if (!last || (m && m.lastCursor - last > pageWindowMax())) pageSelect(S, win.id);
+  else pageLoadNewer(S).then(() => S.schedule());
+}
+
+/**
  * Applies one stream frame: a hub event (deduped by seq), `hello` or `gap`.
  * Returns true when the view changed.
  *

@@ -194,6 +194,8 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
   if (S.diagram.drawn !== key) {
     const t0 = performance.now();
     const layout = diagramLayout(schema);
+    // fit first: the box's size doesn't depend on the new content (no forced layout after)
+    diagramFit(S, layout.w, layout.h);
     box.innerHTML = diagramSvg(schema, layout) +
       '<div class="legend"><span class="require">require</span> <span class="add">add</span> ' +
       '<span class="remove">remove</span> <span class="after">after</span> · ' +
@@ -201,7 +203,6 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
     S.diagram.drawn = key;
     S.diagram.pos = {};
     for (const n of layout.nodes) S.diagram.pos[n.name] = { x: n.x, y: n.y, w: n.w };
-    diagramFit(S, layout.w, layout.h);
     S.diagram.lastDrawMs = performance.now() - t0;
   }
   const index = schema.StatesIndex;

@@ -9,6 +9,7 @@
 
 import type { PageState, PageTx } from "./page_types.ts";
 import {
+  pageCatchUp,
   pageConnect,
   pageLoadMachines,
   pageLoadNewer,
@@ -39,6 +40,7 @@ import { seqLoad, seqLoadOlder, seqRender } from "./page_sequence.ts";
  */
 export function pageRender(S: PageState): void {
   const t0 = performance.now();
+  if (S.ready) pageCatchUp(S);
   if (t0 - S.treeAt > 250) {
     pageRenderTree(S);
     S.treeAt = t0;
