@@ -24,7 +24,8 @@ export function uiServer(hub = new DbgHub(), opts: DbgHandlerOptions = {}): UiSe
   return {
     hub,
     base: `http://127.0.0.1:${server.addr.port}`,
-    close: () => server.shutdown(),
+    // a browser's idle keep-alive connections can hold a graceful shutdown open
+    close: () => Promise.race([server.shutdown(), new Promise<void>((r) => setTimeout(r, 3000))]),
   };
 }
 

@@ -243,10 +243,10 @@ export function diagramFit(S: PageState, w: number, h: number): void {
   if (!box) return;
   const bw = box.clientWidth || 800;
   const bh = (box.clientHeight || 500) - 24;
-  // readable first: never shrink labels below ~60%, pan for the rest
-  const k = Math.max(0.6, Math.min(1.5, bw / w, bh / h));
+  // readable first: labels stay ≥ ~10 px, pan (drag) or zoom out (wheel) for the rest
+  const k = Math.max(0.85, Math.min(1.5, bw / w, bh / h));
   S.diagram.k = k;
-  S.diagram.x = Math.max(0, (bw - w * k) / 2);
+  S.diagram.x = Math.max(8, (bw - w * k) / 2);
   S.diagram.y = 4;
 }
 
