@@ -196,7 +196,9 @@ export async function uiBenchRows(fixture?: Uint8Array): Promise<UiRow[]> {
         __amdbg.S.lanes.every((l) => l.txs.length)`,
         30_000,
       );
-      const scroll = await ev<{ rows: number; worst: number; frames: number; arrows: number }>(
+      const scroll = await ev<
+        { rows: number; worst: number; p50: number; frames: number; arrows: number }
+      >(
         `(async () => {
         const { S } = __amdbg;
         while (await __amdbg.seqOlder()) S.seqRows = undefined;
