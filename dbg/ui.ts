@@ -18,6 +18,9 @@
 import { DBG_PAGE_CSS } from "./ui/style.ts";
 import * as util from "./ui/page_util.ts";
 import * as data from "./ui/page_data.ts";
+import * as stream from "./ui/page_stream.ts";
+import * as actions from "./ui/page_actions.ts";
+import * as events from "./ui/page_events.ts";
 import * as render from "./ui/page_render.ts";
 import * as diagram from "./ui/page_diagram.ts";
 import * as sequence from "./ui/page_sequence.ts";
@@ -25,7 +28,7 @@ import * as main from "./ui/page_main.ts";
 
 /** Every function the page script is made of. */
 function pageFunctions(): ((...args: never[]) => unknown)[] {
-  return [util, data, render, diagram, sequence, main].flatMap((mod) =>
+  return [util, data, stream, render, diagram, sequence, actions, events, main].flatMap((mod) =>
     Object.values(mod).filter((v): v is (...args: never[]) => unknown => typeof v === "function")
   );
 }

@@ -113,16 +113,19 @@ Deno.test({
 
       // tree counts equal the hub's (machines without activity in between)
       await ev(`document.querySelector("#tree .gone-head")?.click()`);
-      await ev(`__amdbg.render()`);
-      const [shown, pageSeq, hub] = await Promise.all([
-        ev<{ id: string; count: number; lastSeq: number }[]>(
-          `[...document.querySelectorAll("#tree .node")].map((n) => ({ id: n.dataset.id,
+      // drawn and read in one go: no stream event in between
+      const { shown, pageSeq } = await ev<
+        { shown: { id: string; count: number; lastSeq: number }[]; pageSeq: number }
+      >(`(() => {
+        __amdbg.render();
+        return {
+          pageSeq: __amdbg.S.seq,
+          shown: [...document.querySelectorAll("#tree .node")].map((n) => ({ id: n.dataset.id,
             count: Number(n.querySelector(".count").textContent),
-            lastSeq: __amdbg.S.machines.get(n.dataset.id).lastSeq }))`,
-        ),
-        ev<number>(`__amdbg.S.seq`),
-        rpc<Info[]>("machines"),
-      ]);
+            lastSeq: __amdbg.S.machines.get(n.dataset.id).lastSeq })),
+        };
+      })()`);
+      const hub = await rpc<Info[]>("machines");
       const byId = new Map(hub.map((m) => [m.id, m]));
       const same = shown.filter((s) => byId.get(s.id)?.lastSeq === s.lastSeq);
       assert(same.length >= hub.length * 0.8, `${same.length} of ${hub.length} comparable`);

@@ -15,6 +15,9 @@ import {
 } from "../dbg/mod.ts";
 import * as util from "../dbg/ui/page_util.ts";
 import * as data from "../dbg/ui/page_data.ts";
+import * as stream from "../dbg/ui/page_stream.ts";
+import * as actions from "../dbg/ui/page_actions.ts";
+import * as events from "../dbg/ui/page_events.ts";
 import * as render from "../dbg/ui/page_render.ts";
 import * as diagram from "../dbg/ui/page_diagram.ts";
 import * as sequence from "../dbg/ui/page_sequence.ts";
@@ -22,7 +25,7 @@ import * as main from "../dbg/ui/page_main.ts";
 
 Deno.test("ui page: the script is the page modules' functions, as JavaScript", () => {
   const script = dbgPageScript();
-  for (const mod of [util, data, render, diagram, sequence, main]) {
+  for (const mod of [util, data, stream, render, diagram, sequence, actions, events, main]) {
     for (const [name, v] of Object.entries(mod)) {
       if (typeof v !== "function") continue;
       // a bundler renaming them would break calls between the served functions
