@@ -23,6 +23,7 @@ import {
 } from "./hub_types.ts";
 import type { Appended, HubInput, HubStats, HubStore } from "./hub_store.ts";
 import { MemoryHubStore } from "./hub_memory.ts";
+import { KvHubStore } from "./hub_kv.ts";
 
 export * from "./hub_types.ts";
 export type { HubStats } from "./hub_store.ts";
@@ -73,8 +74,14 @@ export class DbgHub {
       maxBytes: opts.maxBytes ?? 256 * 1024 * 1024,
       maxMessageBytes: opts.maxMessageBytes ?? 512 * 1024,
     };
-    if (opts.kv) throw new Error("DbgHub: the Deno KV store lands in the next commit");
-    this.#store = new MemoryHubStore(limits);
+    this.#store = opts.kv
+      ? new KvHubStore(opts.kv, {
+        ...limits,
+        prefix: opts.prefix ?? ["am-dbg"],
+        pollMs: opts.pollMs ?? 250,
+        expireInMs: opts.expireInMs,
+      })
+      : new MemoryHubStore(limits);
   }
 
   /** The newest sequence number this process knows of (see {@linkcode DbgHub.head}). */

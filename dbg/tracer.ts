@@ -1,7 +1,8 @@
 /**
- * DbgTracer: a message per transition and per queued mutation (and a schema
- * message per machine and schema change), handed to a bounded outbox and
- * sent off the machine's call path, as asyncmachine-go's dbg tracer.
+ * DbgTracer: a message per transition and per queued mutation (a schema
+ * message per machine and schema change, a gone message per dispose on JSON
+ * transports), handed to a bounded outbox and sent off the machine's call
+ * path, as asyncmachine-go's dbg tracer.
  *
  * @module
  */
@@ -9,7 +10,11 @@
 import { getEnv } from "../internal/env.ts";
 import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
 import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
-import { type DbgMessage, type DbgTransport, HttpDbgTransport } from "./transport.ts";
+import type { DbgMessage, DbgTransport } from "./transport.ts";
+import { Outbox } from "./outbox.ts";
+
+// kept here too: transports written against earlier versions import it from this module
+export { registerDbgTransport } from "./transport_registry.ts";
 
 /** Options of a {@linkcode DbgTracer}. */
 export interface DbgTracerOptions {
@@ -61,7 +66,9 @@ export class DbgTracer implements Tracer {
   /** Where messages go. */
   readonly transport: DbgTransport;
   /** Messages dropped because the outbox was full. */
-  dropped = 0;
+  get dropped(): number {
+    return this.#outbox.dropped;
+  }
   /** Messages sent. */
   sent = 0;
   /** Failed sends (batches). */
@@ -71,10 +78,8 @@ export class DbgTracer implements Tracer {
   /** Detached after too many failures. */
   detached = false;
   #opts: Required<DbgTracerOptions>;
-  // a ring buffer: drop-oldest without shifting arrays
-  #ring: ((() => DbgMessage) | undefined)[];
-  #head = 0;
-  #size = 0;
+  // messages are built when sent, not on the machine's call path
+  #outbox: Outbox<() => DbgMessage>;
   #machines = new Map<string, MachState>();
   #started = new WeakMap<Transition, number>();
   #flushing: Promise<void> | undefined;
@@ -95,35 +100,25 @@ export class DbgTracer implements Tracer {
       stackTraces: !getEnv("AM_DBG_NO_TRACE") && (opts.stackTraces ?? !!getEnv("AM_DBG_TRACE")),
       maxErrors: opts.maxErrors ?? 10,
     };
-    this.#ring = new Array(Math.max(1, this.#opts.maxOutbox));
+    this.#outbox = new Outbox(this.#opts.maxOutbox);
   }
 
   /** Messages waiting in the outbox. */
   get pending(): number {
-    return this.#size;
+    return this.#outbox.size;
   }
 
   #push(build: () => DbgMessage): void {
     if (this.detached) return;
-    const ring = this.#ring;
-    const cap = ring.length;
-    if (this.#size === cap) {
-      // full: overwrite the oldest
-      ring[this.#head] = build;
-      this.#head = (this.#head + 1) % cap;
-      this.dropped++;
-    } else {
-      ring[(this.#head + this.#size) % cap] = build;
-      this.#size++;
-    }
+    this.#outbox.push(build);
     // send right after the machine's current work (a microtask), never inside it
     if (!this.#flushing) this.#flushing = Promise.resolve().then(() => this.#flush());
   }
 
   async #flush(): Promise<void> {
     try {
-      while (this.#size > 0 && !this.detached) {
-        const batch = this.#take(this.#opts.batchSize);
+      while (this.#outbox.size > 0 && !this.detached) {
+        const batch = this.#outbox.take(this.#opts.batchSize).map((build) => build());
         try {
           await this.transport.send(batch);
           this.sent += batch.length;
@@ -140,24 +135,9 @@ export class DbgTracer implements Tracer {
     }
   }
 
-  /** Removes up to `n` of the oldest entries and builds their messages. */
-  #take(n: number): DbgMessage[] {
-    const ring = this.#ring;
-    const out: DbgMessage[] = [];
-    while (out.length < n && this.#size > 0) {
-      const build = ring[this.#head]!;
-      ring[this.#head] = undefined;
-      this.#head = (this.#head + 1) % ring.length;
-      this.#size--;
-      out.push(build());
-    }
-    return out;
-  }
-
   #detach(): void {
     this.detached = true;
-    this.#ring.fill(undefined);
-    this.#size = 0;
+    this.#outbox.clear();
     for (const { mach } of this.#machines.values()) {
       try {
         mach.detachTracer(this.id);
@@ -279,83 +259,4 @@ function mapArgs(mach: Machine, mut: Mutation): Record<string, string> | undefin
   } catch {
     return undefined;
   }
-}
-
-/** Builds a transport for an address: `http(s)://…` is a dbg endpoint. */
-export type DbgTransportFactory = (address: string) => DbgTransport;
-
-const factories: { match: RegExp; create: DbgTransportFactory }[] = [
-  { match: /^https?:\/\//, create: (addr) => new HttpDbgTransport(addr) },
-];
-
-/**
- * Registers a transport for addresses matching `match` (the gob/net/rpc
- * transports for am-dbg register `host:port` and `ws://`).
- *
- * @example Usage
- * ```ts
- * import { HttpDbgTransport, registerDbgTransport } from "@asyncmachine/telemetry/dbg";
- * registerDbgTransport(/^collector:/, (a) => new HttpDbgTransport(a.replace("collector:", "https://")));
- * ```
- */
-export function registerDbgTransport(match: RegExp, create: DbgTransportFactory): void {
-  factories.unshift({ match, create });
-}
-
-/**
- * The default am-dbg address: AM_DBG_ADDR ("1" means localhost:6831), else
- * localhost:6831.
- *
- * @example Usage
- * ```ts
- * import { dbgAddrFromEnv } from "@asyncmachine/telemetry/dbg";
- * dbgAddrFromEnv(); // "localhost:6831" unless AM_DBG_ADDR says otherwise
- * ```
- */
-export function dbgAddrFromEnv(): string {
-  const addr = getEnv("AM_DBG_ADDR");
-  return !addr || addr === "1" ? "localhost:6831" : addr;
-}
-
-/**
- * Upstream's TransitionsToDbg: binds a {@linkcode DbgTracer} sending to an
- * address (`http(s)://` endpoint, or am-dbg's `host:port` / `ws://` once a
- * gob transport is registered) or a transport. Binding the same address
- * twice returns the bound tracer.
- *
- * @example Usage
- * ```ts
- * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { DbgHub, HubTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
- * const tracer = transitionsToDbg(new Machine({ Foo: {} }), new HubTransport(new DbgHub()));
- * ```
- */
-export function transitionsToDbg(
-  mach: Machine,
-  addrOrTransport?: string | DbgTransport,
-  opts: DbgTracerOptions = {},
-): DbgTracer {
-  let transport: DbgTransport;
-  if (typeof addrOrTransport === "object") {
-    transport = addrOrTransport;
-  } else {
-    const addr = addrOrTransport || dbgAddrFromEnv();
-    const factory = factories.find((f) => f.match.test(addr));
-    if (!factory) {
-      throw new Error(
-        `dbg: no transport for ${addr} (use http(s)://host/ for a dbg endpoint, or import the ` +
-          `gob transport for am-dbg's host:port)`,
-      );
-    }
-    const existing = mach.tracers().find((t) =>
-      t instanceof DbgTracer && t.transport.address.includes(addr)
-    );
-    if (existing) return existing as DbgTracer;
-    transport = factory.create(addr);
-  }
-  const existing = mach.tracers().find((t) => t instanceof DbgTracer && t.transport === transport);
-  if (existing) return existing as DbgTracer;
-  const tracer = new DbgTracer(transport, opts);
-  mach.bindTracer(tracer);
-  return tracer;
 }

@@ -5,6 +5,7 @@
 import {
   bindMach,
   dbgHandler,
+  type DbgHandlerOptions,
   DbgHub,
   DbgTracer,
   HubTransport,
@@ -28,9 +29,12 @@ export interface App {
 }
 
 /** The sim with Prometheus, dbg (an in-process hub) and, given a tracer, OpenTelemetry. */
-export function newApp(opts: { tracer?: OtelTracer; maxPeers?: number } = {}): App {
+export function newApp(
+  opts: { tracer?: OtelTracer; maxPeers?: number; hub?: DbgHub; endpoint?: DbgHandlerOptions } = {},
+): App {
   // room for minutes of the root machine's history (the page pages through it)
-  const hub = new DbgHub({ maxTxsPerMachine: 50_000, maxBytesPerMachine: 64 * 1024 * 1024 });
+  const hub = opts.hub ??
+    new DbgHub({ maxTxsPerMachine: 50_000, maxBytesPerMachine: 64 * 1024 * 1024 });
   const registry = new Registry();
   const dbg = new DbgTracer(new HubTransport(hub));
   const otel = opts.tracer ? new OtelMachTracer(opts.tracer) : undefined;
@@ -47,7 +51,7 @@ export function newApp(opts: { tracer?: OtelTracer; maxPeers?: number } = {}): A
   const sim = newSim(tracers, { maxPeers: opts.maxPeers });
   bindMach(sim.root, { registry });
   const metrics = metricsHandler(registry);
-  const endpoint = dbgHandler(hub, { cors: true });
+  const endpoint = dbgHandler(hub, opts.endpoint ?? { cors: true });
   return {
     sim,
     hub,
