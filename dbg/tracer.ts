@@ -205,7 +205,8 @@ export class DbgTracer implements Tracer {
       };
       const args = mapArgs(mach, mut);
       if (args) msg.Args = args;
-      if (duration !== undefined) msg.Duration = duration;
+      // a JSON-endpoint extension, like DbgMsgGone: am-dbg's wire messages stay as upstream's
+      if (duration !== undefined && this.transport.extensions) msg.Duration = duration;
       return { method: "DbgMsgTx", params: msg };
     });
   }
