@@ -227,6 +227,20 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
   for (const p of box.querySelectorAll<SVGPathElement>("path.e")) {
     p.classList.toggle("step", stepEdges.has(p.dataset.f + "|" + p.dataset.r + "|" + p.dataset.t));
   }
+  // a newly selected transition whose called state is out of view: bring it in
+  const focus = [...called].join();
+  if (focus && focus !== S.diagram.focus) {
+    S.diagram.focus = focus;
+    const n = S.diagram.pos[[...called][0]];
+    const bw = box.clientWidth || 800;
+    const bh = box.clientHeight || 500;
+    const x = n ? S.diagram.x + n.x * S.diagram.k : 0;
+    const y = n ? S.diagram.y + n.y * S.diagram.k : 0;
+    if (n && (x < 40 || x > bw - 40 || y < 20 || y > bh - 40)) {
+      S.diagram.x = bw / 2 - n.x * S.diagram.k;
+      S.diagram.y = bh / 2 - n.y * S.diagram.k;
+    }
+  }
   diagramApply(S);
 }
 

@@ -125,7 +125,7 @@ export function dbgPageMain(): void {
     view: "log",
     lanes: [],
     pinned: [],
-    diagram: { k: 1, x: 0, y: 0, drawn: "", pos: {}, lastDrawMs: 0 },
+    diagram: { k: 1, x: 0, y: 0, drawn: "", pos: {}, lastDrawMs: 0, focus: "" },
     seq: 0,
     rpcId: 1,
     scheduled: false,

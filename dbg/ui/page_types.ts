@@ -99,6 +99,8 @@ export interface DiagramView {
   pos: Record<string, { x: number; y: number; w: number }>;
   /** Milliseconds the last full draw took. */
   lastDrawMs: number;
+  /** Called states the view was last brought to. */
+  focus: string;
 }
 
 /** Timings and counters for tests, benches and the console (`__amdbg.stats`). */
