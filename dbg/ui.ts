@@ -45,7 +45,9 @@ function pageFunctions(): ((...args: never[]) => unknown)[] {
  */
 export function dbgPageScript(): string {
   const fns = pageFunctions();
-  return '"use strict";\n' + fns.map((f) => f.toString()).join("\n") + "\ndbgPageMain();\n";
+  // by its own name: a minifying bundler renames the functions and their calls alike
+  return '"use strict";\n' + fns.map((f) => f.toString()).join("\n") +
+    `\n${main.dbgPageMain.name}();\n`;
 }
 
 /**
