@@ -50,6 +50,8 @@ export function pageWire(S: PageState, render: () => void, redraw: () => void): 
   };
   $("log").onscroll = async () => {
     const log = $("log");
+    // the render's own scrolling (within the browser's rounding): already drawn
+    if (Math.abs(log.scrollTop - S.logTop) < 1) return;
     S.logTop = log.scrollTop;
     const vis = pageVisible(S);
     pageRenderLog(S, vis);
