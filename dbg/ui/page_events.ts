@@ -149,6 +149,8 @@ export function pageWire(S: PageState, render: () => void, redraw: () => void): 
   };
   const seq = $("seq");
   seq.onscroll = async () => {
+    if (Math.abs(seq.scrollTop - S.seqTop) < 1) return; // the render's own scrolling
+    S.seqTop = seq.scrollTop;
     S.seqFollow = seq.scrollTop + seq.clientHeight >= seq.scrollHeight - 4;
     seqRender(S);
     if (seq.scrollTop < 60) {
@@ -157,6 +159,7 @@ export function pageWire(S: PageState, render: () => void, redraw: () => void): 
         S.seqRows = undefined;
         seqRender(S);
         seq.scrollTop += seq.scrollHeight - before;
+        S.seqTop = seq.scrollTop;
       }
     }
   };

@@ -149,6 +149,8 @@ export function dbgPageMain(): void {
     seqRows: undefined,
     seqFollow: true,
     seqKey: "",
+    seqSize: { w: 0, h: 0 },
+    seqTop: 0,
     treeAt: -1e9,
     url: "",
     ready: false,
@@ -165,6 +167,10 @@ export function dbgPageMain(): void {
     S.logH = 0;
     S.schedule();
   }).observe($("log"));
+  new ResizeObserver(() => {
+    S.seqSize = { w: 0, h: 0 };
+    S.schedule();
+  }).observe($("seq"));
   S.schedule = () => {
     if (S.scheduled) return;
     S.scheduled = true;

@@ -143,16 +143,27 @@ export function seqRender(S: PageState): void {
   const LEFT = 150;
   const spacer = box.firstElementChild as HTMLElement;
   spacer.style.height = rows.length * ROW + "px";
-  if (S.seqFollow) box.scrollTop = box.scrollHeight;
-  const width = Math.max(400, box.clientWidth);
+  // sizes cached (a ResizeObserver clears them): no layout reads while scrolling
+  if (!S.seqSize.w) S.seqSize = { w: box.clientWidth, h: box.clientHeight };
+  const width = Math.max(400, S.seqSize.w);
   const laneW = Math.max(110, (width - LEFT) / Math.max(1, S.lanes.length));
   const lx = (lane: number) => LEFT + laneW * lane + laneW / 2;
-  head.innerHTML = S.lanes.map((l, i) =>
-    '<span class="lane" style="left:' + (LEFT + laneW * i) + "px;width:" + laneW + 'px" title="' +
-    pageEsc(l.id) + '">' + pageEsc(l.id) + "</span>"
-  ).join("");
-  const from = Math.max(0, Math.min(rows.length - 1, Math.floor(box.scrollTop / ROW) - 5));
-  const to = Math.min(rows.length, from + Math.ceil(box.clientHeight / ROW) + 10);
+  const headKey = width + "|" + S.lanes.map((l) => l.id).join();
+  if (head.dataset.key !== headKey) {
+    head.dataset.key = headKey;
+    head.innerHTML = S.lanes.map((l, i) =>
+      '<span class="lane" style="left:' + (LEFT + laneW * i) + "px;width:" + laneW +
+      'px" title="' + pageEsc(l.id) + '">' + pageEsc(l.id) + "</span>"
+    ).join("");
+  }
+  let top = S.seqTop;
+  if (S.seqFollow) {
+    top = Math.max(0, rows.length * ROW - (S.seqSize.h || 400));
+    box.scrollTop = top;
+  }
+  S.seqTop = top;
+  const from = Math.max(0, Math.min(rows.length - 1, Math.floor(top / ROW) - 5));
+  const to = Math.min(rows.length, from + Math.ceil((S.seqSize.h || 400) / ROW) + 10);
   const y = (i: number) => (i - from) * ROW + ROW / 2;
   const out: string[] = [];
   const h = Math.max(0, to - from) * ROW;

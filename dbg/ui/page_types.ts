@@ -179,6 +179,10 @@ export interface PageState {
   seqFollow: boolean;
   /** Machines of the loaded lanes, joined. */
   seqKey: string;
+  /** The sequence view's scroll offset, as of the last render or scroll event. */
+  seqTop: number;
+  /** The sequence view's size (0: measure again). */
+  seqSize: { w: number; h: number };
   /** When the tree was last drawn (it's throttled). */
   treeAt: number;
   /** The URL last written to the address bar. */
