@@ -77,7 +77,8 @@ export const DBG_PAGE_HTML: string = `<!doctype html>
   <button id="export-json" title="download as JSON">⇩ json</button>
   <label title="export every machine, not only the selected and pinned ones"><input type="checkbox" id="export-all"> all</label>
   <label class="btn" title="import an am-dbg recording (.gob.br) or a JSON export">⇧ import<input type="file" id="import" accept=".br,.gob,.json,application/json"></label>
-  <span id="status" class="status">…</span></header>
+  <span id="status" class="status">…</span>
+  <span class="dim" title="keys: ← → step · ↑ ↓ machines · / search · space pause · 1 log · 2 diagram · 3 sequence · 0 fit the diagram · shift+click a machine: pin it to the sequence view">keys ?</span></header>
 <aside><input id="search" placeholder="search machines (/)" aria-label="search machines"><nav id="tree"></nav></aside>
 <main>
   <div id="bar">
