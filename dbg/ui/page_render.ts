@@ -159,8 +159,13 @@ export function pageRenderStates(S: PageState, tx: PageTx | undefined): void {
   const schema = S.schemas.get(S.selected);
   if (!schema) {
     el.innerHTML = "";
+    el.dataset.key = "";
     return;
   }
+  // the same transition as drawn: nothing changed
+  const key = S.selected + "\n" + (tx ? tx.seq : -1) + "\n" + schema.StatesIndex.length;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   const clocks = tx ? tx.msg.Clocks : [];
   const out: string[] = [];
   schema.StatesIndex.forEach((name, i) => {
@@ -248,8 +253,8 @@ export function pageRenderLog(S: PageState, vis: number[]): void {
     }
   }
   S.reveal = false;
-  const from = Math.max(0, Math.floor(scroll / ROW) - top - 10);
-  const to = Math.min(vis.length, from + Math.ceil(h / ROW) + 20);
+  const from = Math.max(0, Math.floor(scroll / ROW) - top - 3);
+  const to = Math.min(vis.length, from + Math.ceil(h / ROW) + 6);
   const out: string[] = [];
   if (top) {
     out.push(
@@ -301,8 +306,12 @@ export function pageRenderDetails(S: PageState, t: PageTx | undefined, prev?: Pa
   const schema = S.schemas.get(S.selected);
   if (!t || !schema) {
     el.innerHTML = "";
+    el.dataset.key = "";
     return;
   }
+  const key = t.seq + "\n" + (prev ? prev.seq : -1) + "\n" + S.filters.level;
+  if (el.dataset.key === key) return;
+  el.dataset.key = key;
   const tx = t.msg;
   const index = schema.StatesIndex;
   const kinds: Record<number, string> = {
