@@ -105,7 +105,9 @@ export class DbgHub {
   }
 
   #append(input: HubInput): Promise<HubEvent> {
-    return this.#store.append(input).then((a) => a.event);
+    const store = this.#store;
+    if (store.appendSync) return Promise.resolve(store.appendSync(input).event);
+    return store.append(input).then((a) => a.event);
   }
 
   /** Adds or replaces a machine's schema (validated); a new instance starts a new session. */
@@ -181,10 +183,13 @@ export class DbgHub {
   }
 
   #emit = (a: Appended): void => {
+    let frame = a.frame;
     for (const [fn, filter] of this.#listeners) {
       if (filter && !filter.has(a.event.machineId)) continue;
+      // encoded once, for every subscriber
+      frame ??= JSON.stringify(a.event);
       try {
-        fn(a.event, a.frame);
+        fn(a.event, frame);
       } catch {
         this.listenerErrors++;
       }

@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * The hub's Deno KV store: the same model as the memory store, kept in a
  * `Deno.Kv`, so every process (isolate, region) opening the same KV serves
@@ -43,18 +42,54 @@ import {
   isBusy,
   type KvLimits,
   type LogValue,
-  MAX_BATCH_CHARS,
+  MAX_BATCH_BYTES,
   MAX_BATCH_ITEMS,
   MAX_BATCH_MACHINES,
   MAX_KV_MESSAGE_BYTES,
   type Meta,
   PART_BYTES,
-  PART_CHARS,
 } from "./hub_kv_model.ts";
 import { KvReader } from "./hub_kv_read.ts";
+import { jsonSize, txJsonSize } from "./json_size.ts";
 import { KvRetention } from "./hub_kv_retention.ts";
 
 export type { KvLimits } from "./hub_kv_model.ts";
+
+const encoder = new TextEncoder();
+
+/** A state's answer for a machine it doesn't know (read it from KV). */
+const UNKNOWN = Symbol("unknown");
+
+/** Head and machines to build a batch on. */
+interface State {
+  head: Head;
+  /** The head's versionstamp the commit checks (null: no head yet). */
+  vs: string | null;
+  meta: (id: string) => Meta | undefined | typeof UNKNOWN;
+}
+
+/** A batch's commit, built, not yet submitted. */
+interface Built {
+  batch: Pending[];
+  op: Deno.AtomicOperation;
+  head: Head;
+  metas: Map<string, Meta | undefined>;
+  outcome: Outcome[];
+  dropped: number;
+  vs: string | null;
+}
+
+function idOf(input: HubInput): string {
+  return input.kind === "tx"
+    ? input.msg.MachineID
+    : input.kind === "schema"
+    ? input.msg.ID
+    : input.id;
+}
+
+function cloneMeta(m: Meta | undefined): Meta | undefined {
+  return m && { ...m, o: [...m.o] };
+}
 
 type Outcome = { ok: Appended } | { err: unknown };
 
@@ -75,6 +110,10 @@ export class KvHubStore implements HubStore {
   readonly stats: HubStats = { evicted: 0, dropped: 0, bytes: 0 };
 
   #read: KvReader;
+  /** The head of this process's last commit. */
+  #committed: Head | undefined;
+  /** The state after this process's last commit: saves reads while no other writer commits. */
+  #cache: { head: Head; vs: string; metas: Map<string, Meta | undefined> } | undefined;
   #ret: KvRetention;
 
   constructor(kv: Deno.Kv, limits: KvLimits) {
@@ -108,26 +147,64 @@ export class KvHubStore implements HubStore {
   }
 
   async #flush(): Promise<void> {
-    while (this.#queue.length) {
-      const batch = this.#take();
+    // the next batch, built on the state the commit in flight will leave
+    let next: Built | undefined;
+    while (this.#queue.length || next) {
+      let cur: Built | undefined = next;
+      next = undefined;
+      let batch = cur?.batch ?? this.#take();
       let outcome: Outcome[];
+      let ahead: Promise<Built | undefined> | undefined;
       try {
-        outcome = await this.#commit(batch);
+        cur ??= await this.#prepare(batch, this.#cacheState());
+        const committing = this.#submit(cur);
+        // overlap: encode the next batch while SQLite writes this one
+        if (this.#queue.length && !this.#ret.due(cur.head)) {
+          const aheadBatch = this.#take();
+          ahead = this.#prepare(aheadBatch, this.#stateAfter(cur)).catch(() => {
+            this.#queue.unshift(...aheadBatch);
+            return undefined;
+          });
+        }
+        const res = await committing;
+        if (res.ok) {
+          this.#finish(cur, res.versionstamp);
+          outcome = cur.outcome;
+          const built = await ahead;
+          if (built) {
+            built.vs = res.versionstamp;
+            next = built;
+          }
+        } else {
+          this.#cache = undefined;
+          const built = await ahead;
+          if (built) this.#queue.unshift(...built.batch);
+          outcome = await this.#commit(batch);
+        }
       } catch (e) {
+        const built = await ahead;
+        if (built) this.#queue.unshift(...built.batch);
+        next = undefined;
         for (const p of batch) p.reject(e);
         continue;
       }
-      try {
-        // bounded before the batch is acknowledged
-        await this.#ret.retain();
-      } catch {
-        // retention runs again after the next commit
+      if (!next) {
+        try {
+          // bounded before the batch is acknowledged
+          const commits = this.#ret.commits;
+          await this.#ret.retain(this.#committed);
+          if (this.#ret.commits !== commits) this.#cache = undefined;
+        } catch {
+          this.#cache = undefined;
+          // retention runs again after the next commit
+        }
       }
       batch.forEach((p, i) => {
         const o = outcome[i];
         if ("ok" in o) p.resolve(o.ok);
         else p.reject(o.err);
       });
+      batch = [];
     }
   }
 
@@ -144,10 +221,15 @@ export class KvHubStore implements HubStore {
         ? p.input.msg.ID
         : p.input.id;
       // a rough size: the frame is the message plus ~150 chars of envelope
-      const size = p.input.kind === "gone" ? 100 : JSON.stringify(p.input.msg).length + 150;
+      // estimated: encoded once, in the commit
+      const size = p.input.kind === "tx"
+        ? txJsonSize(p.input.msg)
+        : p.input.kind === "schema"
+        ? jsonSize(p.input.msg) + 100
+        : 100;
       if (
         batch.length &&
-        (chars + size > MAX_BATCH_CHARS || (!ids.has(id) && ids.size >= MAX_BATCH_MACHINES))
+        (chars + size > MAX_BATCH_BYTES || (!ids.has(id) && ids.size >= MAX_BATCH_MACHINES))
       ) {
         break;
       }
@@ -174,62 +256,106 @@ export class KvHubStore implements HubStore {
 
   /** Writes a batch in one atomic commit, retrying while other writers win the head. */
   async #commit(batch: Pending[]): Promise<Outcome[]> {
-    const ids = [
-      ...new Set(
-        batch.map((p) =>
-          p.input.kind === "tx"
-            ? p.input.msg.MachineID
-            : p.input.kind === "schema"
-            ? p.input.msg.ID
-            : p.input.id
-        ),
-      ),
-    ];
     for (let attempt = 0;; attempt++) {
-      let res: Deno.KvCommitResult | Deno.KvCommitError;
-      let head: Head = EMPTY_HEAD, dropped = 0;
-      let metas = new Map<string, Meta | undefined>();
-      let outcome: Outcome[] = [];
-      try {
-        const headEntry = await this.#kv.get<Head>(this.#k("head"));
-        head = { ...(headEntry.value ?? EMPTY_HEAD) };
-        const metaEntries = await this.#metas(ids);
-        metas = new Map();
-        for (const [id, e] of metaEntries) metas.set(id, e.value ? { ...e.value } : undefined);
-        const op = this.#kv.atomic().check(headEntry);
-        outcome = [];
-        const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
-        for (const { input } of batch) {
-          try {
-            outcome.push({ ok: this.#apply(input, head, metas, op, expire) });
-          } catch (e) {
-            outcome.push({ err: e });
-          }
-        }
-        for (const [id, m] of metas) {
-          if (!m) continue;
-          if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
-          op.set(this.#k("m", id), m);
-        }
-        op.set(this.#k("head"), head);
-        res = await op.commit();
-      } catch (e) {
-        // SQLite's "database is locked" under concurrent writers: as a lost check, retry
-        if (!isBusy(e)) throw e;
-        res = { ok: false };
+      const built = await this.#prepare(batch, attempt === 0 ? this.#cacheState() : undefined);
+      const res = await this.#submit(built);
+      if (res.ok) {
+        this.#finish(built, res.versionstamp);
+        return built.outcome;
       }
-      if (!res.ok) {
-        // another writer committed first: read again, allocate again
-        if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
-        continue;
-      }
-      this.#seq = Math.max(this.#seq, head.seq);
-      this.stats.bytes = head.bytes;
-      this.stats.dropped += dropped;
-      for (const [id, m] of metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
-      return outcome;
+      this.#cache = undefined;
+      // another writer committed first: read again, allocate again
+      if (attempt > 10_000) throw new DbgHubError("KV: too many write conflicts");
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
     }
+  }
+
+  /** What this process knows of the state after its last commit. */
+  #cacheState(): State | undefined {
+    const c = this.#cache;
+    if (!c) return undefined;
+    return { head: c.head, vs: c.vs, meta: (id) => c.metas.has(id) ? c.metas.get(id) : UNKNOWN };
+  }
+
+  /** The state `b` leaves once committed (its versionstamp known only then). */
+  #stateAfter(b: Built): State {
+    const before = this.#cacheState();
+    return {
+      head: b.head,
+      vs: null,
+      meta: (id) => b.metas.has(id) ? b.metas.get(id) : before ? before.meta(id) : UNKNOWN,
+    };
+  }
+
+  /**
+   * Builds a batch's commit on a state (this process's cache, the commit in
+   * flight's outcome, or, without one, read from KV).
+   */
+  async #prepare(batch: Pending[], state: State | undefined): Promise<Built> {
+    const ids = [...new Set(batch.map((p) => idOf(p.input)))];
+    const metas = new Map<string, Meta | undefined>();
+    let head: Head, vs: string | null;
+    let unknown: string[] = [];
+    if (state) {
+      head = { ...state.head };
+      vs = state.vs;
+      for (const id of ids) {
+        const m = state.meta(id);
+        if (m === UNKNOWN) unknown.push(id);
+        else metas.set(id, cloneMeta(m));
+      }
+    } else {
+      const headEntry = await this.#kv.get<Head>(this.#k("head"));
+      head = { ...(headEntry.value ?? EMPTY_HEAD) };
+      vs = headEntry.versionstamp;
+      unknown = ids;
+    }
+    if (unknown.length) {
+      for (const [id, e] of await this.#metas(unknown)) {
+        metas.set(id, cloneMeta(e.value ?? undefined));
+      }
+    }
+    const op = this.#kv.atomic();
+    const outcome: Outcome[] = [];
+    const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
+    for (const { input } of batch) {
+      try {
+        outcome.push({ ok: this.#apply(input, head, metas, op, expire) });
+      } catch (e) {
+        outcome.push({ err: e });
+      }
+    }
+    let dropped = 0;
+    for (const [id, m] of metas) {
+      if (!m) continue;
+      if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
+      op.set(this.#k("m", id), m);
+    }
+    op.set(this.#k("head"), head);
+    return { batch, op, head, metas, outcome, dropped, vs };
+  }
+
+  /** Commits under the check that the head is still what the batch was built on. */
+  async #submit(b: Built): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    try {
+      return await b.op.check({ key: this.#k("head"), versionstamp: b.vs }).commit();
+    } catch (e) {
+      // SQLite's "database is locked" under concurrent writers: as a lost check, retry
+      if (!isBusy(e)) throw e;
+      return { ok: false };
+    }
+  }
+
+  #finish(b: Built, versionstamp: string): void {
+    this.#seq = Math.max(this.#seq, b.head.seq);
+    this.stats.bytes = b.head.bytes;
+    this.stats.dropped += b.dropped;
+    for (const [id, m] of b.metas) if (m && this.#ret.over(m)) this.#ret.dirty.add(id);
+    this.#committed = b.head;
+    const known = this.#cache?.metas ?? new Map<string, Meta | undefined>();
+    if (known.size > 10_000) known.clear();
+    for (const [id, m] of b.metas) known.set(id, m);
+    this.#cache = { head: b.head, vs: versionstamp, metas: known };
   }
 
   /** Adds one input's mutations to `op`; updates `head` and `metas` in place. */
@@ -254,13 +380,13 @@ export class KvHubStore implements HubStore {
         cursor: m.next,
         msg: input.msg,
       };
-      const frame = this.#write(op, event, m.g, m.next, expire);
-      op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: frame.length }, expire);
+      const [frame, size] = this.#write(op, event, m.g, m.next, expire);
+      op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: size }, expire);
       m.next++;
       m.count++;
-      m.bytes += frame.length;
+      m.bytes += size;
       m.lastSeq = seq;
-      head.bytes += frame.length;
+      head.bytes += size;
       head.seq = seq;
       return { event, frame };
     }
@@ -272,7 +398,7 @@ export class KvHubStore implements HubStore {
         return { event, frame: JSON.stringify(event) };
       }
       const event: HubEvent = { seq, kind: "gone", machineId: input.id };
-      const frame = this.#write(op, event, m.g, 0, expire);
+      const [frame] = this.#write(op, event, m.g, 0, expire);
       m.alive = false;
       m.goneSeq = m.lastSeq = seq;
       m.o.push(seq);
@@ -290,6 +416,7 @@ export class KvHubStore implements HubStore {
       if (old) {
         // the old session's entries go (after the commit); they never interleave with the new
         op.set(this.#k("old", msg.ID, old.g), { o: old.o });
+        this.#ret.oldPending = true;
         head.bytes -= old.bytes;
       } else head.machines++;
       m = {
@@ -309,7 +436,7 @@ export class KvHubStore implements HubStore {
         o: [],
       };
     } else m = old;
-    const frame = this.#write(op, event, m.g, 0, undefined);
+    const [frame] = this.#write(op, event, m.g, 0, undefined);
     m.parent = msg.Parent ?? "";
     m.tags = msg.Tags ?? [];
     m.states = msg.StatesIndex;
@@ -322,29 +449,29 @@ export class KvHubStore implements HubStore {
     return { event, frame };
   }
 
-  /** Sets the log entry (and parts) of an event; returns its frame. */
+  /**
+   * Sets the log entry (and parts) of an event; returns its frame and
+   * encoded size. Frames are stored as UTF-8 bytes: exact sizes against
+   * KV's value and commit limits.
+   */
   #write(
     op: Deno.AtomicOperation,
     event: HubEvent,
     g: number,
     cursor: number,
     expire: { expireIn: number } | undefined,
-  ): string {
+  ): [string, number] {
     const frame = JSON.stringify(event);
-    if (frame.length > this.#l.maxMessageBytes) {
+    const bytes = encoder.encode(frame);
+    const max = Math.min(this.#l.maxMessageBytes, MAX_KV_MESSAGE_BYTES);
+    if (bytes.length > max) {
       throw new DbgHubError(
-        `message of ${event.machineId} is ${frame.length} bytes encoded, over ${this.#l.maxMessageBytes}`,
+        `message of ${event.machineId} is ${bytes.length} bytes encoded, over ${max}`,
       );
     }
     const value: LogValue = { i: event.machineId, g, c: cursor };
-    if (frame.length <= PART_CHARS) value.f = frame;
+    if (bytes.length <= PART_BYTES) value.f = bytes;
     else {
-      const bytes = new TextEncoder().encode(frame);
-      if (bytes.length > MAX_KV_MESSAGE_BYTES) {
-        throw new DbgHubError(
-          `message of ${event.machineId} is over ${MAX_KV_MESSAGE_BYTES} bytes`,
-        );
-      }
       value.p = Math.ceil(bytes.length / PART_BYTES);
       for (let n = 0; n < value.p; n++) {
         op.set(
@@ -355,7 +482,7 @@ export class KvHubStore implements HubStore {
       }
     }
     op.set(this.#k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
-    return frame;
+    return [frame, bytes.length];
   }
 
   tail(emit: (a: Appended) => void): () => void {
@@ -366,10 +493,10 @@ export class KvHubStore implements HubStore {
     const catchUp = async (): Promise<void> => {
       if (from < 0) from = await this.head();
       for (;;) {
-        const page = await this.since(from, 1000);
-        for (const e of page.events) {
+        const page = await this.#read.sinceFrames(from, 1000);
+        for (let i = 0; i < page.events.length; i++) {
           if (stopped) return;
-          emit({ event: e, frame: JSON.stringify(e) });
+          emit({ event: page.events[i], frame: page.frames[i] });
         }
         from = page.seq;
         if (!page.more) return;

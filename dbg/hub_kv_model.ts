@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * The Deno KV hub's stored model (keys, values, KV's limits) and a base
  * giving its parts the KV, the key prefix, the limits and the counters.
@@ -49,7 +48,8 @@ export interface LogValue {
   i: string;
   g: number;
   c: number;
-  f?: string;
+  /** The frame, UTF-8 (absent: in parts). */
+  f?: Uint8Array;
   p?: number;
 }
 
@@ -57,8 +57,8 @@ export interface LogValue {
 // each tx: 2 sets, and up to 2 deletes when retention drops an old one in the same commit
 export const MAX_BATCH_ITEMS = 200;
 export const MAX_BATCH_MACHINES = 60;
-export const MAX_BATCH_CHARS = 150_000; // frames are strings: ≤ 2 bytes a char serialised
-export const PART_CHARS = 20_000;
+// estimated encoded bytes per commit: frames are most of a commit (limit 800 KiB)
+export const MAX_BATCH_BYTES = 560 * 1024;
 export const PART_BYTES = 60_000;
 export const MAX_KV_MESSAGE_BYTES = 700 * 1024;
 export const GET_MANY = 10;
@@ -67,6 +67,8 @@ export const EMPTY_HEAD: Head = { seq: 0, bytes: 0, machines: 0 };
 export function isBusy(e: unknown): boolean {
   return e instanceof Error && /database is locked|busy/i.test(e.message);
 }
+
+const decoder = new TextDecoder();
 
 /** What the KV store's parts share. */
 export class KvBase {
@@ -91,7 +93,7 @@ export class KvBase {
   /** Frames of log entries (reading parts of big ones). */
   async frames(entries: Deno.KvEntry<LogValue>[]): Promise<string[]> {
     return await Promise.all(entries.map(async (e) => {
-      if (e.value.f !== undefined) return e.value.f;
+      if (e.value.f !== undefined) return decoder.decode(e.value.f);
       const seq = e.key[e.key.length - 1] as number;
       const chunks: Uint8Array[] = [];
       for await (const part of this.kv.list<Uint8Array>({ prefix: this.k("part", seq) })) {
@@ -103,7 +105,7 @@ export class KvBase {
         all.set(c, off);
         off += c.length;
       }
-      return new TextDecoder().decode(all);
+      return decoder.decode(all);
     }));
   }
 }

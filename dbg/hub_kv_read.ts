@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * Queries of the Deno KV hub: machines, schema, a machine's transitions
  * paged both ways, the global log; served from KV by any process.
@@ -140,6 +139,16 @@ export class KvReader extends KvBase {
   }
 
   async since(seq: number, limit: number, machines?: Set<string>): Promise<SincePage> {
+    const { events, seq: at, more, head } = await this.sinceFrames(seq, limit, machines);
+    return { events, seq: at, more, head };
+  }
+
+  /** {@linkcode KvReader.since} with each event's stored frame (the tail sends them as they are). */
+  async sinceFrames(
+    seq: number,
+    limit: number,
+    machines?: Set<string>,
+  ): Promise<SincePage & { frames: string[] }> {
     const head = (await this.headValue()).seq;
     const old = await this.oldGenerations();
     const entries: Deno.KvEntry<LogValue>[] = [];
@@ -163,6 +172,6 @@ export class KvReader extends KvBase {
       entries.push(e);
     }
     const frames = await this.frames(entries);
-    return { events: frames.map(parseFrame), seq: at, more, head: Math.max(head, at) };
+    return { events: frames.map(parseFrame), frames, seq: at, more, head: Math.max(head, at) };
   }
 }

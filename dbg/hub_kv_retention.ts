@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * Retention of the Deno KV hub: per machine (count, bytes) inside the
  * ingest commit when it can and after it otherwise, machines over the limit
@@ -31,8 +30,12 @@ export class KvRetention extends KvBase {
     let n = 0;
     const excess = m.count - this.l.maxTxsPerMachine;
     for await (
+      // from the oldest retained: a commit in flight may be deleting older ones
       const e of this.kv.list<{ s: number; b: number }>(
-        { prefix: this.k("tx", id, m.g) },
+        {
+          start: this.k("tx", id, m.g, m.first),
+          end: this.k("tx", id, m.g, Number.MAX_SAFE_INTEGER),
+        },
         { limit: Math.min(MAX_BATCH_ITEMS, Math.max(excess, 1) + 16) },
       )
     ) {
@@ -48,16 +51,35 @@ export class KvRetention extends KvBase {
     return n;
   }
 
+  /** Whether retention has work after a commit leaving `head`. */
+  due(head: Head): boolean {
+    return this.dirty.size > 0 || this.oldPending || head.machines > this.l.maxMachines ||
+      head.bytes > this.l.maxBytes;
+  }
+
   over(m: Meta): boolean {
     return m.count > this.l.maxTxsPerMachine ||
       (m.bytes > this.l.maxBytesPerMachine && m.count > 1);
   }
 
   /** Retention after commits: per machine, machines, in all; old generations' entries. */
-  async retain(): Promise<void> {
+  /**
+   * Old generations may wait to be cleaned: set when this process leaves one
+   * behind, and at start (another process may have died before cleaning).
+   */
+  oldPending = true;
+  /** Commits made (the store's cached state is stale after one). */
+  commits = 0;
+
+  /** Runs what's due; `head` is the one just committed (undefined: read it). */
+  async retain(head?: Head): Promise<void> {
     for (const id of this.dirty) await this.#trimMachine(id, (m) => this.over(m));
     this.dirty.clear();
-    const head = (await this.kv.get<Head>(this.k("head"))).value ?? EMPTY_HEAD;
+    if (
+      head && head.machines <= this.l.maxMachines && head.bytes <= this.l.maxBytes &&
+      !this.oldPending
+    ) return;
+    head = (await this.kv.get<Head>(this.k("head"))).value ?? EMPTY_HEAD;
     if (head.machines > this.l.maxMachines) {
       const metas: [string, Meta][] = [];
       for await (const e of this.kv.list<Meta>({ prefix: this.k("m") })) {
@@ -68,7 +90,10 @@ export class KvRetention extends KvBase {
       for (const [id] of metas.slice(0, head.machines - this.l.maxMachines)) await this.#evict(id);
     }
     if (head.bytes > this.l.maxBytes) await this.#trimGlobal();
-    await this.#cleanOld();
+    if (this.oldPending) {
+      this.oldPending = false;
+      await this.#cleanOld();
+    }
   }
 
   /** Drops a machine's oldest transitions (pages of at most `page`) while `over(meta, head)`. */
@@ -106,6 +131,7 @@ export class KvRetention extends KvBase {
       // the head changes too, so writers holding an older meta retry
       op.set(this.k("head"), head);
       if ((await op.commit()).ok) {
+        this.commits++;
         this.stats.dropped += n;
         this.stats.bytes = head.bytes;
       }
@@ -144,7 +170,9 @@ export class KvRetention extends KvBase {
         .set(this.k("head"), head)
         .commit();
       if (res.ok) {
+        this.commits++;
         this.stats.evicted++;
+        this.oldPending = true;
         return;
       }
     }

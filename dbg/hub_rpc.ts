@@ -53,12 +53,11 @@ function ingest(
 ): RpcMethod<HubRpcContext> {
   return {
     ingest: true,
-    async run(params, ctx) {
+    run(params, ctx) {
       if (!ctx.canIngest) {
         throw new RpcError(RPC_ERRORS.unauthorized, "ingest needs the endpoint's bearer token");
       }
-      await run(hub, Array.isArray(params) ? params[0] : params);
-      return "";
+      return run(hub, Array.isArray(params) ? params[0] : params).then(() => "");
     },
   };
 }

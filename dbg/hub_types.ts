@@ -1,4 +1,3 @@
-/// <reference lib="deno.unstable" />
 /**
  * The hub's data model, shared by its stores (memory, Deno KV): events with
  * a hub-wide `seq` and a per-machine cursor, machine summaries, pages.

@@ -38,3 +38,4 @@ export * from "./recording.ts";
 export * from "./ui.ts";
 export * from "./ui/routes.ts";
 export * from "./stream_client.ts";
+export * from "./json_size.ts";

@@ -68,7 +68,10 @@ Deno.test("demo: every endpoint answers; the trace file is Jaeger JSON with the 
   await sseReader.cancel();
   const ws = new WebSocket(`${base.replace("http", "ws")}/stream`);
   const frame = await new Promise<{ kind: string }>((resolve, reject) => {
-    ws.onmessage = (e) => resolve(JSON.parse(e.data));
+    ws.onmessage = (e) => {
+      const f = JSON.parse(e.data);
+      if (f.kind) resolve(f); // after the hello frame
+    };
     ws.onerror = () => reject(new Error("websocket failed"));
   });
   assert(["schema", "tx"].includes(frame.kind));
