@@ -119,11 +119,13 @@ export function pageRenderTree(S: PageState): void {
   };
   walk("", 0);
   if (gone.length) {
+    // open while the selected machine is in it (e.g. an import, a read-only session)
+    const open = S.goneOpen || !!q || gone.some((m) => m.id === S.selected);
     out.push(
-      '<div class="gone-head" data-gone="1">' + (S.goneOpen ? "▾" : "▸") + " gone (" +
+      '<div class="gone-head" data-gone="1">' + (open ? "▾" : "▸") + " gone (" +
         gone.length + ")</div>",
     );
-    if (S.goneOpen || q) {
+    if (open) {
       for (const m of gone.sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }))) {
         out.push(node(m, 1));
       }
