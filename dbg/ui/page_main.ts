@@ -158,6 +158,7 @@ export function dbgPageMain(): void {
     logH: 0,
     logTop: 0,
     treeKey: "",
+    treeCounts: new Map(),
     urlKey: "",
     visKey: "",
     vis: [],

@@ -136,15 +136,19 @@ export function pageRenderTree(S: PageState): void {
   const key = [...kids.values()].flat().map((m) => m.id + "<" + m.parent).join() + "|" +
     gone.map((m) => m.id).join() + "|" + S.selected + S.goneOpen + S.pinned.join();
   if (key === S.treeKey) {
-    for (const n of el.querySelectorAll<HTMLElement>(".node")) {
-      const m = S.machines.get(n.dataset.id || "");
-      const c = n.lastElementChild as HTMLElement;
-      if (m && c.textContent !== String(m.txs)) c.textContent = String(m.txs);
+    for (const [id, c] of S.treeCounts) {
+      const m = S.machines.get(id);
+      if (m && c.n !== m.txs) c.el.textContent = String(c.n = m.txs);
     }
     return;
   }
   S.treeKey = key;
   el.innerHTML = out.join("");
+  S.treeCounts = new Map();
+  for (const n of el.querySelectorAll<HTMLElement>(".node")) {
+    const m = S.machines.get(n.dataset.id || "");
+    if (m) S.treeCounts.set(m.id, { el: n.lastElementChild as HTMLElement, n: m.txs });
+  }
 }
 
 /**
@@ -255,6 +259,9 @@ export function pageRenderLog(S: PageState, vis: number[]): void {
     }
   }
   S.reveal = false;
+  // scroll before replacing the rows: the layout it needs is the previous frame's, still clean
+  if (move) log.scrollTop = scroll;
+  S.logTop = scroll;
   const from = Math.max(0, Math.floor(scroll / ROW) - top - 3);
   const to = Math.min(vis.length, from + Math.ceil(h / ROW) + 6);
   const out: string[] = [];
@@ -268,8 +275,6 @@ export function pageRenderLog(S: PageState, vis: number[]): void {
   if (!S.machines.size) out.push(pageHelpHtml(S));
   spacer.innerHTML = out.join("");
   S.stats.rows = to - from + top;
-  if (move) log.scrollTop = scroll;
-  S.logTop = scroll;
 }
 
 /**

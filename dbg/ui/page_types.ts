@@ -197,6 +197,8 @@ export interface PageState {
   logTop: number;
   /** The tree's nodes as drawn (ids, parents, gone, selection), to update counts only. */
   treeKey: string;
+  /** The tree's count elements by machine, with the number shown. */
+  treeCounts: Map<string, { el: HTMLElement; n: number }>;
   /** Machine, position and view last written to the URL. */
   urlKey: string;
   /** What `vis` was computed for (window, size, filters). */
