@@ -22,6 +22,7 @@ import {
   withCors,
 } from "./http.ts";
 import { dispatchRpc, RPC_ERRORS, rpcErrorReply } from "./jsonrpc.ts";
+import { IdempotencyCache } from "./idempotency.ts";
 import { hubErrorCode, hubRpcMethods } from "./hub_rpc.ts";
 import { type DbgStreamOptions, sseStream, wsStream } from "./stream.ts";
 import { dbgWsRoute } from "./rpc.ts";
@@ -89,6 +90,7 @@ export function dbgHandler(
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
   const methods = hubRpcMethods(hub);
+  const retries = new IdempotencyCache();
   const dbgWs = dbgWsRoute(hub);
   const ws = wsStream(hub, opts);
   const sse = sseStream(hub, opts);
@@ -123,11 +125,15 @@ export function dbgHandler(
         ctx.headers,
       );
     }
-    const reply = await dispatchRpc(body, methods, ctx, {
-      maxBatch: opts.maxBatch,
-      maxResponseBytes: opts.maxResponseBytes,
-      errorCode: hubErrorCode,
-    });
+    const dispatch = () =>
+      dispatchRpc(body, methods, ctx, {
+        maxBatch: opts.maxBatch,
+        maxResponseBytes: opts.maxResponseBytes,
+        errorCode: hubErrorCode,
+      });
+    // a retried request (same Idempotency-Key) gets the first answer, not a second ingest
+    const key = req.headers.get("idempotency-key");
+    const reply = key && key.length <= 200 ? await retries.once(key, dispatch) : await dispatch();
     return reply === undefined
       ? new Response(null, { status: 204, headers: ctx.headers })
       : jsonText(reply, 200, ctx.headers);

@@ -5,14 +5,17 @@
  * KV's limits; seqs and cursors are allocated under a check on one head
  * key, so concurrent writers in many processes never reuse a seq and keep
  * each machine's order; a writer killed mid-run leaves whole commits only.
- * Retention (per machine and in all, count and bytes, machines) runs after
- * commits; `expireInMs` adds KV's own expiry as a backstop.
+ * Retention (per machine and in all, count and bytes, machines) runs in and
+ * after commits; `expireInMs` adds KV's own expiry as a backstop. Parts:
+ * hub_kv_write (a message's mutations), hub_kv_read (queries),
+ * hub_kv_retention, hub_kv_tail, hub_kv_model.
  *
  * Keys under the prefix P:
  * - `[P, "head"]` → `{ seq, bytes, machines }`, bumped by every commit;
- * - `[P, "m", id]` → the machine's {@linkcode Meta};
- * - `[P, "log", seq]` → `{ i: id, g: generation, c: cursor, f: frame }`
- *   (frames over 20,000 chars: `p: parts` at `[P, "part", seq, n]`);
+ * - `[P, "m", id]` → the machine's meta (session, cursors, counts, bytes);
+ * - `[P, "log", seq]` → `{ i: id, g: generation, c: cursor, e: event }`
+ *   (the event by KV's serialisation; big ones as JSON in `p` parts at
+ *   `[P, "part", seq, n]`);
  * - `[P, "tx", id, generation, cursor]` → `{ s: seq, b: bytes }`;
  * - `[P, "old", id, generation]` → a generation left behind by a new
  *   session or an eviction, until its entries are deleted.
@@ -21,41 +24,26 @@
  */
 
 import type { DbgMsgSchema } from "./messages.ts";
-import {
-  DbgHubError,
-  type HubEvent,
-  type MachineInfo,
-  type SincePage,
-  type TxPage,
-} from "./hub_types.ts";
-import {
-  type Appended,
-  type HubInput,
-  type HubStats,
-  type HubStore,
-  sameInstance,
-} from "./hub_store.ts";
+import { DbgHubError, type MachineInfo, type SincePage, type TxPage } from "./hub_types.ts";
+import type { Appended, HubInput, HubStats, HubStore } from "./hub_store.ts";
 import {
   EMPTY_HEAD,
   GET_MANY,
   type Head,
   isBusy,
   type KvLimits,
-  type LogValue,
   MAX_BATCH_BYTES,
   MAX_BATCH_ITEMS,
   MAX_BATCH_MACHINES,
-  MAX_KV_MESSAGE_BYTES,
   type Meta,
-  PART_BYTES,
 } from "./hub_kv_model.ts";
 import { KvReader } from "./hub_kv_read.ts";
+import { kvTail } from "./hub_kv_tail.ts";
+import { KvWriter } from "./hub_kv_write.ts";
 import { jsonSize, txJsonSize } from "./json_size.ts";
 import { KvRetention } from "./hub_kv_retention.ts";
 
 export type { KvLimits } from "./hub_kv_model.ts";
-
-const encoder = new TextEncoder();
 
 /** A state's answer for a machine it doesn't know (read it from KV). */
 const UNKNOWN = Symbol("unknown");
@@ -77,6 +65,10 @@ interface Built {
   outcome: Outcome[];
   dropped: number;
   vs: string | null;
+}
+
+function isTooLarge(e: unknown): boolean {
+  return e instanceof Error && /too large/i.test(e.message);
 }
 
 function idOf(input: HubInput): string {
@@ -110,6 +102,7 @@ export class KvHubStore implements HubStore {
   readonly stats: HubStats = { evicted: 0, dropped: 0, bytes: 0 };
 
   #read: KvReader;
+  #write: KvWriter;
   /** The head of this process's last commit. */
   #committed: Head | undefined;
   /** The state after this process's last commit: saves reads while no other writer commits. */
@@ -121,6 +114,7 @@ export class KvHubStore implements HubStore {
     this.#l = limits;
     this.#p = limits.prefix;
     this.#read = new KvReader(kv, limits, this.stats);
+    this.#write = new KvWriter(kv, limits, this.stats);
     this.#ret = new KvRetention(kv, limits, this.stats);
   }
 
@@ -142,8 +136,18 @@ export class KvHubStore implements HubStore {
   append(input: HubInput): Promise<Appended> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, resolve, reject });
-      this.#flushing ??= this.#flush().finally(() => this.#flushing = undefined);
+      this.#flushing ??= this.#run();
     });
+  }
+
+  /** Flushes until the queue is empty (an append racing the end starts it again). */
+  async #run(): Promise<void> {
+    try {
+      await this.#flush();
+    } finally {
+      this.#flushing = undefined;
+      if (this.#queue.length) this.#flushing = this.#run();
+    }
   }
 
   async #flush(): Promise<void> {
@@ -182,6 +186,25 @@ export class KvHubStore implements HubStore {
           outcome = await this.#commit(batch);
         }
       } catch (e) {
+        if (isTooLarge(e) && batch.length > 1) {
+          // the pipelined commit was over KV's size: the retrying path splits it
+          const built = await ahead;
+          if (built) this.#queue.unshift(...built.batch);
+          ahead = undefined;
+          this.#cache = undefined;
+          try {
+            outcome = await this.#commit(batch);
+          } catch (e2) {
+            for (const p of batch) p.reject(e2);
+            continue;
+          }
+          batch.forEach((p, i) => {
+            const o = outcome[i];
+            if ("ok" in o) p.resolve(o.ok);
+            else p.reject(o.err);
+          });
+          continue;
+        }
         const built = await ahead;
         if (built) this.#queue.unshift(...built.batch);
         next = undefined;
@@ -254,11 +277,26 @@ export class KvHubStore implements HubStore {
     return out;
   }
 
-  /** Writes a batch in one atomic commit, retrying while other writers win the head. */
+  /**
+   * Writes a batch in one atomic commit, retrying while other writers win
+   * the head; a batch over KV's commit size (estimates can be short for
+   * text KV stores at 2 bytes a char) is written in halves.
+   */
   async #commit(batch: Pending[]): Promise<Outcome[]> {
     for (let attempt = 0;; attempt++) {
       const built = await this.#prepare(batch, attempt === 0 ? this.#cacheState() : undefined);
-      const res = await this.#submit(built);
+      let res: Deno.KvCommitResult | Deno.KvCommitError;
+      try {
+        res = await this.#submit(built);
+      } catch (e) {
+        if (!isTooLarge(e) || batch.length < 2) throw e;
+        this.#cache = undefined;
+        const half = Math.ceil(batch.length / 2);
+        return [
+          ...await this.#commit(batch.slice(0, half)),
+          ...await this.#commit(batch.slice(half)),
+        ];
+      }
       if (res.ok) {
         this.#finish(built, res.versionstamp);
         return built.outcome;
@@ -320,7 +358,7 @@ export class KvHubStore implements HubStore {
     const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
     for (const { input } of batch) {
       try {
-        outcome.push({ ok: this.#apply(input, head, metas, op, expire) });
+        outcome.push({ ok: this.#write.apply(input, head, metas, op, expire) });
       } catch (e) {
         outcome.push({ err: e });
       }
@@ -347,6 +385,10 @@ export class KvHubStore implements HubStore {
   }
 
   #finish(b: Built, versionstamp: string): void {
+    if (this.#write.oldLeft) {
+      this.#write.oldLeft = false;
+      this.#ret.oldPending = true;
+    }
     this.#seq = Math.max(this.#seq, b.head.seq);
     this.stats.bytes = b.head.bytes;
     this.stats.dropped += b.dropped;
@@ -358,186 +400,8 @@ export class KvHubStore implements HubStore {
     this.#cache = { head: b.head, vs: versionstamp, metas: known };
   }
 
-  /** Adds one input's mutations to `op`; updates `head` and `metas` in place. */
-  #apply(
-    input: HubInput,
-    head: Head,
-    metas: Map<string, Meta | undefined>,
-    op: Deno.AtomicOperation,
-    expire: { expireIn: number } | undefined,
-  ): Appended {
-    const seq = head.seq + 1;
-    if (input.kind === "tx") {
-      const m = metas.get(input.msg.MachineID);
-      if (!m) {
-        throw new DbgHubError(`unknown machine ${input.msg.MachineID}: send its schema first`);
-      }
-      input.msg.Time ??= new Date();
-      const event: HubEvent = {
-        seq,
-        kind: "tx",
-        machineId: input.msg.MachineID,
-        cursor: m.next,
-        msg: input.msg,
-      };
-      const [frame, size] = this.#write(op, event, m.g, m.next, expire);
-      op.set(this.#k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: size }, expire);
-      m.next++;
-      m.count++;
-      m.bytes += size;
-      m.lastSeq = seq;
-      head.bytes += size;
-      head.seq = seq;
-      return { event, frame };
-    }
-    if (input.kind === "gone") {
-      const m = metas.get(input.id);
-      if (!m) throw new DbgHubError(`unknown machine ${input.id}`);
-      if (!m.alive) {
-        const event: HubEvent = { seq: m.goneSeq, kind: "gone", machineId: input.id };
-        return { event, frame: JSON.stringify(event) };
-      }
-      const event: HubEvent = { seq, kind: "gone", machineId: input.id };
-      const [frame] = this.#write(op, event, m.g, 0, expire);
-      m.alive = false;
-      m.goneSeq = m.lastSeq = seq;
-      m.o.push(seq);
-      head.seq = seq;
-      return { event, frame };
-    }
-    const msg: DbgMsgSchema = input.msg;
-    const old = metas.get(msg.ID);
-    const newSession = old !== undefined &&
-      (!old.alive || !sameInstance({ ID: msg.ID, StatesIndex: old.states, States: {} }, msg));
-    const session = old ? (newSession ? old.session + 1 : old.session) : 1;
-    const event: HubEvent = { seq, kind: "schema", machineId: msg.ID, session, msg };
-    let m: Meta;
-    if (!old || newSession) {
-      if (old) {
-        // the old session's entries go (after the commit); they never interleave with the new
-        op.set(this.#k("old", msg.ID, old.g), { o: old.o });
-        this.#ret.oldPending = true;
-        head.bytes -= old.bytes;
-      } else head.machines++;
-      m = {
-        g: seq,
-        session,
-        alive: true,
-        next: old ? old.next : 1,
-        first: old ? old.next : 1,
-        count: 0,
-        bytes: 0,
-        lastSeq: seq,
-        schemaSeq: seq,
-        goneSeq: 0,
-        parent: "",
-        tags: [],
-        states: [],
-        o: [],
-      };
-    } else m = old;
-    const [frame] = this.#write(op, event, m.g, 0, undefined);
-    m.parent = msg.Parent ?? "";
-    m.tags = msg.Tags ?? [];
-    m.states = msg.StatesIndex;
-    m.schemaSeq = m.lastSeq = seq;
-    m.o.push(seq);
-    // schema versions kept per machine: re-sending a schema can't grow the log
-    while (m.o.length > 8) op.delete(this.#k("log", m.o.shift()!));
-    metas.set(msg.ID, m);
-    head.seq = seq;
-    return { event, frame };
-  }
-
-  /**
-   * Sets the log entry (and parts) of an event; returns its frame and
-   * encoded size. Frames are stored as UTF-8 bytes: exact sizes against
-   * KV's value and commit limits.
-   */
-  #write(
-    op: Deno.AtomicOperation,
-    event: HubEvent,
-    g: number,
-    cursor: number,
-    expire: { expireIn: number } | undefined,
-  ): [string, number] {
-    const frame = JSON.stringify(event);
-    const bytes = encoder.encode(frame);
-    const max = Math.min(this.#l.maxMessageBytes, MAX_KV_MESSAGE_BYTES);
-    if (bytes.length > max) {
-      throw new DbgHubError(
-        `message of ${event.machineId} is ${bytes.length} bytes encoded, over ${max}`,
-      );
-    }
-    const value: LogValue = { i: event.machineId, g, c: cursor };
-    if (bytes.length <= PART_BYTES) value.f = bytes;
-    else {
-      value.p = Math.ceil(bytes.length / PART_BYTES);
-      for (let n = 0; n < value.p; n++) {
-        op.set(
-          this.#k("part", event.seq, n),
-          bytes.subarray(n * PART_BYTES, (n + 1) * PART_BYTES),
-          expire,
-        );
-      }
-    }
-    op.set(this.#k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
-    return [frame, bytes.length];
-  }
-
   tail(emit: (a: Appended) => void): () => void {
-    let stopped = false;
-    let running: Promise<void> | undefined;
-    let again = false;
-    let from = -1;
-    const catchUp = async (): Promise<void> => {
-      if (from < 0) from = await this.head();
-      for (;;) {
-        const page = await this.#read.sinceFrames(from, 1000);
-        for (let i = 0; i < page.events.length; i++) {
-          if (stopped) return;
-          emit({ event: page.events[i], frame: page.frames[i] });
-        }
-        from = page.seq;
-        if (!page.more) return;
-      }
-    };
-    const kick = (): void => {
-      if (stopped) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      running = catchUp().catch(() => {}).finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-    };
-    kick();
-    // kv.watch on the head key: every commit bumps it (Deno Deploy, and this process locally)
-    const stream = this.#kv.watch([this.#k("head")]);
-    const reader = stream.getReader();
-    (async () => {
-      try {
-        while (!stopped) {
-          const { done } = await reader.read();
-          if (done) break;
-          kick();
-        }
-      } catch {
-        // the KV closed; polling stops with the tail
-      }
-    })();
-    // local SQLite KV's watch doesn't fire for other processes' commits: poll too
-    const timer = setInterval(kick, this.#l.pollMs);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-      reader.cancel().catch(() => {});
-    };
+    return kvTail(this.#read, this.#l.pollMs, emit);
   }
 
   close(): void {}

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { HubStats } from "./hub_store.ts";
+import { type HubStats, parseFrame } from "./hub_store.ts";
+import type { HubEvent } from "./hub_types.ts";
 import type { MemoryLimits } from "./hub_memory.ts";
 
 /** Options of a {@linkcode KvHubStore}. */
@@ -48,8 +49,8 @@ export interface LogValue {
   i: string;
   g: number;
   c: number;
-  /** The frame, UTF-8 (absent: in parts). */
-  f?: Uint8Array;
+  /** The event itself, stored by KV's own serialisation (absent: JSON in parts). */
+  e?: HubEvent;
   p?: number;
 }
 
@@ -57,9 +58,11 @@ export interface LogValue {
 // each tx: 2 sets, and up to 2 deletes when retention drops an old one in the same commit
 export const MAX_BATCH_ITEMS = 200;
 export const MAX_BATCH_MACHINES = 60;
-// estimated encoded bytes per commit: frames are most of a commit (limit 800 KiB)
+// estimated encoded bytes per commit: events are most of a commit (limit 800 KiB)
 export const MAX_BATCH_BYTES = 560 * 1024;
 export const PART_BYTES = 60_000;
+// events estimated over this go to JSON parts: KV's serialisation of text can take 2 bytes a char
+export const INLINE_BYTES = 30 * 1024;
 export const MAX_KV_MESSAGE_BYTES = 700 * 1024;
 export const GET_MANY = 10;
 export const EMPTY_HEAD: Head = { seq: 0, bytes: 0, machines: 0 };
@@ -90,10 +93,10 @@ export class KvBase {
     return [...this.l.prefix, ...parts];
   }
 
-  /** Frames of log entries (reading parts of big ones). */
-  async frames(entries: Deno.KvEntry<LogValue>[]): Promise<string[]> {
+  /** Events of log entries (reading the parts of big ones). */
+  async events(entries: Deno.KvEntry<LogValue>[]): Promise<HubEvent[]> {
     return await Promise.all(entries.map(async (e) => {
-      if (e.value.f !== undefined) return decoder.decode(e.value.f);
+      if (e.value.e !== undefined) return e.value.e;
       const seq = e.key[e.key.length - 1] as number;
       const chunks: Uint8Array[] = [];
       for await (const part of this.kv.list<Uint8Array>({ prefix: this.k("part", seq) })) {
@@ -105,7 +108,7 @@ export class KvBase {
         all.set(c, off);
         off += c.length;
       }
-      return decoder.decode(all);
+      return parseFrame(decoder.decode(all));
     }));
   }
 }

@@ -13,7 +13,6 @@ import {
   type SincePage,
   type TxPage,
 } from "./hub_types.ts";
-import { parseFrame } from "./hub_store.ts";
 import {
   EMPTY_HEAD,
   GET_MANY,
@@ -64,8 +63,8 @@ export class KvReader extends KvBase {
     if (!m) return undefined;
     const e = await this.kv.get<LogValue>(this.k("log", m.schemaSeq));
     if (!e.value) return undefined;
-    const [frame] = await this.frames([e as Deno.KvEntry<LogValue>]);
-    return (parseFrame(frame) as HubEvent & { kind: "schema" }).msg;
+    const [event] = await this.events([e as Deno.KvEntry<LogValue>]);
+    return (event as HubEvent & { kind: "schema" }).msg;
   }
 
   async txs(
@@ -113,9 +112,9 @@ export class KvReader extends KvBase {
     }
     for (const r of await Promise.all(reads)) logs.push(...r);
     const present = logs.filter((e) => e.value) as Deno.KvEntry<LogValue>[];
-    const frames = await this.frames(present);
-    const txs: TxPage["txs"] = frames.map((f) => {
-      const e = parseFrame(f) as HubEvent & { kind: "tx" };
+    const events = await this.events(present);
+    const txs: TxPage["txs"] = events.map((x) => {
+      const e = x as HubEvent & { kind: "tx" };
       return { seq: e.seq, cursor: e.cursor, msg: e.msg };
     });
     const got = txs.length > 0;
@@ -139,16 +138,6 @@ export class KvReader extends KvBase {
   }
 
   async since(seq: number, limit: number, machines?: Set<string>): Promise<SincePage> {
-    const { events, seq: at, more, head } = await this.sinceFrames(seq, limit, machines);
-    return { events, seq: at, more, head };
-  }
-
-  /** {@linkcode KvReader.since} with each event's stored frame (the tail sends them as they are). */
-  async sinceFrames(
-    seq: number,
-    limit: number,
-    machines?: Set<string>,
-  ): Promise<SincePage & { frames: string[] }> {
     const head = (await this.headValue()).seq;
     const old = await this.oldGenerations();
     const entries: Deno.KvEntry<LogValue>[] = [];
@@ -171,7 +160,7 @@ export class KvReader extends KvBase {
       if (machines && !machines.has(e.value.i)) continue;
       entries.push(e);
     }
-    const frames = await this.frames(entries);
-    return { events: frames.map(parseFrame), frames, seq: at, more, head: Math.max(head, at) };
+    const events = await this.events(entries);
+    return { events, seq: at, more, head: Math.max(head, at) };
   }
 }

@@ -39,3 +39,4 @@ export * from "./ui.ts";
 export * from "./ui/routes.ts";
 export * from "./stream_client.ts";
 export * from "./json_size.ts";
+export * from "./idempotency.ts";

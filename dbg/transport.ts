@@ -128,7 +128,12 @@ export class HttpDbgTransport implements DbgTransport {
         params: m.params,
       })),
     );
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    // the same key on every retry: the endpoint ingests a batch once even when a timed-out
+    // attempt had landed
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "idempotency-key": crypto.randomUUID(),
+    };
     if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`;
     const res = await fetchRetrying(this.address, { method: "POST", headers, body }, {
       retries: this.#opts.retries ?? 3,

@@ -127,3 +127,19 @@ Deno.test("kv hub: a subscriber on another hub of the same KV gets the tail in o
     writer.close();
   });
 });
+
+Deno.test("kv hub: a batch over KV's commit size (2-byte text) is written in halves", async () => {
+  await withKv(async (kv) => {
+    const hub = new DbgHub({ kv });
+    await hub.addSchema(SCHEMA);
+    // ~25,000 chars each: estimated within a commit, stored by KV at 2 bytes a char
+    const text = "日".repeat(25_000);
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => hub.addTx({ ...tx(`cjk${i}`), StackTrace: text })),
+    );
+    assertEquals(all.map((e) => e.seq), Array.from({ length: 20 }, (_, i) => i + 2));
+    const page = await hub.txs("m1", { limit: 20 });
+    assertEquals(page.txs.length, 20);
+    assert(page.txs.every((t) => t.msg.StackTrace === text));
+  });
+});

@@ -101,3 +101,66 @@ Deno.test("stream: 200,000 transitions, since=0: replay window, gap, paged rest,
     await server.shutdown();
   }
 });
+
+Deno.test("stream: the replay is bounded in bytes too; live-only without since", async () => {
+  const hub = new DbgHub({ maxMessageBytes: 1024 * 1024 });
+  await hub.addSchema({ ID: "m0", StatesIndex: ["A"], States: { A: {} } });
+  const big = "z".repeat(100_000);
+  for (let i = 0; i < 100; i++) {
+    await hub.addTx({
+      MachineID: "m0",
+      ID: `b${i}`,
+      Clocks: [i],
+      Type: 0,
+      Accepted: true,
+      StackTrace: big,
+    });
+  }
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    dbgHandler(hub, { replayBytes: 1024 * 1024 }),
+  );
+  try {
+    const frames = async (query: string, until: (f: Record<string, unknown>) => boolean) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/stream${query}`);
+      const got: Record<string, unknown>[] = [];
+      await new Promise<void>((resolve) => {
+        ws.onmessage = (e) => {
+          got.push(JSON.parse(e.data));
+          if (until(got[got.length - 1])) resolve();
+        };
+      });
+      await new Promise<void>((resolve) => {
+        ws.onclose = () => resolve();
+        ws.close();
+      });
+      return got;
+    };
+    const replay = await frames("?since=0", (f) => "gap" in f);
+    // 1 MiB of ~100 KB events: the schema and 9 or 10 transitions, then the gap to the head
+    const events = replay.slice(1, -1) as HubEvent[];
+    assert(events.length >= 5 && events.length <= 12, `${events.length} replayed`);
+    assertEquals(replay[replay.length - 1], {
+      gap: { from: events[events.length - 1].seq + 1, to: 101 },
+    });
+    // without since: hello, then only what comes after it
+    const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/stream`);
+    const live: Record<string, unknown>[] = [];
+    await new Promise<void>((resolve) => {
+      ws.onmessage = (e) => {
+        live.push(JSON.parse(e.data));
+        resolve();
+      };
+    });
+    await hub.addTx({ MachineID: "m0", ID: "after", Clocks: [1], Type: 0, Accepted: true });
+    while (live.length < 2) await new Promise((r) => setTimeout(r, 10));
+    assertEquals(live[0], { hello: { seq: 101 } });
+    assertEquals((live[1] as HubEvent).seq, 102);
+    await new Promise<void>((resolve) => {
+      ws.onclose = () => resolve();
+      ws.close();
+    });
+  } finally {
+    await server.shutdown();
+  }
+});
