@@ -8,9 +8,6 @@
 // rows (`(): Promise<Row[]>`, see bench/row.ts), and one entry in SECTIONS
 // below (with any extra permissions its process needs).
 
-import { dbgHandler, DbgHub } from "../dbg/mod.ts";
-import { chromiumPath, launch } from "../tests/cdp.ts";
-import { UI_PERF_SCRIPT, type UiPerf } from "../tests/ui_perf.ts";
 import type { Row } from "./row.ts";
 
 /** One section: its rows come from `module`'s default export (or `run`). */
@@ -37,48 +34,8 @@ const SECTIONS: Section[] = [
   { name: "hub", module: "./section_hub.ts", allow: ["--allow-write"] },
   { name: "logs", module: "./section_logs.ts" },
   // launches chromium with a temporary profile
-  { name: "ui", run: uiRows, allow: ["--allow-run", "--allow-write"] },
+  { name: "ui", module: "./section_ui.ts", allow: ["--allow-run", "--allow-write"] },
 ];
-
-async function uiRows(): Promise<Row[]> {
-  const rows: Row[] = [];
-  const metric = "dbg page: worst update batch, 10,000 transitions in history";
-  if (!chromiumPath()) {
-    rows.push({
-      metric: metric + " (skipped: no chromium)",
-      value: NaN,
-      unit: "ms",
-      target: "< 50 ms",
-      ok: true,
-    });
-    return rows;
-  }
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    dbgHandler(new DbgHub()),
-  );
-  const browser = await launch();
-  try {
-    const runs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      // a fresh page each run: the history starts empty
-      await browser.page.navigate(`http://127.0.0.1:${server.addr.port}/`);
-      runs.push((await browser.page.evaluate<UiPerf>(UI_PERF_SCRIPT)).ms);
-    }
-    const ms = runs.sort((a, b) => a - b)[2];
-    rows.push({
-      metric: metric + " (median of 5)",
-      value: ms,
-      unit: "ms",
-      target: "< 50 ms",
-      ok: ms < 50,
-    });
-  } finally {
-    await browser.close();
-    await server.shutdown();
-  }
-  return rows;
-}
 
 async function runSection(section: Section): Promise<Row[]> {
   if (section.run) return await section.run();

@@ -26,6 +26,8 @@ export const GOB_ADDRESS: RegExp = /^(wss?:\/\/|[^/:]*:\d+$|\[[^\]]*\]:\d+$)/;
 export interface GobRpcTransportOptions {
   /** For a {@linkcode listenDbgTcp} started with a token (am-dbg itself has none). */
   token?: string;
+  /** A call without its reply by then fails and reconnects, ms; default 10 s. */
+  timeoutMs?: number;
 }
 
 /** Sends DbgMessages as am-dbg RPC calls on a client. */
@@ -56,6 +58,7 @@ export class GobRpcTransport implements DbgTransport {
   readonly address: string;
   #clients = new Map<string, Promise<NetRpcClient>>();
   #token: string | undefined;
+  #timeoutMs: number | undefined;
 
   /**
    * Creates one.
@@ -67,10 +70,11 @@ export class GobRpcTransport implements DbgTransport {
     opts ??= {};
     this.address = address;
     this.#token = opts.token;
+    this.#timeoutMs = opts.timeoutMs;
   }
 
   #client(conn: ByteConn): NetRpcClient {
-    return new NetRpcClient(conn, { token: this.#token });
+    return new NetRpcClient(conn, { token: this.#token, timeoutMs: this.#timeoutMs });
   }
 
   #connect(): Promise<NetRpcClient> {

@@ -28,6 +28,7 @@ import { type DbgStreamOptions, sseStream, wsStream } from "./stream.ts";
 import { dbgWsRoute } from "./rpc.ts";
 import { DBG_PAGE_HTML } from "./ui.ts";
 import { type DbgMcpOptions, dbgMcpRoute } from "./mcp.ts";
+import { dbgUiRoutes } from "./ui/routes.ts";
 
 export { RPC_ERRORS } from "./jsonrpc.ts";
 
@@ -41,6 +42,8 @@ export interface DbgHandlerOptions extends DbgStreamOptions {
   ingest?: DbgAccess;
   /** Largest request body; default 1 MiB (413 beyond). */
   maxBodyBytes?: number;
+  /** Largest recording `POST /import` takes; default 32 MiB. */
+  maxImportBytes?: number;
   /** Time to receive a request body; default 10 s (408 beyond). */
   bodyTimeoutMs?: number;
   /** Allow cross-origin requests: true for any origin, or one origin. Off by default. */
@@ -64,7 +67,7 @@ const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
   // self-contained: nothing loads from elsewhere
   "content-security-policy":
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
+    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self' ws: wss:",
 };
 
 /**
@@ -166,6 +169,8 @@ export function dbgHandler(
         tokenConfigured: !!opts.token,
       }),
     }),
+    // the page's export (read) and import (ingest) of recordings
+    ...dbgUiRoutes(hub, { maxImportBytes: opts.maxImportBytes }),
     ...opts.routes,
   };
   routes["/index.html"] ??= routes["/"];

@@ -103,12 +103,30 @@ export async function readBodyLimited(
   max: number,
   timeoutMs: number,
 ): Promise<string | BodyFailure> {
+  const bytes = await readBytesLimited(req, max, timeoutMs);
+  return typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
+}
+
+/**
+ * {@linkcode readBodyLimited} for binary bodies: the bytes, or why not.
+ *
+ * @example Usage
+ * ```ts
+ * import { readBytesLimited } from "@asyncmachine/telemetry/dbg";
+ * await readBytesLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000);
+ * ```
+ */
+export async function readBytesLimited(
+  req: Request,
+  max: number,
+  timeoutMs: number,
+): Promise<Uint8Array | BodyFailure> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > max) {
     await req.body?.cancel().catch(() => {});
     return "too large";
   }
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
@@ -140,7 +158,7 @@ export async function readBodyLimited(
     all.set(c, off);
     off += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 /**

@@ -93,5 +93,6 @@ export function txJsonSize(msg: DbgMsgTx): number {
   if (msg.Args) n += jsonSize(msg.Args);
   if (msg.QueueDump) n += jsonSize(msg.QueueDump);
   if (msg.StackTrace) n += msg.StackTrace.length + 16;
+  if (msg.Duration !== undefined) n += 32;
   return n;
 }

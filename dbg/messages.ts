@@ -131,6 +131,8 @@ export interface DbgMsgTx {
   Queue?: number;
   /** Receive time, set by the server (never sent). */
   Time?: Date | string;
+  /** Milliseconds the transition took (a JSON-endpoint extension: transports with `extensions`). */
+  Duration?: number;
   /** An automatic transition. */
   IsAuto?: boolean;
   /** Accepted. */

@@ -63,6 +63,7 @@ export { NetRpcServer, type NetRpcServerOptions, serveNetRpc } from "./rpc_serve
 export * from "./rpc.ts";
 export * from "./recording.ts";
 export * from "./ui.ts";
+export * from "./ui/routes.ts";
 export * from "./stream_client.ts";
 export { type DbgMcpOptions, MCP_PROTOCOL_VERSIONS } from "./mcp.ts";
 export type { McpMutable } from "./mcp_tool.ts";

@@ -75,9 +75,12 @@ class Deadline {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #mode: "read" | "idle" | "" = "";
   constructor(readonly onExpire: () => void) {}
-  /** Starts the read deadline unless it already runs (more bytes don't extend it). */
-  read(ms: number): void {
-    if (this.#mode === "read") return;
+  /**
+   * Starts the read deadline unless it already runs: more bytes don't extend
+   * it, a completed message (`progress`) does.
+   */
+  read(ms: number, progress = false): void {
+    if (this.#mode === "read" && !progress) return;
     this.#set("read", ms);
   }
   /** Restarts the idle deadline. */
@@ -112,6 +115,7 @@ export class NetRpcServer {
   #hub: DbgHub;
   #opts: Required<Omit<NetRpcServerOptions, "token">> & { token?: string };
   #connections = 0;
+  #reserved = 0;
   #inFlight = 0;
   #lock: Promise<void> = Promise.resolve();
 
@@ -142,7 +146,24 @@ export class NetRpcServer {
 
   /** Whether one more connection would be served. */
   get full(): boolean {
-    return this.#connections >= this.#opts.maxConnections;
+    return this.#connections + this.#reserved >= this.#opts.maxConnections;
+  }
+
+  /**
+   * Holds a connection slot for one about to be served (a WebSocket between
+   * its upgrade and its open event); false when full. Pass `reserved: true`
+   * to {@linkcode NetRpcServer.serve}, or {@linkcode NetRpcServer.release}
+   * it if the connection never comes.
+   */
+  reserve(): boolean {
+    if (this.full) return false;
+    this.#reserved++;
+    return true;
+  }
+
+  /** Frees a slot from {@linkcode NetRpcServer.reserve} whose connection never came. */
+  release(): void {
+    if (this.#reserved > 0) this.#reserved--;
   }
 
   /** One decode at a time: the decoded-size budget holds for the whole server. */
@@ -162,12 +183,15 @@ export class NetRpcServer {
    * Serves one connection until it ends, then closes it.
    *
    * @param conn The connection.
-   * @param opts `token: false` skips the token check (a transport with its own auth).
+   * @param opts `token: false` skips the token check (a transport with its own auth);
+   *   `reserved: true` takes the slot held by {@linkcode NetRpcServer.reserve}.
    */
-  async serve(conn: ByteConn, opts?: { token?: boolean }): Promise<void> {
+  async serve(conn: ByteConn, opts?: { token?: boolean; reserved?: boolean }): Promise<void> {
     opts ??= {};
     const o = this.#opts;
-    if (this.full) {
+    if (opts.reserved) {
+      this.release();
+    } else if (this.full) {
       conn.close();
       return;
     }
@@ -215,8 +239,11 @@ export class NetRpcServer {
           const reply = await this.#call(req, body, enc);
           await withTimeout(conn.write(reply), o.readTimeoutMs);
         }
-        if (dec.buffered > 0 || pending.length || !gotMessage) deadline.read(o.readTimeoutMs);
-        else deadline.idle(o.idleTimeoutMs);
+        if (dec.buffered > 0 || pending.length || !gotMessage) {
+          deadline.read(o.readTimeoutMs, values.length > 0);
+        } else {
+          deadline.idle(o.idleTimeoutMs);
+        }
       }
     } catch {
       // a malformed stream, a limit, a timeout or a broken connection ends this connection only

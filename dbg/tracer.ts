@@ -80,6 +80,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   // messages are built when sent, not on the machine's call path
   #outbox: Outbox<() => DbgMessage>;
   #machines = new Map<string, MachState>();
+  #started = new WeakMap<Transition, number>();
   #flushing: Promise<void> | undefined;
   #consecutive = 0;
 
@@ -179,11 +180,18 @@ export class DbgTracer implements Tracer, AsyncDisposable {
     this.#push(() => ({ method: "DbgMsgSchema", params: msg }));
   }
 
+  /** Notes when a transition started (its message carries the duration). */
+  transitionStart(tx: Transition): void {
+    this.#started.set(tx, performance.now());
+  }
+
   /** A message per transition, accepted or canceled. */
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
     const state = this.#machines.get(mach.id);
     if (!state) return;
+    const started = this.#started.get(tx);
+    const duration = started === undefined ? undefined : performance.now() - started;
     const queueTick = mach.queueTick();
     state.lastTx = tx.id;
     state.lastMTime = tx.timeAfter;
@@ -209,6 +217,8 @@ export class DbgTracer implements Tracer, AsyncDisposable {
       };
       const args = mapArgs(mach, mut);
       if (args) msg.Args = args;
+      // a JSON-endpoint extension, like DbgMsgGone: am-dbg's wire messages stay as upstream's
+      if (duration !== undefined && this.transport.extensions) msg.Duration = duration;
       return { method: "DbgMsgTx", params: msg };
     });
   }

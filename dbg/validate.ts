@@ -185,6 +185,9 @@ export function parseDbgMsgTx(v: unknown): DbgMsgTx {
   if (dump.length) msg.QueueDump = dump;
   const trace = str(v.StackTrace, "StackTrace");
   if (trace) msg.StackTrace = trace;
+  if (typeof v.Duration === "number" && Number.isFinite(v.Duration) && v.Duration >= 0) {
+    msg.Duration = v.Duration;
+  }
   if (v.Time instanceof Date && !Number.isNaN(v.Time.getTime())) msg.Time = v.Time;
   else if (typeof v.Time === "string" && !Number.isNaN(Date.parse(v.Time))) msg.Time = v.Time;
   return msg;

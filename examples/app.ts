@@ -32,7 +32,9 @@ export interface App {
 export function newApp(
   opts: { tracer?: OtelTracer; maxPeers?: number; hub?: DbgHub; endpoint?: DbgHandlerOptions } = {},
 ): App {
-  const hub = opts.hub ?? new DbgHub({ maxTxsPerMachine: 5000 });
+  // room for minutes of the root machine's history (the page pages through it)
+  const hub = opts.hub ??
+    new DbgHub({ maxTxsPerMachine: 50_000, maxBytesPerMachine: 64 * 1024 * 1024 });
   const registry = new Registry();
   const dbg = new DbgTracer(new HubTransport(hub));
   const otel = opts.tracer ? new OtelMachTracer(opts.tracer) : undefined;

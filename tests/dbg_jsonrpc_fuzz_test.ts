@@ -5,12 +5,12 @@
 // bound (tests/fuzz.ts).
 
 import { assert } from "@std/assert";
-import { dbgHandler, DbgHub } from "../dbg/mod.ts";
+import { dbgHandler, DbgHub, RPC_ERRORS } from "../dbg/mod.ts";
 import { fuzz, FUZZ_BOUNDS, mutate, Rand } from "./fuzz.ts";
 
 const SEED = 0x15f;
-/** JSON-RPC 2.0's codes and the endpoint's server error. */
-const DOCUMENTED_CODES = new Set([-32700, -32600, -32601, -32602, -32603, -32000]);
+/** The endpoint's documented codes (RPC_ERRORS) and JSON-RPC 2.0's internal error. */
+const DOCUMENTED_CODES = new Set<number>([...Object.values(RPC_ERRORS), -32603]);
 const enc = new TextEncoder();
 
 function randJson(r: Rand, depth: number): unknown {

@@ -233,3 +233,59 @@ Deno.test("net/rpc hostile: over /dbg.ws too, a call decoding over the budget cl
   ws.close();
   await server.shutdown();
 });
+
+Deno.test("net/rpc hostile: a server that never replies fails the call after timeoutMs", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  (async () => {
+    for await (const c of listener) accepted.push(c); // reads nothing, answers nothing
+  })().catch(() => {});
+  const port = (listener.addr as Deno.NetAddr).port;
+  const client = new NetRpcClient(tcpByteConn(await Deno.connect({ port })), { timeoutMs: 200 });
+  await assertRejects(
+    () => client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA),
+    Error,
+    "no reply",
+  );
+  await assertRejects(() => client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA));
+  for (const c of accepted) closeQuietly(c);
+  listener.close();
+});
+
+Deno.test("net/rpc hostile: a busy client whose chunks always end mid-message isn't timed out", async () => {
+  const s = listen({ readTimeoutMs: 300 });
+  const conn = await Deno.connect({ port: s.port });
+  const enc = new GobEncoder();
+  const call = (seq: number) =>
+    [
+      enc.encode(RpcRequestType, { ServiceMethod: "RPCServer.DbgMsgSchema", Seq: seq }),
+      enc.encode(DbgMsgStructType, SCHEMA),
+    ].flatMap((b) => [...b]);
+  // for 1.2 s: every write completes the previous call and starts the next one
+  let carry: number[] = [];
+  for (let seq = 0; seq < 12; seq++) {
+    const bytes = [...carry, ...call(seq)];
+    const cut = bytes.length - 5;
+    await writeAll(conn, Uint8Array.from(bytes.slice(0, cut)));
+    carry = bytes.slice(cut);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await writeAll(conn, Uint8Array.from(carry));
+  // replies to all 12 calls arrive, the connection still open
+  const replies = await new Promise<number>((resolve) => {
+    let got = 0;
+    const buf = new Uint8Array(65536);
+    const read = (): void => {
+      conn.read(buf).then((n) => {
+        if (n === null) return resolve(-1);
+        got += n;
+        if (got >= 12 * 20) resolve(got);
+        else read();
+      }, () => resolve(-1));
+    };
+    read();
+  });
+  assert(replies > 0, "the connection was closed");
+  closeQuietly(conn);
+  s.close();
+});

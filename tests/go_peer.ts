@@ -78,7 +78,7 @@ export function goBuild(pkg = "."): Promise<string> {
 
 /** A child's stdout as JSON lines, collected as they come. */
 export function jsonLines<T>(
-  stream: ReadableStream<Uint8Array>,
+  stream: ReadableStream<Uint8Array<ArrayBuffer>>,
 ): { lines: T[]; done: Promise<void> } {
   const lines: T[] = [];
   const done = (async () => {

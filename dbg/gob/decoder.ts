@@ -18,7 +18,7 @@
 import { LEAVES, type Plan, wirePlan } from "./plan.ts";
 import { FIRST_USER_ID } from "./types.ts";
 import { ValueReader } from "./value_reader.ts";
-import { GobError, GobReader } from "./wire.ts";
+import { GobError, GobLimitError, GobReader } from "./wire.ts";
 import { readWireType, type WireType } from "./wire_type.ts";
 
 /** Limits of a {@linkcode GobDecoder}; each one a {@linkcode GobError} when exceeded. */
@@ -224,7 +224,7 @@ export class GobDecoder {
     }
     if (len === 0) throw new GobError("zero-length message");
     const max = this.#limits.maxMessageBytes;
-    if (len > max) throw new GobError(`message of ${len} bytes over the ${max} limit`);
+    if (len > max) throw new GobLimitError(`message of ${len} bytes over the ${max} limit`);
     if (head.pos + len > this.#end) return undefined;
     const r = new GobReader(this.#buf, head.pos, head.pos + len);
     this.#start = head.pos + len;
@@ -240,7 +240,7 @@ export class GobDecoder {
       if (-id < FIRST_USER_ID - 1) throw new GobError(`type id ${-id} is reserved`);
       if (this.#types.has(-id)) throw new GobError(`duplicate type ${-id} received`);
       if (this.#types.size >= this.#limits.maxTypes) {
-        throw new GobError("too many type definitions");
+        throw new GobLimitError("too many type definitions");
       }
       this.#types.set(-id, readWireType(r));
       return false;

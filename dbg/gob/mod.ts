@@ -13,7 +13,7 @@
  * @module
  */
 
-export { GobError } from "./wire.ts";
+export { GobError, GobLimitError } from "./wire.ts";
 export { go, type GoField, goTime, type GoType, type GoTypeBuilders } from "./types.ts";
 export { GobEncoder, type GobInterfaceValue } from "./encoder.ts";
 export { decodeGob, GobDecoder, type GobDecoderOptions } from "./decoder.ts";

@@ -21,7 +21,7 @@ import {
   type Plan,
   SLOT_COST,
 } from "./plan.ts";
-import { GobError, GobReader } from "./wire.ts";
+import { GobError, GobLimitError, GobReader } from "./wire.ts";
 
 /** The budget of one value. */
 export interface ValueLimits {
@@ -81,7 +81,7 @@ export class ValueReader {
 
   /** Starts a value of `plan` at `r` (a fresh budget). */
   start(plan: Plan, r: GobReader): void {
-    this.#stack = [];
+    this.#stack.length = 0;
     this.#result = undefined;
     this.#elements = 0;
     this.#heap = 0;
@@ -91,16 +91,16 @@ export class ValueReader {
 
   /** Drops a value in progress. */
   reset(): void {
-    this.#stack = [];
+    this.#stack.length = 0;
     this.#result = undefined;
   }
 
   #charge(elements: number, heap: number): void {
     if ((this.#elements += elements) > this.#maxElements) {
-      throw new GobError(`message decodes to over ${this.#maxElements} values (maxElements)`);
+      throw new GobLimitError(`message decodes to over ${this.#maxElements} values (maxElements)`);
     }
     if ((this.#heap += heap) > this.#maxHeap) {
-      throw new GobError(`message decodes to over ${this.#maxHeap} bytes (maxDecodedBytes)`);
+      throw new GobLimitError(`message decodes to over ${this.#maxHeap} bytes (maxDecodedBytes)`);
     }
   }
 
@@ -177,7 +177,7 @@ export class ValueReader {
   /** A new frame on the stack, within the depth limit. */
   #push(plan: Plan, r: GobReader): Frame {
     if (this.#stack.length >= this.#maxDepth) {
-      throw new GobError(`values nested deeper than ${this.#maxDepth} (maxDepth)`);
+      throw new GobLimitError(`values nested deeper than ${this.#maxDepth} (maxDepth)`);
     }
     const f = new Frame(plan, r);
     this.#stack.push(f);
