@@ -91,22 +91,25 @@ export class TxStats {
     let stamps = this.#stamps;
     const count = tx.timeBefore.length;
     if (stamps.length < count) stamps = this.#stamps = new Uint32Array(count * 2);
-    // read without building the step objects (tx.steps would)
-    tx.forEachStep((type, from, to, fromName, toName) => {
-      if (type === StepType.Handler) handlers++;
+    const steps = tx.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      if (step.type === StepType.Handler) handlers++;
+      const from = step.fromStateIdx;
+      const to = step.toStateIdx;
       if (from >= 0 && from < count) {
         if (stamps[from] !== gen) {
           stamps[from] = gen;
           touched++;
         }
-      } else if (fromName) anyTouched = true;
+      } else if (step.fromState) anyTouched = true;
       if (to >= 0 && to < count) {
         if (stamps[to] !== gen) {
           stamps[to] = gen;
           touched++;
         }
-      } else if (toName) anyTouched = true;
-    });
+      } else if (step.toState) anyTouched = true;
+    }
     if (anyTouched) touched++;
     // ticks taken and active before; added (incl. re-activated Multi) and
     // removed are the core's diff, computed once per transition
@@ -123,7 +126,7 @@ export class TxStats {
     const added = diff.added.length;
     const removed = diff.removed.length;
     s.queueSize += tx.queueLen;
-    s.stepsAmount += tx.stepCount;
+    s.stepsAmount += steps.length;
     s.txTime += micros;
     s.handlersAmount += handlers;
     s.statesTouched += touched;

@@ -216,60 +216,6 @@ export class Transition {
     return steps;
   }
 
-  /** How many steps were recorded (without building them). */
-  get stepCount(): number {
-    return this.#steps ? this.#steps.length : this.#packedLen / 3;
-  }
-
-  /**
-   * Calls `fn` per step, in order, with its type and states (index -1: none,
-   * or a name outside the schema, e.g. "Any"), without building
-   * {@linkcode StepRecord}s when nobody read {@linkcode Transition.steps}:
-   * for tracers that only count.
-   *
-   * @example Counting handler steps
-   * ```ts
-   * import { Machine, StepType } from "@asyncmachine/telemetry/machine";
-   * const mach = new Machine({ Foo: {} });
-   * mach.bindTracer({
-   *   id: "count",
-   *   transitionEnd(tx) {
-   *     let handlers = 0;
-   *     tx.forEachStep((type) => {
-   *       if (type === StepType.Handler) handlers++;
-   *     });
-   *   },
-   * });
-   * mach.add(["Foo"]);
-   * ```
-   *
-   * @param fn Receives the step's type, source and target indexes and names.
-   */
-  forEachStep(
-    fn: (type: StepType, fromIdx: number, toIdx: number, from: string, to: string) => void,
-  ): void {
-    const steps = this.#steps;
-    if (steps) {
-      for (const s of steps) fn(s.Type, s.FromStateIdx, s.ToStateIdx, s.FromState, s.ToState);
-      return;
-    }
-    const p = this.#packed;
-    if (!p) return;
-    const index = this.#index;
-    const n = this.#packedLen;
-    for (let i = 0; i < n; i += 3) {
-      const from = p[i + 1] as string;
-      const to = p[i + 2] as string;
-      fn(
-        (p[i] as number) & 0xff,
-        from === "" ? -1 : index.get(from) ?? -1,
-        to === "" ? -1 : index.get(to) ?? -1,
-        from,
-        to,
-      );
-    }
-  }
-
   /** Records a step. Internal to the machine. */
   addStep(from: string, to: string, type: StepType, relType: Relation | 0): void {
     this.#add(type | relType << 8, from, to);

@@ -284,7 +284,7 @@ export class OtelMachTracer implements Tracer {
         time_after: timeSum(tx.timeAfter),
         accepted: tx.accepted,
         auto: tx.isAuto,
-        steps_count: tx.stepCount,
+        steps_count: tx.steps.length,
       });
     }
     for (const state of removed) {
@@ -330,7 +330,7 @@ export class OtelMachTracer implements Tracer {
         accepted: false,
         auto: tx.isAuto,
         time_after: timeSum(tx.timeAfter),
-        steps_count: tx.stepCount,
+        steps_count: tx.steps.length,
       });
     }
     span.end();
