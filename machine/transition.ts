@@ -117,7 +117,6 @@ export class Transition {
   // steps nobody read yet, 3 slots each: type | relType << 8 | handler flags
   // << 12, from, to (no object or index lookup per step until read)
   #packed: (string | number)[] | undefined;
-  #packedLen = 0;
 
   /**
    * Created by the machine for every mutation it executes.
@@ -207,7 +206,7 @@ export class Transition {
     steps = this.#steps = [];
     const p = this.#packed;
     if (p) {
-      for (let i = 0; i < this.#packedLen; i += 3) {
+      for (let i = 0; i < p.length; i += 3) {
         const code = p[i] as number;
         steps.push(this.#record(code, p[i + 1] as string, p[i + 2] as string));
       }
@@ -235,18 +234,8 @@ export class Transition {
 
   #add(code: number, from: string, to: string): void {
     const steps = this.#steps;
-    if (steps) {
-      steps.push(this.#record(code, from, to));
-      return;
-    }
-    // sized like the largest transition so far: no regrowing per step
-    const p = this.#packed ??= new Array(packedHint);
-    const n = this.#packedLen;
-    p[n] = code;
-    p[n + 1] = from;
-    p[n + 2] = to;
-    this.#packedLen = n + 3;
-    if (n + 3 > packedHint && n + 3 <= PACKED_HINT_MAX) packedHint = n + 3;
+    if (steps) steps.push(this.#record(code, from, to));
+    else (this.#packed ??= []).push(code, from, to);
   }
 
   #record(code: number, from: string, to: string): StepRecord {
@@ -283,11 +272,6 @@ export class Transition {
       (lines.length ? "\n- " + lines.join("\n- ") : "");
   }
 }
-
-// initial size of a transition's packed steps: grows to the largest seen,
-// up to a bound (a huge transition doesn't size every later one)
-let packedHint = 48;
-const PACKED_HINT_MAX = 768;
 
 // handler flags of a packed step
 const FINAL = 1 << 12;
