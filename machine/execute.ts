@@ -162,7 +162,11 @@ function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
   core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
   const [res, called] = handle(core, tx, call.name, kind);
   if (called && tx.stepsOn) {
-    tx.addHandlerStep(call.from, call.to, kind.isFinal, kind.isEnter, kind.isSelf);
+    tx.addStep(call.from, call.to, StepType.Handler, 0);
+    const step = tx.steps[tx.steps.length - 1];
+    step.isFinal = kind.isFinal;
+    step.isEnter = kind.isEnter;
+    step.isSelf = kind.isSelf;
   }
   return res;
 }

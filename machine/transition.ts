@@ -82,6 +82,8 @@ export class Transition {
   readonly mutation: Mutation;
   /** Called states, in call order. */
   readonly calledStates: S;
+  /** Steps taken so far (when the machine records steps). */
+  readonly steps: StepRecord[] = [];
   /** Machine time (ticks in index order) before. */
   readonly timeBefore: number[];
   /** Machine time after: predicted until finals, then real; for canceled
@@ -113,10 +115,6 @@ export class Transition {
   #diffOf: number[] | undefined;
   #added: S | undefined;
   #removed: S | undefined;
-  #steps: StepRecord[] | undefined;
-  // steps nobody read yet, 3 slots each: type | relType << 8 | handler flags
-  // << 12, from, to (no object or index lookup per step until read)
-  #packed: (string | number)[] | undefined;
 
   /**
    * Created by the machine for every mutation it executes.
@@ -199,58 +197,18 @@ export class Transition {
     return (this.#removed ??= d.removed.map((i) => this.#names[i])).slice();
   }
 
-  /** Steps taken so far (when the machine records steps). */
-  get steps(): StepRecord[] {
-    let steps = this.#steps;
-    if (steps) return steps;
-    steps = this.#steps = [];
-    const p = this.#packed;
-    if (p) {
-      for (let i = 0; i < p.length; i += 3) {
-        const code = p[i] as number;
-        steps.push(this.#record(code, p[i + 1] as string, p[i + 2] as string));
-      }
-      this.#packed = undefined;
-    }
-    return steps;
-  }
-
   /** Records a step. Internal to the machine. */
   addStep(from: string, to: string, type: StepType, relType: Relation | 0): void {
-    this.#add(type | relType << 8, from, to);
-  }
-
-  /** Records a handler step with its flags. Internal to the machine. */
-  addHandlerStep(
-    from: string,
-    to: string,
-    isFinal: boolean,
-    isEnter: boolean,
-    isSelf: boolean,
-  ): void {
-    const flags = (isFinal ? FINAL : 0) | (isEnter ? ENTER : 0) | (isSelf ? SELF : 0);
-    this.#add(StepType.Handler | flags, from, to);
-  }
-
-  #add(code: number, from: string, to: string): void {
-    const steps = this.#steps;
-    if (steps) steps.push(this.#record(code, from, to));
-    else (this.#packed ??= []).push(code, from, to);
-  }
-
-  #record(code: number, from: string, to: string): StepRecord {
-    const step = new StepRecord(
-      code & 0xff,
-      (code >> 8) & 0xf,
-      from,
-      from === "" ? -1 : this.#index.get(from) ?? -1,
-      to,
-      to === "" ? -1 : this.#index.get(to) ?? -1,
+    this.steps.push(
+      new StepRecord(
+        type,
+        relType,
+        from,
+        from === "" ? -1 : this.#index.get(from) ?? -1,
+        to,
+        to === "" ? -1 : this.#index.get(to) ?? -1,
+      ),
     );
-    if (code & FINAL) step.IsFinal = true;
-    if (code & ENTER) step.IsEnter = true;
-    if (code & SELF) step.IsSelf = true;
-    return step;
   }
 
   /** The machine time (sum of ticks) before. */
@@ -272,11 +230,6 @@ export class Transition {
       (lines.length ? "\n- " + lines.join("\n- ") : "");
   }
 }
-
-// handler flags of a packed step
-const FINAL = 1 << 12;
-const ENTER = 1 << 13;
-const SELF = 1 << 14;
 
 /**
  * A {@linkcode Step} stored under upstream's Go field names (`Type`,
