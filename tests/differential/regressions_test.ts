@@ -2,6 +2,7 @@
 // must still produce what upstream produced for it.
 
 import { assertEquals } from "@std/assert";
+import { Machine } from "../../machine/mod.ts";
 import { REGRESSIONS } from "./regressions.ts";
 import { runTs } from "./runner.ts";
 
@@ -14,3 +15,16 @@ for (const sc of REGRESSIONS) {
     if (sc.expect.log) assertEquals(out.muts.map((m) => m.log), sc.expect.log);
   });
 }
+
+Deno.test("differential regression: a schema's conflicts as upstream's joined ErrSchema errors", () => {
+  const mach = new Machine({
+    A: { require: ["B"], remove: ["B"] },
+    B: {},
+    C: { require: ["A"], remove: ["A"] },
+  });
+  assertEquals(
+    mach.err()?.message,
+    "schema error: require-remove conflict for A to B\n" +
+      "schema error: require-remove conflict for C to A",
+  );
+});
