@@ -137,8 +137,9 @@ export function generate(seed: number): Scenario {
   // Decisions (4) adds the resolver's reasoning to the compared log
   if (g.p(0.3)) sc.logLevel = 4;
   else if (g.p(0.1)) sc.logLevel = 5;
-  if (g.p(0.5)) {
-    sc.prom = true;
+  if (g.p(0.5)) sc.otel = true;
+  if (g.p(0.5)) sc.prom = true;
+  if (sc.otel || sc.prom) {
     // no require-remove conflicts: they'd run transitions during
     // construction, before the Go runner can turn steps on
     for (const schema of [sc.schema, sc.sub]) {

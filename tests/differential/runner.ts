@@ -10,9 +10,16 @@ import {
   type Schema,
   type Transition,
 } from "../../machine/mod.ts";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { OtelMachTracer } from "../../otel/mod.ts";
 import { bindMach, type Metrics } from "../../prometheus/metrics.ts";
 import { Registry } from "../../prometheus/registry.ts";
-import type { Action, Mut, MutOut, Out, Scenario, StateDef, TxOut } from "./scenario.ts";
+import type { Action, Mut, MutOut, Out, Scenario, SpanOut, StateDef, TxOut } from "./scenario.ts";
 
 type Mach = "main" | "sub";
 
@@ -25,6 +32,7 @@ class Runner {
   queued: Record<string, string[]> = {};
   prom: Metrics | undefined;
   reg: Registry | undefined;
+  spans: InMemorySpanExporter | undefined;
 
   constructor(readonly sc: Scenario) {}
 
@@ -85,6 +93,13 @@ class Runner {
       // bound before the log level is set, as the Go runner does
       this.reg = new Registry();
       this.prom = bindMach(mach, { registry: this.reg, legacyNames: true });
+    }
+    if (this.sc.otel && !parent) {
+      this.spans = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(this.spans)],
+      });
+      mach.bindTracer(new OtelMachTracer(provider.getTracer("diff")));
     }
     mach.logLevel = this.level;
     return mach;
@@ -192,6 +207,42 @@ class Runner {
   }
 }
 
+/** Span attributes upstream sets; only these are compared. */
+const OTEL_ATTRS = new Set([
+  "id",
+  "mach_id",
+  "tx_id",
+  "time_before",
+  "time_after",
+  "mutation",
+  "error",
+  "states_diff",
+  "accepted",
+  "auto",
+  "steps_count",
+]);
+
+/** The Go runner's spanTree: every finished span. */
+function spanTree(spans: ReadableSpan[], normTx: (id: string) => string): SpanOut[] {
+  const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+  const path = (s: ReadableSpan): string => {
+    const p = s.parentSpanContext ? byId.get(s.parentSpanContext.spanId) : undefined;
+    return p ? path(p) + " > " + s.name : s.name;
+  };
+  return spans.map((s) => {
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.attributes).sort(([a], [b]) => a < b ? -1 : 1)) {
+      if (OTEL_ATTRS.has(k) || k.startsWith("args.")) {
+        attrs[k] = k === "tx_id" ? normTx(String(v)) : String(v);
+      }
+    }
+    const events = s.events.map((e) =>
+      [e.name, ...Object.entries(e.attributes ?? {}).map(([k, v]) => `${k}=${v}`)].join(" ")
+    );
+    return { path: path(s), attrs, events, links: s.links.length };
+  });
+}
+
 /** Gauge values by name, as a scrape sees them (the scrape syncs). */
 function readGauges(reg: Registry): Record<string, number> {
   const ret: Record<string, number> = {};
@@ -237,7 +288,9 @@ export function runTs(sc: Scenario): Out {
       r.cur = undefined;
       out.muts.push(cur);
     }
-    for (const m of Object.values(r.mach)) m.dispose();
+    r.mach.sub?.dispose();
+    r.mach.main.dispose();
+    if (r.spans) out.spans = spanTree(r.spans.getFinishedSpans(), (id) => r.normTx(id));
   } catch (err) {
     out.err = String(err instanceof Error ? err.message : err);
   }

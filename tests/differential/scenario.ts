@@ -46,6 +46,8 @@ export interface Scenario {
   logArgs?: boolean;
   /** Bind Prometheus metrics (upstream's; ours with legacyNames) to main. */
   prom?: boolean;
+  /** Bind an OTel tracer (upstream's; ours) to main, spans compared at the end. */
+  otel?: boolean;
 }
 
 /** A transition as a tracer saw it at transitionEnd. */
@@ -94,4 +96,14 @@ export interface Out {
   subNames?: string[];
   muts: MutOut[];
   err?: string;
+  /** Finished spans (scenarios with `otel`). */
+  spans?: SpanOut[];
+}
+
+/** A finished span: names from the root, attributes, events, link count. */
+export interface SpanOut {
+  path: string;
+  attrs: Record<string, string>;
+  events: string[];
+  links: number;
 }

@@ -24,8 +24,11 @@ import (
 	"unsafe"
 
 	am "github.com/pancsta/asyncmachine-go/pkg/machine"
+	"github.com/pancsta/asyncmachine-go/pkg/telemetry"
 	amprom "github.com/pancsta/asyncmachine-go/pkg/telemetry/prometheus"
 	"github.com/prometheus/client_golang/prometheus"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
 // StateDef is a schema entry of a scenario.
@@ -68,6 +71,9 @@ type Scenario struct {
 	// Prom binds upstream's Prometheus metrics (legacy names) to main (and
 	// so to sub); each outside mutation syncs and reads them.
 	Prom bool `json:"prom,omitempty"`
+	// Otel binds upstream's OtelMachTracer (in-memory exporter) to main (and
+	// so to sub); the finished spans are returned once the machines end.
+	Otel bool `json:"otel,omitempty"`
 }
 
 // TxOut is one transition, as the tracer saw it at TransitionEnd.
@@ -116,6 +122,7 @@ type Out struct {
 	Subs  []string  `json:"subNames,omitempty"`
 	Muts  []*MutOut `json:"muts"`
 	Err   string    `json:"err,omitempty"`
+	Spans []Span    `json:"spans,omitempty"`
 }
 
 type runner struct {
@@ -128,6 +135,8 @@ type runner struct {
 	queued  map[string][]string
 	prom    *amprom.Metrics
 	reg     *prometheus.Registry
+	otel    *telemetry.OtelMachTracer
+	spans   *tracetest.InMemoryExporter
 }
 
 type tracer struct {
@@ -261,6 +270,15 @@ func (r *runner) newMach(name string, defs map[string]StateDef, parent am.Api) *
 		r.reg = prometheus.NewRegistry()
 		r.prom = amprom.BindMach(m)
 		amprom.BindToRegistry(r.prom, r.reg)
+	}
+	if r.sc.Otel && parent == nil {
+		r.spans = tracetest.NewInMemoryExporter()
+		provider := sdktrace.NewTracerProvider(sdktrace.WithSyncer(r.spans))
+		r.otel = telemetry.NewOtelMachTracer(m, nil, provider.Tracer("diff"),
+			&telemetry.OtelMachTracerOpts{Logf: func(string, ...any) {}})
+		// upstream's MachBindOtel* bind and init by hand
+		_, _ = m.BindTracer(r.otel)
+		r.otel.MachineInit(m)
 	}
 	sem := m.SemLogger()
 	sem.SetLogger(func(level am.LogLevel, msg string, args ...any) {
@@ -526,10 +544,65 @@ func run(sc *Scenario) (out *Out) {
 		r.cur = nil
 		out.Muts = append(out.Muts, cur)
 	}
+	if r.otel != nil {
+		// Dispose is async upstream: end the spans now, sub first
+		if r.mach["sub"] != nil {
+			r.otel.MachineDispose("sub")
+		}
+		r.otel.MachineDispose("main")
+		out.Spans = r.spanTree()
+	}
 	for _, m := range r.mach {
 		m.Dispose()
 	}
 	return out
+}
+
+// Span is a finished span: the path of names from the root, the attributes
+// (tx ids as transition numbers), the events and the number of links.
+type Span struct {
+	Path   string            `json:"path"`
+	Attrs  map[string]string `json:"attrs"`
+	Events []string          `json:"events"`
+	Links  int               `json:"links"`
+}
+
+// spanTree returns the finished spans, sorted by path, then attributes.
+func (r *runner) spanTree() []Span {
+	spans := r.spans.GetSpans()
+	byId := map[string]tracetest.SpanStub{}
+	for _, sp := range spans {
+		byId[sp.SpanContext.SpanID().String()] = sp
+	}
+	var path func(sp tracetest.SpanStub) string
+	path = func(sp tracetest.SpanStub) string {
+		p, ok := byId[sp.Parent.SpanID().String()]
+		if !sp.Parent.IsValid() || !ok {
+			return sp.Name
+		}
+		return path(p) + " > " + sp.Name
+	}
+	ret := []Span{}
+	for _, sp := range spans {
+		out := Span{Path: path(sp), Attrs: map[string]string{}, Events: []string{},
+			Links: len(sp.Links)}
+		for _, kv := range sp.Attributes {
+			v := kv.Value.Emit()
+			if kv.Key == "tx_id" {
+				v = r.normTx(v)
+			}
+			out.Attrs[string(kv.Key)] = v
+		}
+		for _, ev := range sp.Events {
+			e := ev.Name
+			for _, kv := range ev.Attributes {
+				e += " " + string(kv.Key) + "=" + kv.Value.Emit()
+			}
+			out.Events = append(out.Events, e)
+		}
+		ret = append(ret, out)
+	}
+	return ret
 }
 
 func bench(n int) {
