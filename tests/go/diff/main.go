@@ -3,8 +3,8 @@
 // prints, per scenario, one JSON line with what each mutation produced.
 //
 //	diff            scenarios on stdin (one JSON per line), results on stdout
-//	diff bench N    the bench anchor: N add+remove pairs on a 20-state schema
-//	                (steps and log on), prints {"pairs":N,"ms":…}
+//	diff bench      the bench anchor: a BenchSpec on stdin (add+remove pairs,
+//	                steps and log on), prints {"best":…,"median":…} pairs/s
 //
 // Scenarios run one at a time in this one process, so thousands take seconds.
 package main
@@ -605,50 +605,56 @@ func (r *runner) spanTree() []Span {
 	return ret
 }
 
-func bench(n int) {
-	schema := am.Schema{}
-	names := am.S{}
-	for i := 0; i < 20; i++ {
-		name := fmt.Sprintf("S%02d", i)
-		names = append(names, name)
+// BenchSpec is the bench anchor's workload, the same the TS bench runs:
+// `pairs` add+remove pairs of `state` on a machine with `active` states,
+// steps and an Ops-level log on, for `rounds` timed rounds after `warmup`.
+type BenchSpec struct {
+	Schema map[string]StateDef `json:"schema"`
+	Active []string            `json:"active"`
+	State  string              `json:"state"`
+	Pairs  int                 `json:"pairs"`
+	Rounds int                 `json:"rounds"`
+	Warmup int                 `json:"warmup"`
+}
+
+// bench runs a BenchSpec from stdin and prints the fastest and the median
+// round as pairs/s.
+func bench() {
+	spec := &BenchSpec{}
+	if err := json.NewDecoder(os.Stdin).Decode(spec); err != nil {
+		panic(err)
 	}
-	for i, name := range names {
-		s := am.State{}
-		if i > 0 && i%3 == 0 {
-			s.Require = am.S{names[i-1]}
-		}
-		if i%4 == 1 {
-			s.Add = am.S{names[(i+2)%20]}
-		}
-		if i%5 == 2 {
-			s.Remove = am.S{names[(i+7)%20]}
-		}
-		if i%6 == 0 && i > 0 {
-			s.After = am.S{names[i-1]}
-		}
-		schema[name] = s
-	}
-	m := am.New(context.Background(), schema, &am.Opts{Id: "bench", LogLevel: am.LogOps})
+	r := &runner{sc: &Scenario{}}
+	m := am.New(context.Background(), r.schema(spec.Schema), &am.Opts{Id: "bench"})
 	m.SemLogger().SetLogger(func(am.LogLevel, string, ...any) {})
+	m.SemLogger().SetLevel(am.LogOps)
 	m.SemLogger().EnableSteps(true)
-	// warm up
-	for i := 0; i < n/10+1; i++ {
-		m.Add1(names[i%20], nil)
-		m.Remove1(names[i%20], nil)
+	m.Add(spec.Active, nil)
+	var samples []float64
+	for round := 0; round < spec.Rounds+spec.Warmup; round++ {
+		start := time.Now()
+		for i := 0; i < spec.Pairs; i++ {
+			m.Add1(spec.State, nil)
+			m.Remove1(spec.State, nil)
+		}
+		if round >= spec.Warmup {
+			samples = append(samples, time.Since(start).Seconds())
+		}
 	}
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		m.Add1(names[i%20], nil)
-		m.Remove1(names[i%20], nil)
+	if m.Is1(spec.State) {
+		panic("bench loop broken")
 	}
-	ms := float64(time.Since(start).Microseconds()) / 1000
-	_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"pairs": n, "ms": ms})
+	slices.Sort(samples)
+	pairs := float64(spec.Pairs)
+	_ = json.NewEncoder(os.Stdout).Encode(map[string]float64{
+		"best":   pairs / samples[0],
+		"median": pairs / samples[len(samples)/2],
+	})
 }
 
 func main() {
-	if len(os.Args) > 2 && os.Args[1] == "bench" {
-		n, _ := strconv.Atoi(os.Args[2])
-		bench(n)
+	if len(os.Args) > 1 && os.Args[1] == "bench" {
+		bench()
 		return
 	}
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
