@@ -27,6 +27,12 @@ export const KNOWN: KnownDifference[] = [
           }
         }
       }
+      for (const m of out.dbg ?? []) {
+        for (const s of (m.params.Steps ?? []) as Record<string, unknown>[]) {
+          if (s.FromState) s.FromStateIdx = 0;
+          if (s.ToState) s.ToStateIdx = 0;
+        }
+      }
     },
   },
   {
@@ -36,6 +42,11 @@ export const KNOWN: KnownDifference[] = [
     normalise(out) {
       eachLog(out, (l) => l.replace(/ \(err=[^)]*\)$/, "").replace(/ err=[^ )]*/, ""));
       for (const s of out.spans ?? []) delete s.attrs["args.err"];
+      // queued messages carry err on both sides (upstream adds it by hand)
+      for (const m of out.dbg ?? []) {
+        const args = m.params.Args as Record<string, string> | undefined;
+        if (args && !m.params.IsQueued) delete args.err;
+      }
     },
   },
   {
@@ -47,6 +58,12 @@ export const KNOWN: KnownDifference[] = [
         return m ? m[1] + m[2].split(/ (?=[^ ]+\(-)/).sort().join(" ") : l;
       });
     },
+  },
+  {
+    id: "dbg-args",
+    what: "dbg messages carry mapped args: upstream's only with SemLogger().EnableArgs(true) " +
+      "(the Go runner turns it on with a mapper), ours whenever a log-args mapper is set",
+    normalise() {},
   },
   {
     id: "exit-cancel-panic",
@@ -214,6 +231,16 @@ function eachLog(out: Out, fn: (line: string) => string): void {
       tx.preLog = tx.preLog.map(fn);
     }
   }
+  // dbg entries: without the level and id prefix
+  for (const m of out.dbg ?? []) {
+    for (const key of ["LogEntries", "PreLogEntries"]) {
+      const entries = m.params[key] as { Level: number; Text: string }[] | undefined;
+      for (const e of entries ?? []) {
+        const prefix = `${e.Level} [x] `;
+        e.Text = fn(prefix + e.Text).slice(prefix.length);
+      }
+    }
+  }
 }
 
 /** Where two values first differ: a path and both values, or undefined. */
@@ -256,7 +283,7 @@ export function firstDiff(go: unknown, ts: unknown, path = ""): Divergence | und
  * (its log method is unexported): level-5 `[auto:rel:remove]` lines are
  * dropped on both sides. Not a difference of the cores. */
 function dropRunnerLines(out: Out): void {
-  const keep = (l: string) => !l.includes("] [auto:rel:remove] ");
+  const keep = (l: string) => !l.includes("[auto:rel:remove] ");
   for (const m of out.muts) {
     m.log = m.log.filter(keep);
     for (const tx of m.txs) {
@@ -264,6 +291,45 @@ function dropRunnerLines(out: Out): void {
       tx.preLog = tx.preLog.filter(keep);
     }
   }
+  for (const m of out.dbg ?? []) {
+    for (const key of ["LogEntries", "PreLogEntries"]) {
+      const entries = m.params[key] as { Text: string }[] | undefined;
+      if (entries) m.params[key] = entries.filter((e) => keep(e.Text));
+    }
+  }
+}
+
+/** Drops zero values (gob never sends them; Go's JSON has nulls, ours
+ * omits them). */
+function dbgWire(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length ? v.map((x) => dbgWire(x)) : undefined;
+  if (v && typeof v === "object") {
+    const ret: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const val = dbgWire(x);
+      if (val !== undefined) ret[k] = val;
+    }
+    return Object.keys(ret).length ? ret : undefined;
+  }
+  return v === 0 || v === "" || v === false || v === null ? undefined : v;
+}
+
+/** A schema message's states with lowercase fields (Go's JSON tags). */
+function lowerStates(params: Record<string, unknown>): Record<string, unknown> {
+  const states = params.States as Record<string, unknown> | undefined;
+  if (states) {
+    params.States = Object.fromEntries(
+      Object.entries(states).map(([n, st]) => [n, lowerKeys(st)]),
+    );
+  }
+  return params;
+}
+
+function lowerKeys(v: unknown): unknown {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k[0].toLowerCase() + k.slice(1), x]),
+  );
 }
 
 /** Normalises both records (JSON round trip + known differences) and compares. */
@@ -284,6 +350,12 @@ export function compareOuts(go: Out, ts: Out): Divergence | undefined {
     delete t.spans;
     delete g.err;
     delete t.err;
+  }
+  for (const o of [g, t]) {
+    o.dbg = o.dbg?.map((m) => ({
+      ...m,
+      params: lowerStates((dbgWire(m.params) ?? {}) as Record<string, unknown>),
+    }));
   }
   // spans end in different orders
   for (const o of [g, t]) {

@@ -139,7 +139,8 @@ export function generate(seed: number): Scenario {
   else if (g.p(0.1)) sc.logLevel = 5;
   if (g.p(0.5)) sc.otel = true;
   if (g.p(0.5)) sc.prom = true;
-  if (sc.otel || sc.prom) {
+  if (g.p(0.4)) sc.dbg = true;
+  if (sc.otel || sc.prom || sc.dbg) {
     // no require-remove conflicts: they'd run transitions during
     // construction, before the Go runner can turn steps on
     for (const schema of [sc.schema, sc.sub]) {

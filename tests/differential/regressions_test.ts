@@ -7,8 +7,8 @@ import { REGRESSIONS } from "./regressions.ts";
 import { runTs } from "./runner.ts";
 
 for (const sc of REGRESSIONS) {
-  Deno.test(`differential ${sc.name}: upstream's outcome`, () => {
-    const out = runTs(sc);
+  Deno.test(`differential ${sc.name}: upstream's outcome`, async () => {
+    const out = await runTs(sc);
     assertEquals(out.err, undefined);
     assertEquals(out.muts.map((m) => m.active.main), sc.expect.active);
     assertEquals(out.muts.map((m) => m.calls), sc.expect.calls);

@@ -17,6 +17,8 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { OtelMachTracer } from "../../otel/mod.ts";
+import { type DbgTracer, transitionsToDbg } from "../../dbg/tracer.ts";
+import type { DbgMessage } from "../../dbg/transport.ts";
 import { bindMach, type Metrics } from "../../prometheus/metrics.ts";
 import { Registry } from "../../prometheus/registry.ts";
 import type { Action, Mut, MutOut, Out, Scenario, SpanOut, StateDef, TxOut } from "./scenario.ts";
@@ -33,6 +35,8 @@ class Runner {
   prom: Metrics | undefined;
   reg: Registry | undefined;
   spans: InMemorySpanExporter | undefined;
+  dbg: DbgTracer | undefined;
+  dbgMsgs: DbgMessage[] = [];
 
   constructor(readonly sc: Scenario) {}
 
@@ -49,6 +53,22 @@ class Runner {
     if (!s.includes("[source]")) return s;
     for (const [id, n] of this.txIds) s = s.replaceAll(id, "tx" + n);
     return s;
+  }
+
+  /** Transition ids as numbers, queued ones `txN-k`; no stack traces. */
+  normDbg(params: DbgMessage["params"]): Record<string, unknown> {
+    const p = params as unknown as Record<string, unknown>;
+    if (!("MachineID" in p)) return p;
+    delete p.StackTrace;
+    for (const key of ["LogEntries", "PreLogEntries"]) {
+      for (const e of (p[key] ?? []) as { Text: string }[]) e.Text = this.norm(e.Text);
+    }
+    const id = String(p.ID);
+    if (p.IsQueued) {
+      const i = id.lastIndexOf("-");
+      p.ID = (id.slice(0, i) === "" ? "" : this.normTx(id.slice(0, i))) + id.slice(i);
+    } else p.ID = this.normTx(id);
+    return p;
   }
 
   newMach(name: Mach, defs: Record<string, StateDef>, parent?: Machine): Machine {
@@ -93,6 +113,17 @@ class Runner {
       // bound before the log level is set, as the Go runner does
       this.reg = new Registry();
       this.prom = bindMach(mach, { registry: this.reg, legacyNames: true });
+    }
+    if (this.sc.dbg && !parent) {
+      const msgs = this.dbgMsgs;
+      this.dbg = transitionsToDbg(mach, {
+        address: "diff",
+        send(batch) {
+          // the params are kept as they are now, a JSON copy
+          for (const m of batch) msgs.push(JSON.parse(JSON.stringify(m)));
+          return Promise.resolve();
+        },
+      });
     }
     if (this.sc.otel && !parent) {
       this.spans = new InMemorySpanExporter();
@@ -255,8 +286,8 @@ function readGauges(reg: Registry): Record<string, number> {
   return ret;
 }
 
-/** Runs a scenario on our core. */
-export function runTs(sc: Scenario): Out {
+/** Runs a scenario on our core (async: the dbg tracer sends in a microtask). */
+export async function runTs(sc: Scenario): Promise<Out> {
   const out: Out = { names: [], muts: [] };
   if (sc.name) out.name = sc.name;
   const r = new Runner(sc);
@@ -287,6 +318,13 @@ export function runTs(sc: Scenario): Out {
       if (r.reg) cur.prom = readGauges(r.reg);
       r.cur = undefined;
       out.muts.push(cur);
+    }
+    if (r.dbg) {
+      await r.dbg.flushed();
+      out.dbg = r.dbgMsgs.filter((m) =>
+        m.method === "DbgMsgSchema" ? m.params.ID === "main" : m.params.MachineID === "main"
+      )
+        .map((m) => ({ method: m.method, params: r.normDbg(m.params) }));
     }
     r.mach.sub?.dispose();
     r.mach.main.dispose();

@@ -48,6 +48,9 @@ export interface Scenario {
   prom?: boolean;
   /** Bind an OTel tracer (upstream's; ours) to main, spans compared at the end. */
   otel?: boolean;
+  /** Bind a dbg tracer (upstream's, to an in-process net/rpc server; ours, to a
+   * capturing transport) to main; its messages compared. */
+  dbg?: boolean;
 }
 
 /** A transition as a tracer saw it at transitionEnd. */
@@ -98,6 +101,8 @@ export interface Out {
   err?: string;
   /** Finished spans (scenarios with `otel`). */
   spans?: SpanOut[];
+  /** dbg messages of main's tracer, in order (scenarios with `dbg`). */
+  dbg?: { method: string; params: Record<string, unknown> }[];
 }
 
 /** A finished span: names from the root, attributes, events, link count. */

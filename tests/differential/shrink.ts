@@ -153,7 +153,7 @@ export async function shrink(
     const goOuts = await runGo(bin, candidates);
     let next: Shrunk | undefined;
     for (let i = 0; i < candidates.length && !next; i++) {
-      const d = compareOuts(goOuts[i], runTs(candidates[i]));
+      const d = compareOuts(goOuts[i], await runTs(candidates[i]));
       if (d) next = { scenario: candidates[i], divergence: d };
     }
     if (!next) break;

@@ -14,17 +14,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/rpc"
 	"os"
 	"reflect"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
 	am "github.com/pancsta/asyncmachine-go/pkg/machine"
 	"github.com/pancsta/asyncmachine-go/pkg/telemetry"
+	amdbg "github.com/pancsta/asyncmachine-go/pkg/telemetry/dbg"
 	amprom "github.com/pancsta/asyncmachine-go/pkg/telemetry/prometheus"
 	"github.com/prometheus/client_golang/prometheus"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -74,6 +78,9 @@ type Scenario struct {
 	// Otel binds upstream's OtelMachTracer (in-memory exporter) to main (and
 	// so to sub); the finished spans are returned once the machines end.
 	Otel bool `json:"otel,omitempty"`
+	// Dbg binds upstream's dbg tracer to main, sending to an in-process
+	// net/rpc server (as am-dbg); the messages are returned in order.
+	Dbg bool `json:"dbg,omitempty"`
 }
 
 // TxOut is one transition, as the tracer saw it at TransitionEnd.
@@ -123,6 +130,8 @@ type Out struct {
 	Muts  []*MutOut `json:"muts"`
 	Err   string    `json:"err,omitempty"`
 	Spans []Span    `json:"spans,omitempty"`
+	// Dbg: the dbg messages main's tracer sent, in order
+	Dbg []DbgOut `json:"dbg,omitempty"`
 }
 
 type runner struct {
@@ -137,6 +146,8 @@ type runner struct {
 	reg     *prometheus.Registry
 	otel    *telemetry.OtelMachTracer
 	spans   *tracetest.InMemoryExporter
+	// dbg messages expected from main's tracer so far
+	dbgExpected int
 }
 
 type tracer struct {
@@ -152,6 +163,9 @@ func (t *tracer) TransitionInit(tx *am.Transition) {
 
 func (t *tracer) MutationQueued(_ am.Api, mut *am.Mutation) {
 	r := t.r
+	if r.dbgExpected > 0 && t.name == "main" {
+		r.dbgExpected++
+	}
 	m := r.mach[t.name]
 	if r.cur == nil || m == nil {
 		return
@@ -163,6 +177,9 @@ func (t *tracer) MutationQueued(_ am.Api, mut *am.Mutation) {
 
 func (t *tracer) TransitionEnd(tx *am.Transition) {
 	r := t.r
+	if r.dbgExpected > 0 && t.name == "main" {
+		r.dbgExpected++
+	}
 	if r.cur == nil {
 		return
 	}
@@ -271,6 +288,14 @@ func (r *runner) newMach(name string, defs map[string]StateDef, parent am.Api) *
 		r.prom = amprom.BindMach(m)
 		amprom.BindToRegistry(r.prom, r.reg)
 	}
+	if r.sc.Dbg && parent == nil {
+		dbgSrv.reset()
+		if err := amdbg.TransitionsToDbg(m, dbgSrv.addr()); err != nil {
+			panic(err)
+		}
+		// the schema message, then one per queued mutation and transition
+		r.dbgExpected = 1
+	}
 	if r.sc.Otel && parent == nil {
 		r.spans = tracetest.NewInMemoryExporter()
 		provider := sdktrace.NewTracerProvider(sdktrace.WithSyncer(r.spans))
@@ -290,6 +315,8 @@ func (r *runner) newMach(name string, defs map[string]StateDef, parent am.Api) *
 	sem.EnableSteps(true)
 	if r.sc.LogArgs {
 		sem.SetArgsMapper(am.NewLogArgsMapper(0, am.LogArgs))
+		// dbg messages carry args only with this on (ours: with a mapper)
+		sem.EnableArgs(true)
 	}
 	return m
 }
@@ -544,6 +571,9 @@ func run(sc *Scenario) (out *Out) {
 		r.cur = nil
 		out.Muts = append(out.Muts, cur)
 	}
+	if r.dbgExpected > 0 {
+		out.Dbg = r.dbgMessages(dbgSrv.wait(r.dbgExpected))
+	}
 	if r.otel != nil {
 		// Dispose is async upstream: end the spans now, sub first
 		if r.mach["sub"] != nil {
@@ -603,6 +633,112 @@ func (r *runner) spanTree() []Span {
 		ret = append(ret, out)
 	}
 	return ret
+}
+
+// DbgOut is one dbg message: "DbgMsgSchema" or "DbgMsgTx" and its fields.
+type DbgOut struct {
+	Method string `json:"method"`
+	Params any    `json:"params"`
+}
+
+// dbgServer is an in-process am-dbg stand-in: upstream's dbg tracer sends to
+// it over net/rpc (TCP loopback), it keeps the messages in arrival order.
+type dbgServer struct {
+	once sync.Once
+	ln   net.Listener
+	mx   sync.Mutex
+	msgs []DbgOut
+}
+
+var dbgSrv = &dbgServer{}
+
+// RPCServer has am-dbg's RPC methods.
+type RPCServer struct{ s *dbgServer }
+
+// DbgMsgSchema receives a schema message.
+func (r *RPCServer) DbgMsgSchema(msg *amdbg.DbgMsgStruct, reply *string) error {
+	r.s.mx.Lock()
+	defer r.s.mx.Unlock()
+	r.s.msgs = append(r.s.msgs, DbgOut{"DbgMsgSchema", msg})
+	return nil
+}
+
+// DbgMsgTx receives a transition (or queued mutation) message.
+func (r *RPCServer) DbgMsgTx(msg *amdbg.DbgMsgTx, reply *string) error {
+	r.s.mx.Lock()
+	defer r.s.mx.Unlock()
+	r.s.msgs = append(r.s.msgs, DbgOut{"DbgMsgTx", msg})
+	return nil
+}
+
+func (s *dbgServer) addr() string {
+	s.once.Do(func() {
+		srv := rpc.NewServer()
+		if err := srv.Register(&RPCServer{s}); err != nil {
+			panic(err)
+		}
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			panic(err)
+		}
+		s.ln = ln
+		go srv.Accept(ln)
+	})
+	return s.ln.Addr().String()
+}
+
+func (s *dbgServer) reset() {
+	s.mx.Lock()
+	defer s.mx.Unlock()
+	s.msgs = nil
+}
+
+// wait returns the messages once n arrived (they're sent asynchronously).
+func (s *dbgServer) wait(n int) []DbgOut {
+	end := time.Now().Add(10 * time.Second)
+	for time.Now().Before(end) {
+		s.mx.Lock()
+		got := len(s.msgs)
+		s.mx.Unlock()
+		if got >= n {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.mx.Lock()
+	defer s.mx.Unlock()
+	if len(s.msgs) != n {
+		panic(fmt.Sprintf("dbg: %d messages, expected %d", len(s.msgs), n))
+	}
+	return s.msgs
+}
+
+// dbgMessages normalises transition ids (txN, queued "txN-k") and drops
+// stack traces.
+func (r *runner) dbgMessages(msgs []DbgOut) []DbgOut {
+	for _, m := range msgs {
+		tx, ok := m.Params.(*amdbg.DbgMsgTx)
+		if !ok {
+			continue
+		}
+		tx.StackTrace = ""
+		for _, e := range slices.Concat(tx.LogEntries, tx.PreLogEntries) {
+			if e != nil {
+				e.Text = r.norm(e.Text)
+			}
+		}
+		if tx.IsQueued {
+			i := strings.LastIndex(tx.ID, "-")
+			if tx.ID[:i] == "" {
+				tx.ID = "-" + tx.ID[i+1:]
+			} else {
+				tx.ID = r.normTx(tx.ID[:i]) + tx.ID[i:]
+			}
+		} else {
+			tx.ID = r.normTx(tx.ID)
+		}
+	}
+	return msgs
 }
 
 // BenchSpec is the bench anchor's workload, the same the TS bench runs:
