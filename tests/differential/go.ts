@@ -56,7 +56,7 @@ export async function goRunner(): Promise<string> {
   Deno.renameSync(tmp, bin);
   // older builds (of other sources) aren't needed any more
   for (const e of Deno.readDirSync(dir)) {
-    if (e.name.startsWith("amdiff-") && `${dir}/${e.name}` !== bin) {
+    if (e.name.startsWith("amdiff-") && !e.name.endsWith(".tmp") && `${dir}/${e.name}` !== bin) {
       try {
         Deno.removeSync(`${dir}/${e.name}`);
       } catch {
