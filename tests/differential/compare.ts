@@ -302,7 +302,10 @@ function dropRunnerLines(out: Out): void {
 /** Drops zero values (gob never sends them; Go's JSON has nulls, ours
  * omits them). */
 function dbgWire(v: unknown): unknown {
-  if (Array.isArray(v)) return v.length ? v.map((x) => dbgWire(x)) : undefined;
+  if (Array.isArray(v)) {
+    // zeros inside lists (clocks, indexes) stay
+    return v.length ? v.map((x) => (x && typeof x === "object" ? dbgWire(x) ?? {} : x)) : undefined;
+  }
   if (v && typeof v === "object") {
     const ret: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
@@ -348,6 +351,7 @@ export function compareOuts(go: Out, ts: Out): Divergence | undefined {
     // upstream crashed in this mutation: compare the ones before it
     t.muts = t.muts.slice(0, g.muts.length);
     delete t.spans;
+    delete t.dbg;
     delete g.err;
     delete t.err;
   }

@@ -126,10 +126,12 @@ export function* reductions(sc: Scenario): Generator<Scenario> {
       }
     }
   }
-  if (sc.logArgs) {
-    const c = clone(sc);
-    delete c.logArgs;
-    yield c;
+  for (const flag of ["logArgs", "otel", "prom", "dbg", "logLevel"] as const) {
+    if (sc[flag]) {
+      const c = clone(sc);
+      delete c[flag];
+      yield c;
+    }
   }
 }
 
