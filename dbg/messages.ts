@@ -148,6 +148,22 @@ export interface DbgMsgTx {
 }
 
 /**
+ * A machine was disposed: the JSON endpoint's extension message (sent over
+ * `/rpc` by dbg tracers on JSON transports; never on am-dbg's gob
+ * wire, which has no such message).
+ *
+ * @example Usage
+ * ```ts
+ * import type { DbgMsgGone } from "@asyncmachine/telemetry/dbg";
+ * const msg: DbgMsgGone = { ID: "m1" };
+ * ```
+ */
+export interface DbgMsgGone {
+  /** Machine id. */
+  ID: string;
+}
+
+/**
  * A machine's schema in Go's field names.
  *
  * @example Usage

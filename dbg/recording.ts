@@ -6,7 +6,7 @@
  */
 
 import { DbgHub } from "./hub.ts";
-import { GobDecoder, GobEncoder } from "./gob/mod.ts";
+import { GobDecoder, type GobDecoderOptions, GobEncoder, GobError } from "./gob/mod.ts";
 import { RecordingType } from "./wire_types.ts";
 
 /** What an import read. */
@@ -39,9 +39,82 @@ interface Exportable {
   Version?: string;
 }
 
+/** Options of {@linkcode importDbgRecording}. */
+export interface ImportDbgRecordingOptions {
+  /** The hub to fill; default a new one sized to fit the recording. */
+  hub?: DbgHub;
+  /** Most decompressed (gob) bytes read; default 128 MiB. A Brotli bomb stops here. */
+  maxBytes?: number;
+  /**
+   * Limits of the gob decoder (a recording is one gob message); default
+   * `maxElements` 16,777,216, `maxDecodedBytes` 1 GiB, `maxDepth` 64.
+   */
+  limits?: GobDecoderOptions;
+}
+
+/** Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB. */
+export const RECORDING_MAX_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Decodes a recording's bytes: Brotli streamed into the gob decoder (never
+ * more than `maxBytes` decompressed), else the bytes as plain gob.
+ */
+async function decodeRecording(
+  bytes: Uint8Array,
+  maxBytes: number,
+  limits: GobDecoderOptions,
+): Promise<unknown[]> {
+  const opts = {
+    maxElements: 16 * 1024 * 1024,
+    maxDecodedBytes: 1024 * 1024 * 1024,
+    ...limits,
+    maxMessageBytes: Math.min(maxBytes, limits.maxMessageBytes ?? maxBytes),
+  };
+  const over = () => new GobError(`recording: over ${maxBytes} decompressed bytes (maxBytes)`);
+  const values: unknown[] = [];
+  const collect = (vs: unknown[]) => {
+    for (const v of vs) values.push(v);
+  };
+  const dec = new GobDecoder(opts);
+  const reader = new Blob([bytes as BlobPart]).stream()
+    .pipeThrough(
+      new DecompressionStream("brotli" as CompressionFormat) as unknown as TransformStream<
+        Uint8Array,
+        Uint8Array
+      >,
+    ).getReader();
+  let total = 0;
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        if (total > 0) throw new GobError("recording: corrupt Brotli stream");
+        // not Brotli: plain gob
+        if (bytes.length > maxBytes) throw over();
+        const plain = new GobDecoder(opts);
+        collect(await plain.pushAsync(bytes));
+        plain.end();
+        return values;
+      }
+      if (chunk.done) break;
+      total += chunk.value.length;
+      if (total > maxBytes) throw over();
+      collect(await dec.pushAsync(chunk.value));
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  dec.end();
+  return values;
+}
+
 /**
  * Reads an am-dbg recording (Brotli-compressed or plain gob bytes, or a URL
- * to fetch) into a hub (a new one sized to fit, unless given).
+ * to fetch) into a hub (a new one sized to fit, unless given). Bounded:
+ * at most `maxBytes` decompressed, the decoder's limits on what they decode
+ * to; over-limit and malformed recordings reject with a {@linkcode GobError}.
  *
  * @example Usage
  * ```ts ignore
@@ -51,8 +124,12 @@ interface Exportable {
  */
 export async function importDbgRecording(
   source: Uint8Array | string | URL,
-  hub?: DbgHub,
+  hubOrOpts?: DbgHub | ImportDbgRecordingOptions,
 ): Promise<RecordingStats> {
+  const opts: ImportDbgRecordingOptions = hubOrOpts instanceof DbgHub
+    ? { hub: hubOrOpts }
+    : hubOrOpts ?? {};
+  const maxBytes = opts.maxBytes ?? RECORDING_MAX_BYTES;
   let bytes: Uint8Array;
   if (source instanceof Uint8Array) {
     bytes = source;
@@ -61,19 +138,19 @@ export async function importDbgRecording(
     if (!res.ok) throw new Error(`recording ${source}: ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   }
-  let raw: Uint8Array;
-  try {
-    raw = await pipe(bytes, new DecompressionStream("brotli" as CompressionFormat));
-  } catch {
-    raw = bytes; // not Brotli: plain gob
-  }
-  const dec = new GobDecoder({ maxMessageBytes: Math.max(raw.length, 1) });
-  const values = dec.push(raw);
-  dec.end();
+  const values = await decodeRecording(bytes, maxBytes, opts.limits ?? {});
   const list = values.find(Array.isArray) as Exportable[] | undefined;
-  if (!list) throw new Error("recording: no []*Exportable in the stream");
-  const maxTxs = Math.max(1, ...list.map((e) => e.MsgTxs?.length ?? 0));
-  const target = hub ?? new DbgHub({ maxTxsPerMachine: maxTxs, maxMachines: list.length + 1 });
+  if (!list) throw new GobError("recording: no []*Exportable in the stream");
+  // a loop, not Math.max(...list): a spread of a long list overflows the stack
+  let maxTxs = 1;
+  for (const e of list) maxTxs = Math.max(maxTxs, e?.MsgTxs?.length ?? 0);
+  // sized to fit: the decoded recording is in memory already, within the decoder's limits
+  const target = opts.hub ?? new DbgHub({
+    maxTxsPerMachine: maxTxs,
+    maxMachines: list.length + 1,
+    maxBytes: Infinity,
+    maxBytesPerMachine: Infinity,
+  });
   const stats: RecordingStats = {
     hub: target,
     machines: 0,
@@ -84,12 +161,12 @@ export async function importDbgRecording(
     version: "",
   };
   for (const e of list) {
-    if (!e.MsgStruct) continue;
-    target.addSchema(e.MsgStruct);
+    if (!e?.MsgStruct) continue;
+    await target.addSchema(e.MsgStruct);
     stats.machines++;
     stats.version ||= e.Version ?? "";
     for (const tx of e.MsgTxs ?? []) {
-      target.addTx(tx);
+      await target.addTx(tx);
       stats.txs++;
       stats.steps += tx.Steps?.length ?? 0;
       stats.logEntries += tx.LogEntries?.length ?? 0;
@@ -107,7 +184,7 @@ export async function importDbgRecording(
  * ```ts
  * import { DbgHub, exportDbgRecording } from "@asyncmachine/telemetry/dbg";
  * const hub = new DbgHub();
- * hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+ * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
  * const bytes = await exportDbgRecording(hub);
  * ```
  */
@@ -115,16 +192,18 @@ export async function exportDbgRecording(
   hub: DbgHub,
   opts: { compress?: boolean; version?: string } = {},
 ): Promise<Uint8Array> {
-  const list = hub.machines().map((m) => {
+  const list = [];
+  for (const m of await hub.machines()) {
     const txs = [];
     for (let cursor = 0;;) {
-      const page = hub.txs(m.id, Math.max(cursor, m.firstCursor ? m.firstCursor - 1 : 0), 1000);
-      txs.push(...page.txs.map((t) => t.msg));
+      const page = await hub.txs(m.id, { cursor, limit: 1000 });
+      for (const t of page.txs) txs.push(t.msg);
       if (!page.more) break;
       cursor = page.cursor;
     }
-    return { MsgStruct: hub.schema(m.id), MsgTxs: txs, Version: opts.version ?? "am-telemetry" };
-  });
+    const schema = await hub.schema(m.id);
+    list.push({ MsgStruct: schema, MsgTxs: txs, Version: opts.version ?? "am-telemetry" });
+  }
   const gob = new GobEncoder().encode(RecordingType, list);
   return opts.compress === false
     ? gob

@@ -10,6 +10,7 @@ import { getEnv } from "../internal/env.ts";
 import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
 import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
 import { type DbgMessage, type DbgTransport, HttpDbgTransport } from "./transport.ts";
+import { GOB_ADDRESS, GobRpcTransport } from "./gob_transport.ts";
 
 /** Options of a {@linkcode DbgTracer}. */
 export interface DbgTracerOptions {
@@ -50,7 +51,7 @@ let tracerCount = 0;
  * const mach = new Machine({ Foo: {} }, { id: "m1", tracers: [tracer] });
  * mach.add(["Foo"]);
  * await tracer.flushed();
- * hub.txs("m1").txs.length; // 2: the queued mutation and the transition
+ * (await hub.txs("m1")).txs.length; // 2: the queued mutation and the transition
  * ```
  */
 export class DbgTracer implements Tracer {
@@ -254,9 +255,10 @@ export class DbgTracer implements Tracer {
     });
   }
 
-  /** Forgets the machine. */
+  /** Reports the machine gone (JSON transports; gob ones skip it) and forgets it. */
   machineDispose(id: string): void {
-    this.#machines.delete(id);
+    if (!this.#machines.delete(id) || !this.transport.extensions) return;
+    this.#push(() => ({ method: "DbgMsgGone", params: { ID: id } }));
   }
 }
 
@@ -276,6 +278,8 @@ export type DbgTransportFactory = (address: string) => DbgTransport;
 
 const factories: { match: RegExp; create: DbgTransportFactory }[] = [
   { match: /^https?:\/\//, create: (addr) => new HttpDbgTransport(addr) },
+  // am-dbg's own wire, built in (no registration by import side effect)
+  { match: GOB_ADDRESS, create: (addr) => new GobRpcTransport(addr) },
 ];
 
 /**

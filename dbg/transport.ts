@@ -7,12 +7,16 @@
 
 import { fetchRetrying } from "../internal/http.ts";
 import type { DbgHub } from "./hub.ts";
-import type { DbgMsgSchema, DbgMsgTx } from "./messages.ts";
+import type { DbgMsgGone, DbgMsgSchema, DbgMsgTx } from "./messages.ts";
 
-/** One message, named by its am-dbg RPC method. */
+/**
+ * One message, named by its RPC method: am-dbg's two, and `DbgMsgGone`, the
+ * JSON endpoint's extension (gob transports skip it: am-dbg has no such call).
+ */
 export type DbgMessage =
   | { method: "DbgMsgSchema"; params: DbgMsgSchema }
-  | { method: "DbgMsgTx"; params: DbgMsgTx };
+  | { method: "DbgMsgTx"; params: DbgMsgTx }
+  | { method: "DbgMsgGone"; params: DbgMsgGone };
 
 /** Delivers batches of messages, in order; rejects when a batch failed. */
 export interface DbgTransport {
@@ -20,6 +24,8 @@ export interface DbgTransport {
   readonly address: string;
   /** Sends a batch; resolves once delivered. */
   send(batch: DbgMessage[]): Promise<void>;
+  /** Takes the JSON endpoint's extension messages (`DbgMsgGone`); am-dbg's wire doesn't. */
+  readonly extensions?: boolean;
   /** Releases connections. */
   close?(): void | Promise<void>;
 }
@@ -38,6 +44,8 @@ export interface DbgTransport {
 export class HubTransport implements DbgTransport {
   /** "hub". */
   readonly address = "hub";
+  /** Takes `DbgMsgGone`. */
+  readonly extensions = true;
   #hub: DbgHub;
 
   /**
@@ -49,17 +57,18 @@ export class HubTransport implements DbgTransport {
     this.#hub = hub;
   }
 
-  /** Adds each message to the hub. */
-  send(batch: DbgMessage[]): Promise<void> {
-    try {
-      for (const m of batch) {
-        if (m.method === "DbgMsgSchema") this.#hub.addSchema(m.params);
-        else this.#hub.addTx(m.params);
-      }
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  /** Adds each message to the hub, in order; rejects with the first failure. */
+  async send(batch: DbgMessage[]): Promise<void> {
+    const hub = this.#hub;
+    // started in order without waiting one by one: a KV hub batches them
+    const all = batch.map((m) =>
+      m.method === "DbgMsgSchema"
+        ? hub.addSchema(m.params)
+        : m.method === "DbgMsgTx"
+        ? hub.addTx(m.params)
+        : hub.dispose(m.params)
+    );
+    await Promise.all(all);
   }
 }
 
@@ -91,6 +100,8 @@ export interface HttpDbgTransportOptions {
 export class HttpDbgTransport implements DbgTransport {
   /** The `/rpc` URL. */
   readonly address: string;
+  /** Takes `DbgMsgGone`. */
+  readonly extensions = true;
   #opts: HttpDbgTransportOptions;
   #nextId = 1;
 

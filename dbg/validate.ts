@@ -6,7 +6,15 @@
  * @module
  */
 
-import type { DbgMsgSchema, DbgMsgTx, GoLogEntry, GoState, GoStep } from "./messages.ts";
+import { jsonSafe } from "./json_safe.ts";
+import type {
+  DbgMsgGone,
+  DbgMsgSchema,
+  DbgMsgTx,
+  GoLogEntry,
+  GoState,
+  GoStep,
+} from "./messages.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -117,7 +125,8 @@ function step(v: unknown, field: string): GoStep {
     ToState: str(v.ToState, `${field}.ToState`),
     ToStateIdx: num(v.ToStateIdx, `${field}.ToStateIdx`),
   };
-  if (v.Data !== undefined && v.Data !== null) s.Data = v.Data;
+  // the only free-form field: made JSON-safe here so the stored message always encodes
+  if (v.Data !== undefined && v.Data !== null) s.Data = jsonSafe(v.Data);
   return s;
 }
 
@@ -158,7 +167,7 @@ export function parseDbgMsgTx(v: unknown): DbgMsgTx {
     IsCheck: bool(v.IsCheck, "IsCheck"),
     IsQueued: bool(v.IsQueued, "IsQueued"),
   };
-  if (msg.Type < 0 || msg.Type > 3) {
+  if (msg.Type < 0 || msg.Type > 2) {
     throw new TypeError("Type must be 0 (add), 1 (remove) or 2 (set)");
   }
   const called = strs(v.CalledStates, "CalledStates");
@@ -171,7 +180,24 @@ export function parseDbgMsgTx(v: unknown): DbgMsgTx {
   if (dump.length) msg.QueueDump = dump;
   const trace = str(v.StackTrace, "StackTrace");
   if (trace) msg.StackTrace = trace;
-  if (v.Time instanceof Date) msg.Time = v.Time;
+  if (v.Time instanceof Date && !Number.isNaN(v.Time.getTime())) msg.Time = v.Time;
   else if (typeof v.Time === "string" && !Number.isNaN(Date.parse(v.Time))) msg.Time = v.Time;
   return msg;
+}
+
+/**
+ * A valid machine-gone message (the JSON endpoint's extension; am-dbg's gob
+ * wire has no such message), or a TypeError naming what's wrong.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseDbgMsgGone } from "@asyncmachine/telemetry/dbg";
+ * parseDbgMsgGone({ ID: "m1" }).ID; // "m1"
+ * ```
+ */
+export function parseDbgMsgGone(v: unknown): DbgMsgGone {
+  if (!isObj(v)) throw new TypeError("DbgMsgGone must be an object");
+  const ID = str(v.ID, "ID", false);
+  if (ID === "") throw new TypeError("ID cannot be empty");
+  return { ID };
 }

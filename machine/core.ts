@@ -5,11 +5,13 @@
  * @module
  */
 
+import type { Breakpoint } from "./breakpoints.ts";
 import type { Machine } from "./machine.ts";
+import type { Subscriptions } from "./subscriptions.ts";
 import type { Tracer } from "./tracer.ts";
 import type { Transition } from "./transition.ts";
 import { type LogEntry, LogLevel, type Mutation, type S, type Schema } from "./types.ts";
-import type { LogArgsMapper } from "./utils.ts";
+import { formatArgs, type LogArgsMapper } from "./utils.ts";
 
 /** A bound handlers object. */
 export interface Binding {
@@ -66,6 +68,18 @@ export interface Core {
   /** Set by dispose() while the queue runs; called once it stops. */
   finishDispose: (() => void) | undefined;
   err: Error | undefined;
+  /** Breakpoints, once one is added. */
+  breakpoints: Breakpoint[] | undefined;
+  /** Waits and state contexts; created by the first one. */
+  subs: Subscriptions | undefined;
+  /** The signal of the transition running now, created when a handler asks. */
+  txCtrl: AbortController | undefined;
+  /** Imports (restarts) of this machine's state. */
+  machineTick: number;
+  /** The index order was fixed (verifyStates or import). */
+  statesVerified: boolean;
+  /** Unknown names are errors (schema keys, missing states, handler names). */
+  strict: boolean;
   panicCaught: boolean;
   /** Panic-recovery info about the handler running now. */
   latestHandlerIsEnter: boolean;
@@ -144,7 +158,13 @@ export function setTracers(core: Core, tracers: Tracer[]): void {
   for (const hook of HOOKS) {
     hooks[hook] = [];
     for (const tracer of tracers) {
-      const fn = tracer[hook];
+      let fn: unknown;
+      try {
+        fn = tracer[hook];
+      } catch {
+        core.tracerErrors++; // a throwing getter: that hook is skipped
+        continue;
+      }
       if (typeof fn === "function") hooks[hook].push({ tracer, fn: fn as HookCall["fn"] });
     }
   }
@@ -162,6 +182,16 @@ export function trace(core: Core, calls: HookCall[], a?: unknown, b?: unknown, c
     } catch {
       core.tracerErrors++;
     }
+  }
+}
+
+/** Mutation args formatted for the log, when the level asks for them. */
+export function logArgs(core: Core, mut: Mutation): string {
+  if (!core.logArgs || core.logLevel <= LogLevel.External) return "";
+  try {
+    return formatArgs(core.logArgs(mut.args));
+  } catch {
+    return "";
   }
 }
 

@@ -5,38 +5,30 @@
  * @module
  */
 
-import { type Core, j, log, trace } from "./core.ts";
-import { handle } from "./handlers.ts";
-import { prependMut } from "./queue.ts";
+import { recoverFinalPhase, setActiveStates } from "./apply.ts";
+import { type Core, j, log, logArgs, trace } from "./core.ts";
+import { handle, HANDLER, type HandlerKind } from "./handlers.ts";
+import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
+import { hasWhenArgs, processStateCtx } from "./subscriptions.ts";
 import { Transition } from "./transition.ts";
 import { LogLevel, type Mutation, MutationType, Result, type S, StepType } from "./types.ts";
-import { formatArgs, mutationTypeName, randId, statesDiff } from "./utils.ts";
-
-/** Mutation args formatted for the log, when the level asks for them. */
-export function logArgs(core: Core, mut: Mutation): string {
-  if (!core.logArgs || core.logLevel <= LogLevel.External) return "";
-  try {
-    return formatArgs(core.logArgs(mut.args));
-  } catch {
-    return "";
-  }
-}
+import { mutationTypeName, randId, statesDiff } from "./utils.ts";
 
 /** Creates and resolves a transition (upstream's newTransition). */
 export function newTransition(core: Core, mut: Mutation): Transition {
   const tNow = core.clock.slice();
   const before = core.active.slice();
-  const tx = new Transition(
-    core.mach,
-    mut,
-    core.names,
-    core.index,
-    tNow,
-    before,
-    core.steps && !mut.isCheck,
-    randId(16),
-  );
+  const tx = new Transition({
+    machine: core.mach,
+    mutation: mut,
+    names: core.names,
+    index: core.index,
+    timeBefore: tNow,
+    statesBefore: before,
+    stepsOn: core.steps && !mut.isCheck,
+    id: randId(16),
+  });
   core.tx = tx;
   const called = tx.calledStates;
   const type = mutationTypeName(mut.type);
@@ -145,22 +137,28 @@ function negotiate(core: Core, tx: Transition, state: string, res: Result): bool
   return false;
 }
 
-function emitHandler(
-  core: Core,
-  tx: Transition,
-  from: string,
-  to: string,
-  isFinal: boolean,
-  isEnter: boolean,
-  name: string,
-): Result {
-  core.latestHandlerToState = to;
-  const [res, called] = handle(core, tx, name, isFinal, isEnter, false);
+/** One handler to emit, and the states of its step. */
+interface HandlerCall {
+  /** The handler's name, e.g. `FooEnter`. */
+  name: string;
+  kind: HandlerKind;
+  /** The step's source state, or "". */
+  from: string;
+  /** The step's target state, or "". */
+  to: string;
+}
+
+/** Runs a handler and records its step (when it exists). */
+function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
+  const kind = call.kind;
+  core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
+  const [res, called] = handle(core, tx, call.name, kind);
   if (called && tx.stepsOn) {
-    tx.addStep(from, to, StepType.Handler, 0);
+    tx.addStep(call.from, call.to, StepType.Handler, 0);
     const step = tx.steps[tx.steps.length - 1];
-    step.isFinal = isFinal;
-    step.isEnter = isEnter;
+    step.isFinal = kind.isFinal;
+    step.isEnter = kind.isEnter;
+    step.isSelf = kind.isSelf;
   }
   return res;
 }
@@ -168,15 +166,13 @@ function emitHandler(
 function emitNegotiation(core: Core, tx: Transition): Result {
   // FooExit
   for (const s of tx.exits) {
-    if (!negotiate(core, tx, s, emitHandler(core, tx, s, "", false, false, s + "Exit"))) {
-      return Result.Canceled;
-    }
+    const res = emitHandler(core, tx, { name: s + "Exit", kind: HANDLER.exit, from: s, to: "" });
+    if (!negotiate(core, tx, s, res)) return Result.Canceled;
   }
   // FooEnter
   for (const s of tx.enters) {
-    if (!negotiate(core, tx, s, emitHandler(core, tx, "", s, false, true, s + "Enter"))) {
-      return Result.Canceled;
-    }
+    const res = emitHandler(core, tx, { name: s + "Enter", kind: HANDLER.enter, from: "", to: s });
+    if (!negotiate(core, tx, s, res)) return Result.Canceled;
   }
   // FooFoo, for target states already active
   if (tx.type !== MutationType.Remove) {
@@ -189,12 +185,7 @@ function emitNegotiation(core: Core, tx: Transition): Result {
       const s = targets[i];
       if (s === "") log(core, LogLevel.Decisions, "[is] state  not found");
       if (!core.active.includes(s)) continue;
-      core.latestHandlerToState = s;
-      const [res, called] = handle(core, tx, s + s, false, false, true);
-      if (called && tx.stepsOn) {
-        tx.addStep("", s, StepType.Handler, 0);
-        tx.steps[tx.steps.length - 1].isSelf = true;
-      }
+      const res = emitHandler(core, tx, { name: s + s, kind: HANDLER.self, from: "", to: s });
       if (!negotiate(core, tx, s, res)) return Result.Canceled;
       last = res;
       if (res === Result.Canceled) {
@@ -209,9 +200,7 @@ function emitNegotiation(core: Core, tx: Transition): Result {
   for (const b of tx.statesBefore) {
     for (const a of after) {
       if (b === a) continue;
-      core.latestHandlerToState = "";
-      const [res, called] = handle(core, tx, b + a, false, false, false);
-      if (called && tx.stepsOn) tx.addStep(b, a, StepType.Handler, 0);
+      const res = emitHandler(core, tx, { name: b + a, kind: HANDLER.between, from: b, to: a });
       if (!negotiate(core, tx, a, res)) return Result.Canceled;
     }
   }
@@ -232,7 +221,12 @@ export function emitEvents(core: Core, tx: Transition): Result {
     // none of the auto states got accepted
     if (tx.isAuto && tx.targetStates.length === 0) result = Result.Canceled;
     if (result !== Result.Canceled) {
-      result = emitHandler(core, tx, "Any", "Any", false, true, "AnyEnter");
+      result = emitHandler(core, tx, {
+        name: "AnyEnter",
+        kind: HANDLER.enter,
+        from: "Any",
+        to: "Any",
+      });
     }
   }
 
@@ -248,9 +242,11 @@ export function emitEvents(core: Core, tx: Transition): Result {
 
     if (result !== Result.Canceled) {
       setActiveStates(core, tx, called, tx.targetStates, tx.isAuto);
+      // state contexts end as soon as the change is known (upstream's order)
+      if (core.subs) processStateCtx(core, tx.enters, tx.exits);
       tx.timeAfter = core.clock.slice();
       if (!core.disposed) trace(core, core.hooks.transitionFinals, tx);
-      if (runHandlers) result = emitFinals(core, tx);
+      if (runHandlers || hasWhenArgs(core)) result = emitFinals(core, tx);
       if (result === Result.Canceled) recoverFinalPhase(core, tx);
       hasStateChanged = !sameTime(core.clock, tx.timeBefore);
     } else {
@@ -258,7 +254,12 @@ export function emitEvents(core: Core, tx: Transition): Result {
     }
 
     if (result !== Result.Canceled && runHandlers) {
-      result = emitHandler(core, tx, "Any", "Any", true, true, "AnyState");
+      result = emitHandler(core, tx, {
+        name: "AnyState",
+        kind: HANDLER.state,
+        from: "Any",
+        to: "Any",
+      });
     }
 
     if (result === Result.Canceled) {
@@ -267,7 +268,7 @@ export function emitEvents(core: Core, tx: Transition): Result {
       const auto = autoStates(core);
       if (auto.length > 0) {
         log(core, LogLevel.Ops, `[auto] ${j(auto)}`);
-        prependMut(core, {
+        prependRunning(core, {
           type: MutationType.Add,
           called: auto.map((s) => core.index.get(s)!),
           args: {},
@@ -288,6 +289,11 @@ export function emitEvents(core: Core, tx: Transition): Result {
   core.logBuffer = [];
   tx.queueLen = core.queue.length;
   tx.isCompleted = true;
+  // handlers' e.signal outside final handlers: valid until the transition ends
+  if (core.txCtrl) {
+    core.txCtrl.abort(new Error(`transition ${tx.id} ended`));
+    core.txCtrl = undefined;
+  }
 
   if (!core.disposed) trace(core, core.hooks.transitionEnd, tx);
 
@@ -311,68 +317,11 @@ function sameTime(a: number[], b: number[]): boolean {
 function emitFinals(core: Core, tx: Transition): Result {
   const enters = tx.enters;
   for (const s of [...tx.exits, ...enters]) {
-    const isEnter = enters.includes(s);
-    core.latestHandlerToState = isEnter ? s : "";
-    const [res, called] = handle(core, tx, s + (isEnter ? "State" : "End"), true, isEnter, false);
-    if (called && tx.stepsOn) {
-      tx.addStep("", s, StepType.Handler, 0);
-      const step = tx.steps[tx.steps.length - 1];
-      step.isFinal = true;
-      step.isEnter = isEnter;
-    }
+    const res = enters.includes(s)
+      ? emitHandler(core, tx, { name: s + "State", kind: HANDLER.state, from: "", to: s })
+      : emitHandler(core, tx, { name: s + "End", kind: HANDLER.end, from: "", to: s });
     // a final handler's cancel means it threw
     if (res === Result.Canceled) return res;
   }
   return Result.Executed;
-}
-
-/** Applies the target states and ticks the clock (upstream's setActiveStates). */
-export function setActiveStates(
-  core: Core,
-  tx: Transition | undefined,
-  called: S,
-  target: S,
-  isAuto: boolean,
-): void {
-  if (core.disposed) return;
-  const previous = core.active;
-  const added = statesDiff(target, previous);
-  const removed = statesDiff(previous, target);
-  const same = statesDiff(target, added);
-  core.active = target.slice();
-  for (const name of target) {
-    const idx = core.index.get(name)!;
-    if (!previous.includes(name)) core.clock[idx]++;
-    else if (called.includes(name) && core.schema[name].multi) {
-      core.clock[idx] += 2;
-      // re-activated Multi states count as new, for the log
-      added.push(name);
-    }
-  }
-  for (const name of removed) core.clock[core.index.get(name)!]++;
-
-  if (core.logLevel >= LogLevel.Changes) {
-    let msg = "";
-    if (added.length) msg += " +" + added.join(" +");
-    if (removed.length) msg += " -" + removed.join(" -");
-    if (same.length && core.logLevel > LogLevel.Decisions) msg += " " + j(same);
-    if (msg) {
-      const args = tx ? logArgs(core, tx.mutation) : "";
-      log(core, LogLevel.Changes, `[${isAuto ? "auto_" : "state"}]${msg}${args}`);
-    }
-  }
-}
-
-/** After a final handler failed: keep only the states whose finals ran. */
-export function recoverFinalPhase(core: Core, tx: Transition): void {
-  let active = core.active.slice();
-  let found = false;
-  for (const s of [...tx.exits, ...tx.enters]) {
-    if (core.latestHandlerToState === s) found = true;
-    if (!found) continue;
-    if (core.latestHandlerIsEnter) active = active.filter((a) => a !== s);
-    else active.push(s);
-  }
-  log(core, LogLevel.Ops, `[recover] partial final states as (${j(active)})`);
-  setActiveStates(core, tx, tx.calledStates, active, tx.isAuto);
 }

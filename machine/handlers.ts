@@ -6,9 +6,11 @@
  */
 
 import { type Binding, type Core, j, log, trace } from "./core.ts";
-import { recoverFinalPhase } from "./execute.ts";
+import { recoverFinalPhase } from "./apply.ts";
 import type { Machine } from "./machine.ts";
-import { prependMut } from "./queue.ts";
+import { prependRunning } from "./queue.ts";
+import { StateException } from "./states.ts";
+import { newStateCtx, processWhenArgs } from "./subscriptions.ts";
 import type { Transition } from "./transition.ts";
 import { type A, LogLevel, type Mutation, MutationType, Result } from "./types.ts";
 
@@ -45,6 +47,86 @@ export interface HandlerEvent {
   readonly transition: Transition;
   /** The mutation being executed. */
   readonly mutation: Mutation;
+  /**
+   * Aborted when the work this handler starts stops making sense: for a
+   * state's final handler (`FooState`) the state context of `Foo` (its
+   * activation ends, see `mach.newStateCtx`), for every other handler the
+   * transition's end. Created when read.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The handler names a machine with states `N` calls: `FooEnter`, `FooExit`
+ * (negotiation), `FooState`, `FooEnd` (final), `FooFoo` (self), `FooBar`
+ * (between), `AnyEnter`, `AnyState`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { HandlerName } from "@asyncmachine/telemetry/machine";
+ * const n: HandlerName<"Foo" | "Bar"> = "FooBar";
+ * ```
+ */
+export type HandlerName<N extends string = string> =
+  | `${N | "Exception"}${"Enter" | "Exit" | "State" | "End"}`
+  | `${N | "Exception"}${N | "Exception"}`
+  | "AnyEnter"
+  | "AnyState";
+
+/**
+ * A negotiation handler: return `false` to cancel the transition.
+ *
+ * @example Usage
+ * ```ts
+ * import type { NegotiationHandler } from "@asyncmachine/telemetry/machine";
+ * const FooEnter: NegotiationHandler = (e) => e.args.ok === true;
+ * ```
+ */
+export type NegotiationHandler = (e: HandlerEvent) => boolean | void;
+
+/**
+ * A final handler: its return is ignored (it can't cancel).
+ *
+ * @example Usage
+ * ```ts
+ * import type { FinalHandler } from "@asyncmachine/telemetry/machine";
+ * const FooState: FinalHandler = (e) => console.log(e.args);
+ * ```
+ */
+export type FinalHandler = (e: HandlerEvent) => void;
+
+/**
+ * A handlers object for `mach.bindHandlers`: with a literal schema, a name
+ * matching no state or phase (`NopeState`, `FooEntr`) in an object literal
+ * is a compile error.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Handlers, Machine } from "@asyncmachine/telemetry/machine";
+ * const mach = new Machine({ Foo: {}, Bar: {} });
+ * const handlers: Handlers<"Foo" | "Bar"> = { FooEnter: () => true, BarState: () => {} };
+ * mach.bindHandlers(handlers);
+ * ```
+ */
+export type Handlers<N extends string = string> =
+  & {
+    [K in `${N | "Exception"}${"State" | "End"}` | "AnyState"]?: FinalHandler;
+  }
+  & {
+    [K in Exclude<HandlerName<N>, `${N | "Exception"}${"State" | "End"}` | "AnyState">]?:
+      NegotiationHandler;
+  };
+
+/** Whether `name` is a handler the machine calls (strict mode's check). */
+export function isHandlerName(core: Core, name: string): boolean {
+  if (name === "AnyEnter" || name === "AnyState") return true;
+  for (const suffix of ["Enter", "Exit", "State", "End"]) {
+    if (name.endsWith(suffix) && core.index.has(name.slice(0, -suffix.length))) return true;
+  }
+  for (const s of core.names) {
+    if (name.startsWith(s) && core.index.has(name.slice(s.length))) return true;
+  }
+  return false;
 }
 
 /** Collects the function names of a handlers object, own and inherited. */
@@ -64,26 +146,49 @@ function isFinalName(name: string): boolean {
   return name.endsWith("State") || name.endsWith("End");
 }
 
+/**
+ * A handler's kind, as upstream's handler steps flag it: final (State/End),
+ * entering (Enter/State), self (FooFoo).
+ */
+export interface HandlerKind {
+  /** A final handler (State, End): its return is ignored. */
+  readonly isFinal: boolean;
+  /** An entering handler (Enter, State). */
+  readonly isEnter: boolean;
+  /** A self handler (FooFoo). */
+  readonly isSelf: boolean;
+}
+
+/** The handler kinds, shared (no allocation per handler call). */
+export const HANDLER: Readonly<
+  Record<"exit" | "enter" | "self" | "between" | "state" | "end", HandlerKind>
+> = {
+  exit: { isFinal: false, isEnter: false, isSelf: false },
+  enter: { isFinal: false, isEnter: true, isSelf: false },
+  self: { isFinal: false, isEnter: false, isSelf: true },
+  between: { isFinal: false, isEnter: false, isSelf: false },
+  state: { isFinal: true, isEnter: true, isSelf: false },
+  end: { isFinal: true, isEnter: false, isSelf: false },
+};
+
 /** Runs the handler `name` of every binding, upstream's handle(). */
 export function handle(
   core: Core,
   tx: Transition,
   name: string,
-  isFinal: boolean,
-  isEnter: boolean,
-  isSelf: boolean,
+  kind: HandlerKind,
 ): [Result, boolean] {
   if (core.disposed) return [Result.Canceled, false];
   const targets = tx.targetStates;
-  core.latestHandlerIsEnter = isEnter;
-  core.latestHandlerIsFinal = isFinal;
+  core.latestHandlerIsEnter = kind.isEnter;
+  core.latestHandlerIsFinal = kind.isFinal;
   let [res, called] = processHandlers(core, tx, name);
   if (core.panicCaught) {
     res = Result.Canceled;
     core.panicCaught = false;
   }
-  if (!isFinal && res === Result.Canceled) {
-    log(core, LogLevel.Ops, `[cancel${isSelf ? ":self" : ""}] (${j(targets)}) by ${name}`);
+  if (!kind.isFinal && res === Result.Canceled) {
+    log(core, LogLevel.Ops, `[cancel${kind.isSelf ? ":self" : ""}] (${j(targets)}) by ${name}`);
     return [Result.Canceled, called];
   }
   return [res, called];
@@ -108,6 +213,9 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
       machine: core.mach,
       transition: tx,
       mutation: tx.mutation,
+      get signal(): AbortSignal {
+        return handlerSignal(core, tx, name);
+      },
     };
     log(core, LogLevel.Ops, `[handler:${b.num}] ${name}`);
     trace(core, core.hooks.handlerStart, tx, b.id, name);
@@ -135,19 +243,45 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
     if (isFinalName(name)) continue;
     if (threw || ret === false) return [Result.Canceled, called];
   }
+  if (core.subs) processWhenArgs(core, name, tx.mutation.args);
   return [Result.Executed, called];
 }
 
-/** Normalises anything thrown into an Error. */
+/** A handler's signal: its state's context for `FooState`, else the transition's. */
+function handlerSignal(core: Core, tx: Transition, name: string): AbortSignal {
+  if (name.endsWith("State")) {
+    const state = name.slice(0, -"State".length);
+    if (core.index.has(state)) return newStateCtx(core, state);
+  }
+  if (tx.isCompleted || core.disposing) {
+    return AbortSignal.abort(new Error(`transition ${tx.id} ended`));
+  }
+  return (core.txCtrl ??= new AbortController()).signal;
+}
+
+/**
+ * Normalises anything thrown into an Error. Never throws: a value that
+ * can't be printed (null prototype, throwing toString, revoked proxy) gets a
+ * message naming its type.
+ */
 export function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
+  try {
+    if (err instanceof Error) {
+      // an Error whose message or stack can't be read is wrapped like any value
+      void `${err.message}${err.stack}`;
+      return err;
+    }
+    return new Error(String(err));
+  } catch {
+    return new Error(`a thrown ${typeof err} that cannot be printed`);
+  }
 }
 
 /** A handler threw: cancel the transition and prepend `add Exception`. */
 function recoverToErr(core: Core, tx: Transition, thrown: unknown, e: HandlerEvent): void {
   if (core.disposing) return;
   core.panicCaught = true;
-  const iException = core.index.get("Exception")!;
+  const iException = core.index.get(StateException)!;
   // don't nest exceptions
   if (tx.mutation.called.includes(iException)) return;
   log(core, LogLevel.Ops, "[recover] handling panic...");
@@ -157,7 +291,7 @@ function recoverToErr(core: Core, tx: Transition, thrown: unknown, e: HandlerEve
   log(core, LogLevel.Ops, `[cancel] (${j(tx.targetStates)}) by recover`);
   tx.accepted = false;
   tx.isCompleted = true;
-  prependMut(core, {
+  prependRunning(core, {
     type: MutationType.Add,
     called: [iException],
     args: {

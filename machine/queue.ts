@@ -1,13 +1,13 @@
 /**
  * The mutation queue: mutations run one at a time, in order; ones requested
- * during a transition wait for it (upstream's queueMutation, PrependMut and
- * processQueue).
+ * during a transition wait for it (upstream's queueMutation and PrependMut).
+ * The loop running it is in process.ts.
  *
  * @module
  */
 
-import { type Core, j, log, trace } from "./core.ts";
-import { emitEvents, logArgs, newTransition } from "./execute.ts";
+import { breakpoint } from "./breakpoints.ts";
+import { type Core, j, log, logArgs, trace } from "./core.ts";
 import type { HandlerEvent } from "./handlers.ts";
 import { type A, LogLevel, type Mutation, type MutationType, Result, type S } from "./types.ts";
 import { mutationTypeName, timeSum, uniq } from "./utils.ts";
@@ -89,12 +89,17 @@ export function queueMutation(
     log(core, LogLevel.Ops, `[queue:${mutationTypeName(type)}] ${j(parsed)}${logArgs(core, mut)}`);
   }
   if (!core.disposing) trace(core, core.hooks.mutationQueued, core.mach, mut);
+  if (core.breakpoints) breakpoint(core, type, parsed);
   return mut.queueTick;
 }
 
-/** Puts a mutation at the front of the queue (auto states, exceptions). */
-export function prependMut(core: Core, mut: Mutation): Result {
-  if (core.disposing) return Result.Canceled;
+/**
+ * Puts a mutation at the front of the queue (auto states, exceptions, checks).
+ * The caller runs the queue (see `prependMut` in process.ts); inside the queue
+ * loop use {@linkcode prependRunning}.
+ */
+export function prepend(core: Core, mut: Mutation): boolean {
+  if (core.disposing) return false;
   const names = mut.called.map((i) => core.names[i]);
   log(
     core,
@@ -107,38 +112,24 @@ export function prependMut(core: Core, mut: Mutation): Result {
   mut.queueTickNow = core.queueTick;
   mut.queueTick = 0;
   trace(core, core.hooks.mutationQueued, core.mach, mut);
-  return processQueue(core);
+  return true;
 }
 
 /**
- * Executes queued mutations until the queue is empty. Re-entrant calls
- * (from handlers) return Queued. Returns the first transition's result.
+ * The queue is running: log it and return Queued (upstream's processQueue
+ * when it can't take the lock).
  */
-export function processQueue(core: Core): Result {
-  if (core.queue.length === 0 || core.disposing) return Result.Canceled;
-  if (core.queueProcessing) {
-    const n = core.queue.length;
-    log(core, LogLevel.Ops, `[postpone] queue running (${n} ${n === 1 ? "item" : "items"})`);
-    return Result.Queued;
-  }
-  core.queueProcessing = true;
-  let first: Result | undefined;
-  try {
-    while (core.queue.length > 0 && !core.disposing) {
-      const mut = core.queue.shift()!;
-      if (mut.queueTick > 0) {
-        core.queueTicksPending--;
-        core.queueTick++;
-      }
-      const res = emitEvents(core, newTransition(core, mut));
-      first ??= res;
-    }
-  } finally {
-    core.tx = undefined;
-    core.queueProcessing = false;
-  }
-  if (!core.disposing) trace(core, core.hooks.queueEnd, core.mach);
-  // dispose() called from a handler waits for the queue
-  else core.finishDispose?.();
-  return first ?? Result.Canceled;
+export function postpone(core: Core): Result {
+  const n = core.queue.length;
+  log(core, LogLevel.Ops, `[postpone] queue running (${n} ${n === 1 ? "item" : "items"})`);
+  return Result.Queued;
+}
+
+/**
+ * {@linkcode prepend} from inside the queue loop (handlers, emitEvents):
+ * upstream's PrependMut there always postpones, as the queue is running.
+ */
+export function prependRunning(core: Core, mut: Mutation): Result {
+  if (!prepend(core, mut)) return Result.Canceled;
+  return core.queue.length === 0 || core.disposing ? Result.Canceled : postpone(core);
 }

@@ -169,7 +169,13 @@ function parseRequire(core: Core, tx: Transition, states: S): S {
   return states;
 }
 
-function missingRequires(core: Core, tx: Transition, name: string, reqs: S, states: S): S {
+function missingRequires(
+  core: Core,
+  tx: Transition,
+  name: string,
+  reqs: readonly string[],
+  states: S,
+): S {
   const ret: S = [];
   const steps = tx.stepsOn;
   for (const req of reqs) {

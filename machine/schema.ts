@@ -20,6 +20,46 @@ export interface ParsedSchema {
 }
 
 /**
+ * Options of {@linkcode parseSchema}.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseSchema } from "@asyncmachine/telemetry/machine";
+ * parseSchema({ Foo: {} }, { strict: true, machineId: "m1" });
+ * ```
+ */
+export interface ParseOptions {
+  /** Throw on unknown keys in a state and on relations naming missing
+   * states (instead of upstream's silent drops). */
+  strict?: boolean;
+  /** The machine's id, for error messages. */
+  machineId?: string;
+}
+
+const KEYS: readonly string[] = ["auto", "multi", ...RELATIONS, "tags"];
+
+/** Strict mode: every key known, every relation naming a state of the schema. */
+function assertStrict(input: Schema, machineId: string): void {
+  const names = Object.keys(input);
+  for (const [name, state] of Object.entries(input)) {
+    for (const key of Object.keys(state)) {
+      if (!KEYS.includes(key)) {
+        throw new TypeError(`machine ${machineId}: state ${name}: unknown key "${key}"`);
+      }
+    }
+    for (const rel of RELATIONS) {
+      for (const target of state[rel] ?? []) {
+        if (!names.includes(target)) {
+          throw new TypeError(
+            `machine ${machineId}: state ${name}: ${rel} names a missing state ${target}`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/**
  * Deep-copies a schema.
  *
  * @example Usage
@@ -57,8 +97,9 @@ function cloneState(state: State): State {
  * schema.Foo.remove; // []
  * ```
  */
-export function parseSchema(input: Schema): ParsedSchema {
+export function parseSchema(input: Schema, opts: ParseOptions = {}): ParsedSchema {
   assertSchemaShape(input);
+  if (opts.strict) assertStrict(input, opts.machineId ?? "");
   const names = Object.keys(input);
   const schema: Schema = {};
   const errors: string[] = [];

@@ -15,7 +15,45 @@ import {
   StepType,
 } from "./types.ts";
 import type { Mutation } from "./types.ts";
+import { relationName, stepTypeName } from "./names.ts";
+import { StateHealthcheck, StateHeartbeat } from "./states.ts";
+import { type TimeDiff, timeDiff } from "./time_diff.ts";
 import { mutationTypeName, timeSum } from "./utils.ts";
+
+/**
+ * What a {@linkcode Transition} starts from.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine, MutationType, Transition, type TransitionInit } from "@asyncmachine/telemetry/machine";
+ * const machine = new Machine({ Foo: {} });
+ * const init: TransitionInit = {
+ *   machine, names: machine.stateNames(), index: new Map([["Exception", 0], ["Foo", 1]]),
+ *   mutation: { type: MutationType.Add, called: [1], args: {}, auto: false, isCheck: true,
+ *     queueLen: 0, queueTick: 0, queueToken: 0, queueTickNow: 0 },
+ *   timeBefore: machine.time(), statesBefore: [], stepsOn: false, id: "0123456789abcdef",
+ * };
+ * new Transition(init).mutationString; // "[add] Foo"
+ * ```
+ */
+export interface TransitionInit {
+  /** The machine executing the mutation. */
+  machine: Machine;
+  /** The mutation. */
+  mutation: Mutation;
+  /** The machine's state names, in index order. */
+  names: S;
+  /** Names to indexes. */
+  index: Map<string, number>;
+  /** The machine time now. */
+  timeBefore: number[];
+  /** The active states now. */
+  statesBefore: S;
+  /** Record steps. */
+  stepsOn: boolean;
+  /** The transition id. */
+  id: string;
+}
 
 /**
  * One mutation being executed. Tracers receive it in every transition hook;
@@ -73,39 +111,27 @@ export class Transition {
   readonly stepsOn: boolean;
   #index: Map<string, number>;
   #names: S;
+  #diff: TimeDiff | undefined;
+  #diffOf: number[] | undefined;
+  #added: S | undefined;
+  #removed: S | undefined;
 
   /**
    * Created by the machine for every mutation it executes.
    *
-   * @param machine The machine executing the mutation.
-   * @param mutation The mutation.
-   * @param names The machine's state names, in index order.
-   * @param index Names to indexes.
-   * @param timeBefore The machine time now.
-   * @param statesBefore The active states now.
-   * @param stepsOn Whether to record steps.
-   * @param id The transition id.
+   * @param init The machine, the mutation and the machine's state now.
    */
-  constructor(
-    machine: Machine,
-    mutation: Mutation,
-    names: S,
-    index: Map<string, number>,
-    timeBefore: number[],
-    statesBefore: S,
-    stepsOn: boolean,
-    id: string,
-  ) {
-    this.id = id;
-    this.machine = machine;
-    this.mutation = mutation;
-    this.#names = names;
-    this.#index = index;
-    this.timeBefore = timeBefore;
-    this.timeAfter = timeBefore;
-    this.statesBefore = statesBefore;
-    this.stepsOn = stepsOn;
-    this.calledStates = mutation.called.map((i) => names[i]);
+  constructor(init: TransitionInit) {
+    this.id = init.id;
+    this.machine = init.machine;
+    this.mutation = init.mutation;
+    this.#names = init.names;
+    this.#index = init.index;
+    this.timeBefore = init.timeBefore;
+    this.timeAfter = init.timeBefore;
+    this.statesBefore = init.statesBefore;
+    this.stepsOn = init.stepsOn;
+    this.calledStates = init.mutation.called.map((i) => init.names[i]);
   }
 
   /** Indexes of {@linkcode Transition.targetStates}. */
@@ -128,34 +154,42 @@ export class Transition {
     return this.mutation.auto;
   }
 
-  /** A single-state `add` of Healthcheck or Heartbeat. */
+  /** A health transition: a single-state `add` of {@linkcode StateHealthcheck}
+   * or {@linkcode StateHeartbeat} (upstream's `Transition.IsHealth`). Auto
+   * states don't follow it. */
   get isHealth(): boolean {
-    const c = this.calledStates;
-    return this.mutation.type === MutationType.Add && c.length === 1 &&
-      (c[0] === "Healthcheck" || c[0] === "Heartbeat");
+    const c = this.mutation.called;
+    if (this.mutation.type !== MutationType.Add || c.length !== 1) return false;
+    const name = this.#names[c[0]];
+    return name === StateHealthcheck || name === StateHeartbeat;
   }
 
-  /** States activated by this transition, incl. re-activated Multi states
-   * (upstream's GetTransitionStates `added`). */
-  get statesAdded(): S {
-    return this.#diff(true);
-  }
-
-  /** States deactivated by this transition. */
-  get statesRemoved(): S {
-    return this.#diff(false);
-  }
-
-  #diff(added: boolean): S {
-    const ret: S = [];
-    const before = this.timeBefore;
+  /** The states activated and deactivated, by index in index order, read
+   * from {@linkcode Transition.timeBefore} and
+   * {@linkcode Transition.timeAfter} (see {@linkcode timeDiff}). Computed
+   * once per `timeAfter` (final once `transitionFinals` ran). */
+  get diff(): TimeDiff {
     const after = this.timeAfter;
-    for (let i = 0; i < this.#names.length && i < after.length; i++) {
-      const b = (before[i] ?? 0) % 2 === 1;
-      const a = after[i] % 2 === 1;
-      if (added ? (a && (!b || before[i] !== after[i])) : (b && !a)) ret.push(this.#names[i]);
+    if (this.#diffOf !== after || !this.#diff) {
+      this.#diff = timeDiff(this.timeBefore, after);
+      this.#diffOf = after;
+      this.#added = this.#removed = undefined;
     }
-    return ret;
+    return this.#diff;
+  }
+
+  /** Names of {@linkcode Transition.diff}'s `added`: activated states, incl.
+   * re-activated Multi ones, in index order (upstream's
+   * GetTransitionStates `added`). */
+  get statesAdded(): S {
+    const d = this.diff;
+    return (this.#added ??= d.added.map((i) => this.#names[i])).slice();
+  }
+
+  /** Names of {@linkcode Transition.diff}'s `removed`, in index order. */
+  get statesRemoved(): S {
+    const d = this.diff;
+    return (this.#removed ??= d.removed.map((i) => this.#names[i])).slice();
   }
 
   /** Records a step. Internal to the machine. */
@@ -333,18 +367,6 @@ export function mutationString(mut: Mutation, names: readonly string[]): string 
   return `[${mutationTypeName(mut.type)}] ${called.join(" ")}`;
 }
 
-const STEP_NAMES: Record<number, string> = {
-  [StepType.Relation]: "rel",
-  [StepType.Handler]: "handler",
-  [StepType.Set]: "activate",
-  [StepType.Remove]: "deactivate",
-  [StepType.RemoveNotActive]: "deactivate-passive",
-  [StepType.Requested]: "called",
-  [StepType.Cancel]: "cancel",
-};
-
-const REL_NAMES = ["after", "add", "require", "remove"];
-
 /**
  * A step as upstream prints it, e.g. `**Foo** require **Bar**` or
  * `handler **Foo**Enter`.
@@ -366,7 +388,7 @@ export function stepString(step: Step, names: readonly string[]): string {
   if (!from && !to) to = "Any";
   if (from) from = `**${from}**`;
   if (to) to = `**${to}**`;
-  const line = from && to ? `${from} ${REL_NAMES[step.relType] ?? ""} ${to}` : from || to;
+  const line = from && to ? `${from} ${relationName(step.relType)} ${to}` : from || to;
   if (step.type === StepType.Relation) return line;
   let suffix = "";
   if (step.type === StepType.Handler) {
@@ -374,5 +396,5 @@ export function stepString(step: Step, names: readonly string[]): string {
     else if (step.isFinal) suffix = step.isEnter ? "State" : "End";
     else suffix = step.isEnter ? "Enter" : "Exit";
   }
-  return `${STEP_NAMES[step.type] ?? ""} ${line}${suffix}`;
+  return `${stepTypeName(step.type)} ${line}${suffix}`;
 }

@@ -13,40 +13,60 @@ export type A = Record<string, unknown>;
 
 /**
  * One state's definition: its flags and its relations to other states.
+ * `N` names the schema's states, so a relation to a missing state is a
+ * compile error when the schema is a literal.
  *
  * @example Usage
  * ```ts
  * import type { State } from "@asyncmachine/telemetry/machine";
- * const foo: State = { require: ["Bar"], after: ["Bar"] };
+ * const foo: State<"Foo" | "Bar"> = { require: ["Bar"], after: ["Bar"] };
  * ```
  */
-export interface State {
+export interface State<N extends string = string> {
   /** Activated automatically after any accepted transition. */
   auto?: boolean;
   /** Can be activated again while active (ticks twice). */
   multi?: boolean;
   /** States which have to be active (or activated) for this one. */
-  require?: S;
+  require?: readonly N[];
   /** States activated together with this one. */
-  add?: S;
+  add?: readonly N[];
   /** States deactivated by this one. */
-  remove?: S;
+  remove?: readonly N[];
   /** States whose handlers run before this one's. */
-  after?: S;
+  after?: readonly N[];
   /** Free-form tags, "key" or "key:value". */
-  tags?: string[];
+  tags?: readonly string[];
 }
 
 /**
- * A machine's schema: state name to its definition.
+ * A machine's schema: state name to its definition. With a literal schema,
+ * `new Machine(schema)` infers the state names `N`: relations may only name
+ * them (or `Exception`, which every machine has), and unknown keys in a
+ * state (`requires`) are compile errors.
  *
  * @example Usage
  * ```ts
  * import type { Schema } from "@asyncmachine/telemetry/machine";
  * const schema: Schema = { Foo: { require: ["Bar"] }, Bar: {} };
+ * const typed: Schema<"Foo" | "Bar"> = { Foo: { require: ["Bar"] }, Bar: {} };
  * ```
  */
-export type Schema = Record<string, State>;
+export type Schema<N extends string = string> = {
+  [K in N]: State<NoInfer<N> | "Exception">;
+};
+
+/**
+ * A state name of a machine whose schema names `N`: one of them or
+ * `Exception`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StateName } from "@asyncmachine/telemetry/machine";
+ * const s: StateName<"Foo"> = "Exception";
+ * ```
+ */
+export type StateName<N extends string = string> = N | "Exception";
 
 /**
  * Mutation types, numbered as upstream (`am.MutationType`).

@@ -10,7 +10,7 @@ import { isRpcMachine } from "../internal/env.ts";
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import { type Machine, randId, type Schema, type Tracer, type Transition } from "../machine/mod.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
-import { normalizeId } from "./names.ts";
+import { normalizeId, releaseSeriesId, uniqueSeriesId, wellFormedId } from "./names.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
 /** A gauge field of {@linkcode Metrics}. */
@@ -136,6 +136,9 @@ export class Metrics {
   #timer: ReturnType<typeof setInterval> | undefined;
   #unsubscribe: (() => void) | undefined;
   #opts: BindMachOptions;
+  // the id as its series spell it: unique per registry after encoding (names.ts)
+  #labelId: string;
+  #legacyId: string;
 
   /**
    * Use {@linkcode bindMach}; this only creates the series.
@@ -149,17 +152,21 @@ export class Metrics {
     this.#opts = opts;
     const registry = this.registry = opts.registry ?? defaultRegistry;
     const legacy = opts.legacyNames ?? false;
-    const labels: Labels = legacy ? {} : { mach_id: mach.id };
+    this.#labelId = uniqueSeriesId(registry, mach.id, wellFormedId(mach.id));
+    this.#legacyId = legacy
+      ? uniqueSeriesId(registry, mach.id, normalizeId(mach.id), { namespace: "legacy" })
+      : "";
+    const labels: Labels = legacy ? {} : { mach_id: this.#labelId };
     const labelNames = legacy ? [] : ["mach_id"];
     const self = this as unknown as Record<GaugeName, ValueChild>;
     for (const [field, , help] of GAUGES) {
       self[field] = registry.gauge({
-        name: gaugeMetricName(field, mach.id, legacy),
+        name: gaugeMetricName(field, legacy ? this.#legacyId : mach.id, legacy),
         help,
         labelNames,
       }).labels(labels);
     }
-    const idLabel = { mach_id: mach.id };
+    const idLabel = { mach_id: this.#labelId };
     this.transitionsTotal = registry.counter({
       name: "am_transitions_total",
       help: "Accepted transitions",
@@ -235,9 +242,9 @@ export class Metrics {
   /** Removes this machine's series from the registry (its families stay). */
   unregister(): void {
     const legacy = this.#opts.legacyNames ?? false;
-    const labels = { mach_id: this.machId };
+    const labels = { mach_id: this.#labelId };
     for (const [field] of GAUGES) {
-      const name = gaugeMetricName(field, this.machId, legacy);
+      const name = gaugeMetricName(field, legacy ? this.#legacyId : this.machId, legacy);
       if (legacy) this.registry.unregister(name);
       else this.registry.get(name)?.remove(labels);
     }
@@ -250,6 +257,8 @@ export class Metrics {
     ) {
       this.registry.get(name)?.remove(labels);
     }
+    releaseSeriesId(this.registry, this.#labelId);
+    if (legacy) releaseSeriesId(this.registry, this.#legacyId, "legacy");
   }
 
   /**

@@ -50,8 +50,107 @@ export function normalizeId(id: string): string {
   return id.toLowerCase().replace(/[^a-z_0-9]+/g, "_");
 }
 
-/** Escapes a label value (both formats): backslash, double quote, newline. */
+/**
+ * Makes a string well-formed UTF-16, so it survives UTF-8 encoding without
+ * merging with others: each lone surrogate becomes the text `\uD800` (hex,
+ * upper case). Rendered label values go through it, so `x\ud800`,
+ * `x\udc00` and `x\ufffd` stay three series.
+ *
+ * @example Usage
+ * ```ts
+ * import { wellFormedId } from "@asyncmachine/telemetry/prometheus";
+ * wellFormedId("x\ud800"); // "x\\uD800"
+ * ```
+ */
+export function wellFormedId(value: string): string {
+  if (value.isWellFormed()) return value;
+  return value.replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
+}
+
+const seriesIds = new WeakMap<object, Map<string, string>>();
+
+/** Options of {@linkcode uniqueSeriesId}. */
+export interface UniqueSeriesIdOptions {
+  /** A namespace within the scope (e.g. "label", "legacy"); default "". */
+  namespace?: string;
+  /** Where the collision warning goes; default `console.warn`. */
+  warn?: (msg: string) => void;
+}
+
+/**
+ * Makes one machine id's series name part unique within a scope (a
+ * registry) and namespace. The rule: the id's encoding (`encoded`: the
+ * label value, or the normalised legacy name part), or, if a different id
+ * already holds it there, `encoded_2`, `encoded_3`… (first come, first
+ * served), with a warning. The same id always gets its own again.
+ *
+ * @example Usage
+ * ```ts
+ * import { normalizeId, uniqueSeriesId } from "@asyncmachine/telemetry/prometheus";
+ * const scope = {};
+ * uniqueSeriesId(scope, "My-Mach", normalizeId("My-Mach")); // "my_mach"
+ * uniqueSeriesId(scope, "my.mach", normalizeId("my.mach")); // "my_mach_2", and a warning
+ * ```
+ */
+export function uniqueSeriesId(
+  scope: object,
+  id: string,
+  encoded: string,
+  opts: UniqueSeriesIdOptions = {},
+): string {
+  let taken = seriesIds.get(scope);
+  if (!taken) seriesIds.set(scope, taken = new Map());
+  const ns = (opts.namespace ?? "") + "\0";
+  let out = encoded;
+  for (let n = 2;; n++) {
+    const holder = taken.get(ns + out);
+    if (holder === undefined) {
+      taken.set(ns + out, id);
+      break;
+    }
+    if (holder === id) return out;
+    out = `${encoded}_${n}`;
+  }
+  if (out !== encoded) {
+    (opts.warn ?? console.warn)(
+      `prometheus: machine ids ${JSON.stringify(taken.get(ns + encoded))} and ` +
+        `${JSON.stringify(id)} both encode to ${JSON.stringify(encoded)}; ` +
+        `${JSON.stringify(id)} is ${JSON.stringify(out)}`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Frees a name part taken by {@linkcode uniqueSeriesId} (the machine's
+ * series are gone).
+ *
+ * @example Usage
+ * ```ts
+ * import { releaseSeriesId, uniqueSeriesId } from "@asyncmachine/telemetry/prometheus";
+ * const scope = {};
+ * releaseSeriesId(scope, uniqueSeriesId(scope, "m1", "m1"));
+ * ```
+ */
+export function releaseSeriesId(scope: object, encoded: string, namespace = ""): void {
+  seriesIds.get(scope)?.delete(namespace + "\0" + encoded);
+}
+
+/**
+ * Escapes a label value (both formats): backslash, double quote, newline;
+ * lone surrogates first become text ({@linkcode wellFormedId}).
+ *
+ * @example Usage
+ * ```ts
+ * import { escapeLabelValue } from "@asyncmachine/telemetry/prometheus";
+ * escapeLabelValue('a"b'); // 'a\\"b'
+ * ```
+ */
 export function escapeLabelValue(value: string): string {
+  value = wellFormedId(value);
   return /[\\"\n]/.test(value)
     ? value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
     : value;

@@ -1,7 +1,7 @@
 // DbgHub paging and bounds; the endpoint: every route's bad inputs, auth,
 // size limits, CORS; the live stream with two subscribers and a slow one.
 
-import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { dbgHandler, DbgHub, DbgHubError, type HubEvent } from "../dbg/mod.ts";
 
 const SCHEMA = { ID: "m1", StatesIndex: ["A", "B", "Exception"], States: { A: {}, B: {} } };
@@ -14,59 +14,150 @@ const tx = (id: string, clocks = [1, 0, 0]) => ({
   CalledStatesIdxs: [0],
 });
 
-function filledHub(n: number, max = 10_000): DbgHub {
+async function filledHub(n: number, max = 10_000): Promise<DbgHub> {
   const hub = new DbgHub({ maxTxsPerMachine: max });
-  hub.addSchema(SCHEMA);
-  for (let i = 1; i <= n; i++) hub.addTx(tx(`t${i}`));
+  await hub.addSchema(SCHEMA);
+  for (let i = 1; i <= n; i++) await hub.addTx(tx(`t${i}`));
   return hub;
 }
 
-Deno.test("hub: cursor paging, bounded history, since", () => {
-  const hub = filledHub(25, 10);
-  const p1 = hub.txs("m1", 0, 4);
+Deno.test("hub: cursor paging both ways, bounded history, since", async () => {
+  const hub = await filledHub(25, 10);
+  const p1 = await hub.txs("m1", { cursor: 0, limit: 4 });
   // history keeps the newest 10 (cursors 16..25)
-  assertEquals(p1.first, 16);
+  assertEquals([p1.first, p1.last], [16, 25]);
   assertEquals(p1.txs.map((t) => t.cursor), [16, 17, 18, 19]);
   assertEquals(p1.cursor, 19);
   assert(p1.more);
-  const p2 = hub.txs("m1", 19, 100);
+  const p2 = await hub.txs("m1", { cursor: 19 });
   assertEquals(p2.txs.map((t) => t.msg.ID), ["t20", "t21", "t22", "t23", "t24", "t25"]);
   assertEquals(p2.more, false);
-  assertEquals(hub.txs("m1", 25).txs, []);
-  assertThrows(() => hub.txs("m1", 26), DbgHubError, "bad cursor");
-  assertThrows(() => hub.txs("m1", -1), DbgHubError, "bad cursor");
-  assertThrows(() => hub.txs("m1", 0, 0), DbgHubError, "bad limit");
-  assertThrows(() => hub.txs("nope"), DbgHubError, "unknown machine");
-  assertEquals(hub.since(hub.seq - 2).map((e) => e.kind === "tx" && e.msg.ID), ["t24", "t25"]);
-  assertEquals(hub.machines()[0].txs, 10);
-  assert(hub.txs("m1").txs[0].msg.Time instanceof Date, "receive time set");
+  assertEquals((await hub.txs("m1", { cursor: 25 })).txs, []);
+  // older: the newest page first, then back, ascending within each page
+  const o1 = await hub.txs("m1", { dir: "older", limit: 4 });
+  assertEquals(o1.txs.map((t) => t.cursor), [22, 23, 24, 25]);
+  assertEquals([o1.cursor, o1.more], [22, true]);
+  const o2 = await hub.txs("m1", { dir: "older", cursor: o1.cursor, limit: 4 });
+  assertEquals(o2.txs.map((t) => t.cursor), [18, 19, 20, 21]);
+  const o3 = await hub.txs("m1", { dir: "older", cursor: o2.cursor, limit: 4 });
+  assertEquals([o3.txs.map((t) => t.cursor), o3.more], [[16, 17], false]);
+  assert(o3.txs.every((t, i) => i === 0 || t.seq > o3.txs[i - 1].seq), "seq ascending");
+  await assertRejects(() => hub.txs("m1", { cursor: 26 }), DbgHubError, "bad cursor");
+  await assertRejects(() => hub.txs("m1", { cursor: -1 }), DbgHubError, "bad cursor");
+  await assertRejects(() => hub.txs("m1", { dir: "older", cursor: 0 }), DbgHubError, "bad cursor");
+  await assertRejects(() => hub.txs("m1", { limit: 0 }), DbgHubError, "bad limit");
+  await assertRejects(() => hub.txs("m1", { limit: 1001 }), DbgHubError, "bad limit");
+  await assertRejects(() => hub.txs("nope"), DbgHubError, "unknown machine");
+  const tail = await hub.since(hub.seq - 2);
+  assertEquals(tail.events.map((e) => e.kind === "tx" && e.msg.ID), ["t24", "t25"]);
+  assertEquals([tail.seq, tail.more, tail.head], [hub.seq, false, hub.seq]);
+  // paging the global log: the schema, then the retained transitions
+  const g1 = await hub.since(0, { limit: 3 });
+  assertEquals(g1.events.map((e) => e.kind), ["schema", "tx", "tx"]);
+  assert(g1.more);
+  const g2 = await hub.since(g1.seq, { limit: 1000 });
+  assertEquals(g2.events.length, 8);
+  assertEquals((await hub.machines())[0].txs, 10);
+  assertEquals(await hub.head(), 26);
+  assert((await hub.txs("m1")).txs[0].msg.Time instanceof Date, "receive time set");
 });
 
-Deno.test("hub: parent/child tree; bad messages leave the hub intact", () => {
-  const hub = filledHub(2);
-  hub.addSchema({ ID: "child", StatesIndex: [], States: {}, Parent: "m1" });
-  assertEquals(hub.machines().map((m) => [m.id, m.children]), [["m1", ["child"]], ["child", []]]);
-  assertThrows(() => hub.addTx({ ...tx("x"), Clocks: "no" }), TypeError, "Clocks must be a list");
-  assertThrows(
+Deno.test("hub: parent/child tree; bad messages leave the hub intact", async () => {
+  const hub = await filledHub(2);
+  await hub.addSchema({ ID: "child", StatesIndex: [], States: {}, Parent: "m1" });
+  assertEquals((await hub.machines()).map((m) => [m.id, m.children]), [["m1", ["child"]], [
+    "child",
+    [],
+  ]]);
+  await assertRejects(
+    () => hub.addTx({ ...tx("x"), Clocks: "no" }),
+    TypeError,
+    "Clocks must be a list",
+  );
+  await assertRejects(
     () => hub.addTx({ ...tx("x"), MachineID: "ghost" }),
     DbgHubError,
     "unknown machine ghost",
   );
-  assertThrows(() => hub.addSchema({ ID: "" }), TypeError, "ID cannot be empty");
-  assertThrows(
+  await assertRejects(() => hub.addSchema({ ID: "" }), TypeError, "ID cannot be empty");
+  await assertRejects(
     () => hub.addSchema({ ID: "z", States: { A: { Require: [1] } } }),
     TypeError,
     "Require[0]",
   );
-  assertEquals(hub.txs("m1").txs.length, 2);
+  await assertRejects(() => hub.addTx({ ...tx("x"), Type: 3 }), TypeError, "Type must be 0");
+  assertEquals((await hub.txs("m1")).txs.length, 2);
   // over maxMachines, the least recently active machine goes
   const tiny = new DbgHub({ maxMachines: 2 });
-  tiny.addSchema(SCHEMA);
-  tiny.addSchema({ ...SCHEMA, ID: "m2" });
-  tiny.addTx(tx("t1")); // m1 is the most recent now
-  tiny.addSchema({ ...SCHEMA, ID: "m3" });
-  assertEquals(tiny.machines().map((m) => m.id), ["m1", "m3"]);
+  await tiny.addSchema(SCHEMA);
+  await tiny.addSchema({ ...SCHEMA, ID: "m2" });
+  await tiny.addTx(tx("t1")); // m1 is the most recent now
+  await tiny.addSchema({ ...SCHEMA, ID: "m3" });
+  assertEquals((await tiny.machines()).map((m) => m.id), ["m1", "m3"]);
   assertEquals(tiny.evicted, 1);
+});
+
+Deno.test("hub: machines gone, sessions of a reappearing id", async () => {
+  const hub = await filledHub(3);
+  await hub.addSchema({ ...SCHEMA, ID: "m2" });
+  const gone = await hub.dispose({ ID: "m1" });
+  assertEquals(gone, { seq: 6, kind: "gone", machineId: "m1" });
+  const byId = async (id: string) => (await hub.machines()).find((m) => m.id === id)!;
+  let m1 = await byId("m1");
+  const m2 = await byId("m2");
+  assertEquals([m1.alive, m1.session, m1.lastSeq, m1.txs], [false, 1, 6, 3]);
+  assertEquals([m2.alive, m2.session], [true, 1]);
+  // a new instance of m1: a new session, the old one's history doesn't interleave
+  const again = await hub.addSchema(SCHEMA);
+  assertEquals(again.kind === "schema" && again.session, 2);
+  await hub.addTx(tx("new1"));
+  m1 = await byId("m1");
+  assertEquals([m1.alive, m1.session, m1.txs, m1.firstCursor, m1.lastCursor], [true, 2, 1, 4, 4]);
+  assertEquals((await hub.txs("m1")).txs.map((t) => t.msg.ID), ["new1"]);
+  // the old session left the global log too
+  assertEquals((await hub.since(0)).events.map((e) => [e.machineId, e.kind]), [
+    ["m2", "schema"],
+    ["m1", "schema"],
+    ["m1", "tx"],
+  ]);
+  // a schema that extends the current one is the same instance (a schema change)
+  await hub.addSchema({ ...SCHEMA, StatesIndex: [...SCHEMA.StatesIndex, "C"] });
+  assertEquals((await byId("m1")).session, 2);
+  // one that reorders states is a new instance
+  await hub.addSchema({ ...SCHEMA, StatesIndex: ["B", "A", "Exception"] });
+  assertEquals((await byId("m1")).session, 3);
+  await assertRejects(() => hub.dispose({ ID: "ghost" }), DbgHubError, "unknown machine");
+  await assertRejects(() => hub.dispose({}), TypeError, "ID is required");
+  // gone machines are evicted first
+  const tiny = new DbgHub({ maxMachines: 2 });
+  await tiny.addSchema(SCHEMA);
+  await tiny.addSchema({ ...SCHEMA, ID: "m2" });
+  await tiny.dispose("m2");
+  await tiny.addSchema({ ...SCHEMA, ID: "m3" });
+  assertEquals((await tiny.machines()).map((m) => m.id), ["m1", "m3"]);
+});
+
+Deno.test("hub: every stored message encodes (bigint, deep data); an oversized one is refused", async () => {
+  const hub = await filledHub(0);
+  let deep: unknown = "bottom";
+  for (let i = 0; i < 5000; i++) deep = { d: deep };
+  const e = await hub.addTx({
+    ...tx("data"),
+    Steps: [{ Type: 1, ToState: "A", ToStateIdx: 0, Data: { big: 2n ** 62n, small: 7n, deep } }],
+    QueueTick: 2n ** 40n,
+  });
+  const data = e.kind === "tx" ? e.msg.Steps![0].Data as Record<string, unknown> : {};
+  assertEquals([data.big, data.small], ["4611686018427387904", 7]);
+  assert(JSON.stringify(data.deep).includes("[depth limit]"));
+  // every read path encodes it
+  JSON.stringify(await hub.since(0));
+  JSON.stringify(await hub.txs("m1"));
+  await assertRejects(
+    () => hub.addTx({ ...tx("huge"), StackTrace: "x".repeat(600 * 1024) }),
+    DbgHubError,
+    "over 524288",
+  );
+  assertEquals((await hub.txs("m1")).txs.map((t) => t.msg.ID), ["data"]);
 });
 
 async function rpc(handler: (r: Request) => Promise<Response>, body: unknown, headers = {}) {
@@ -102,7 +193,7 @@ Deno.test("endpoint: JSON-RPC ingest, queries, batches and notifications", async
 });
 
 Deno.test("endpoint: every bad input gets a clear JSON error; the hub is untouched", async () => {
-  const hub = filledHub(1);
+  const hub = await filledHub(1);
   const h = dbgHandler(hub, { maxBodyBytes: 2048 });
   const cases: [unknown, number, RegExp][] = [
     ["{not json", -32700, /parse error/],
@@ -122,7 +213,7 @@ Deno.test("endpoint: every bad input gets a clear JSON error; the hub is untouch
     ],
     [
       { jsonrpc: "2.0", id: 1, method: "txs", params: { id: "m1", cursor: 99 } },
-      -32000,
+      -32602,
       /bad cursor 99/,
     ],
     [
@@ -158,11 +249,11 @@ Deno.test("endpoint: every bad input gets a clear JSON error; the hub is untouch
   const missing = await h(new Request("http://x/nope"));
   assertEquals(missing.status, 404);
   await missing.body?.cancel();
-  assertEquals(hub.txs("m1").txs.map((t) => t.msg.ID), ["t1"]);
+  assertEquals((await hub.txs("m1")).txs.map((t) => t.msg.ID), ["t1"]);
 });
 
 Deno.test("endpoint: bearer token on every route; CORS opt-in", async () => {
-  const hub = filledHub(1);
+  const hub = await filledHub(1);
   const h = dbgHandler(hub, { token: "s3cret", cors: "https://app.example" });
   for (const path of ["/rpc", "/events", "/stream"]) {
     const res = await h(
@@ -192,8 +283,8 @@ Deno.test("endpoint: bearer token on every route; CORS opt-in", async () => {
 });
 
 Deno.test("endpoint: SSE with Last-Event-ID resume and machine filter", async () => {
-  const hub = filledHub(3);
-  hub.addSchema({ ID: "other", StatesIndex: [], States: {} });
+  const hub = await filledHub(3);
+  await hub.addSchema({ ID: "other", StatesIndex: [], States: {} });
   const h = dbgHandler(hub);
   const res = await h(
     new Request("http://x/events?machines=m1", { headers: { "last-event-id": "2" } }),
@@ -201,9 +292,10 @@ Deno.test("endpoint: SSE with Last-Event-ID resume and machine filter", async ()
   assertEquals(res.headers.get("content-type"), "text/event-stream");
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  hub.addTx(tx("t4"));
+  await hub.addTx(tx("t4"));
   while (!text.includes('"t4"')) text += (await reader.read()).value ?? "";
   await reader.cancel();
+  await new Promise((r) => setTimeout(r, 0));
   const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
   // seq 1 = schema, 2..4 = t1..t3: resume after 2 gives t2, t3, then live t4
   assertEquals(ids, [3, 4, 6]);
@@ -212,7 +304,7 @@ Deno.test("endpoint: SSE with Last-Event-ID resume and machine filter", async ()
 });
 
 Deno.test("endpoint: WebSocket stream, two subscribers and a slow SSE one cut off", async () => {
-  const hub = filledHub(0);
+  const hub = await filledHub(0);
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     dbgHandler(hub, { maxQueuedEvents: 50 }),
@@ -223,14 +315,17 @@ Deno.test("endpoint: WebSocket stream, two subscribers and a slow SSE one cut of
   await Promise.all(clients.map((ws, i) =>
     new Promise<void>((resolve) => {
       ws.onopen = () => resolve();
-      ws.onmessage = (e) => got[i].push(JSON.parse(e.data));
+      ws.onmessage = (e) => {
+        const frame = JSON.parse(e.data);
+        if (frame.kind) got[i].push(frame); // not hello
+      };
     })
   ));
   // a slow SSE subscriber that never reads
   const slow = await fetch(`http://127.0.0.1:${server.addr.port}/events`);
   await new Promise((r) => setTimeout(r, 50));
   assertEquals(hub.subscribers, 3);
-  for (let i = 1; i <= 300; i++) hub.addTx(tx(`t${i}`));
+  for (let i = 1; i <= 300; i++) await hub.addTx(tx(`t${i}`));
   const deadline = Date.now() + 5000;
   while ((got[0].length < 300 || got[1].length < 300) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));

@@ -16,7 +16,10 @@ Deno.test("dbg: a machine in another process reports over HTTP, a WebSocket sees
   const live: { kind: string; machineId: string; msg: { ID: string } }[] = [];
   await new Promise<void>((resolve) => {
     ws.onopen = () => resolve();
-    ws.onmessage = (e) => live.push(JSON.parse(e.data));
+    ws.onmessage = (e) => {
+      const frame = JSON.parse(e.data);
+      if (frame.kind) live.push(frame); // not hello
+    };
   });
   const child = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net", "tests/fixtures/dbg_push_script.ts", `http://${base}`, "t0ken"],
@@ -32,7 +35,7 @@ Deno.test("dbg: a machine in another process reports over HTTP, a WebSocket sees
   assertEquals(live.length, 45);
   assertEquals(live[0].kind, "schema");
   assertEquals(live.every((e) => e.machineId === "remote-mach"), true);
-  const page = hub.txs("remote-mach", 0, 1000);
+  const page = await hub.txs("remote-mach", { limit: 1000 });
   assertEquals(page.txs.filter((t) => !t.msg.IsQueued).length, 22);
   await new Promise<void>((resolve) => {
     ws.onclose = () => resolve();

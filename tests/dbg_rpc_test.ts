@@ -35,10 +35,10 @@ Deno.test("net/rpc over TCP: transitionsToDbg(mach, host:port) fills a hub", asy
   mach.add1("Msg", { n: 1 });
   await tracer.flushed();
   assertEquals(tracer.errors, 0, tracer.lastError?.message);
-  const page = hub.txs("tcp-mach", 0, 100);
+  const page = await hub.txs("tcp-mach");
   const txs = page.txs.map((t) => t.msg).filter((t) => !t.IsQueued);
   assertEquals(txs.length, 3); // Start, auto Ready, Msg
-  assertEquals(hub.schema("tcp-mach")?.StatesIndex, mach.stateNames());
+  assertEquals((await hub.schema("tcp-mach"))?.StatesIndex, mach.stateNames());
   assertEquals(txs[0].LogEntries?.[0].Text, "[add] Start");
   await (tracer.transport as GobRpcTransport).close();
   listener.close();
@@ -56,7 +56,7 @@ Deno.test("net/rpc over WebSocket: the endpoint's /dbg.ws accepts am-dbg's wire"
   mach.add1("Start");
   await tracer.flushed();
   assertEquals(tracer.errors, 0, tracer.lastError?.message);
-  assertEquals(hub.txs("ws-mach").txs.filter((t) => !t.msg.IsQueued).length, 2);
+  assertEquals((await hub.txs("ws-mach")).txs.filter((t) => !t.msg.IsQueued).length, 2);
   await transport.close();
   await server.shutdown();
 });

@@ -4,7 +4,7 @@
 // decodes our recordings as am-dbg's --import-data would.
 
 import { assert, assertEquals } from "@std/assert";
-import { LogLevel, Machine } from "../machine/mod.ts";
+import { LogLevel, Machine, type Schema } from "../machine/mod.ts";
 import {
   concatBytes,
   decodeGob,
@@ -16,7 +16,7 @@ import {
   importDbgRecording,
   transitionsToDbg,
 } from "../dbg/mod.ts";
-import type { DbgMessage, DbgTransport } from "../dbg/mod.ts";
+import type { DbgMessage, DbgMsgTx, DbgTransport } from "../dbg/mod.ts";
 import { freePort, needs, poll, run } from "./peers.ts";
 
 const GO_ENV = {
@@ -124,7 +124,7 @@ Deno.test({
         50,
       );
       const sent: DbgMessage[] = [];
-      const schema = {
+      const schema: Schema = {
         Start: {},
         Ready: { auto: true, require: ["Start"], tags: ["x:1"] },
         Msg: { multi: true },
@@ -166,7 +166,7 @@ Deno.test({
         const got = lines.find((l) =>
           l.method === m.method && (l.msg as { ID: string }).ID === key &&
           (m.method === "DbgMsgSchema" ||
-            (l.msg as { MachineID: string }).MachineID === m.params.MachineID)
+            (l.msg as { MachineID: string }).MachineID === (m.params as DbgMsgTx).MachineID)
         );
         assert(got, `Go received ${m.method} ${key}`);
         assertEquals(norm(got.msg), norm(m.params), `${m.method} ${key}`);

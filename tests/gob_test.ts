@@ -232,9 +232,9 @@ Deno.test("recordings: am-dbg exports decode to Go's counts; export round-trips"
     if (!bytes) continue;
     const s = await importDbgRecording(bytes);
     assertEquals([s.machines, s.txs, s.steps, s.logEntries], [machines, txs, steps, logs], name);
-    const m0 = s.hub.machines()[0];
+    const m0 = (await s.hub.machines())[0];
     assertEquals([m0.id, m0.states], [first, states], name);
-    assertInstanceOf(s.hub.txs(m0.id).txs[0].msg.Time, Date);
+    assertInstanceOf((await s.hub.txs(m0.id)).txs[0].msg.Time, Date);
     // write it back, read it again: the same counts
     const again = await importDbgRecording(await exportDbgRecording(s.hub));
     assertEquals(

@@ -51,7 +51,7 @@ export function trackTransitions(mach: Machine): History {
 
 /** A, B, C, D with no relations (upstream's NewNoRels), plus overrides. */
 export function newNoRels(initial?: S, overrides: Schema = {}, opts?: MachineOptions): Machine {
-  const mach = new Machine({ A: {}, B: {}, C: {}, D: {}, ...overrides }, opts);
+  const mach: Machine = new Machine({ A: {}, B: {}, C: {}, D: {}, ...overrides }, opts);
   if (initial) mach.set(initial);
   return mach;
 }

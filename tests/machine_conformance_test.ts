@@ -3,8 +3,10 @@
 
 import { assert, assertEquals, assertFalse } from "@std/assert";
 import { Machine, Result } from "../mod.ts";
+import { timeAfter, timeSum } from "../machine/mod.ts";
 import { assertOrder, assertStates, captureLog, newNoRels, trackTransitions } from "./helpers.ts";
 
+// machine_test.go:280
 Deno.test("TestSingleToSingleStateTransition", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -14,6 +16,7 @@ Deno.test("TestSingleToSingleStateTransition", () => {
   for (const n of Object.values(h.counter)) assertEquals(n, 1);
 });
 
+// machine_test.go:311
 Deno.test("TestSingleToMultiStateTransition", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -22,6 +25,7 @@ Deno.test("TestSingleToMultiStateTransition", () => {
   assertOrder(h, ["AExit", "BEnter", "CEnter", "AB", "AC", "BState", "CState"]);
 });
 
+// machine_test.go:338
 Deno.test("TestMultiToMultiStateTransition", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -30,6 +34,7 @@ Deno.test("TestMultiToMultiStateTransition", () => {
   assertOrder(h, ["AExit", "BExit", "DEnter", "CEnter", "AD", "AC", "BD", "BC", "CState"]);
 });
 
+// machine_test.go:365
 Deno.test("TestMultiToSingleStateTransition: exact handler order", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -49,6 +54,7 @@ Deno.test("TestMultiToSingleStateTransition: exact handler order", () => {
   ]);
 });
 
+// machine_test.go:393
 Deno.test("TestTransitionToActiveState", () => {
   const m = newNoRels(["A", "B"]);
   const h = trackTransitions(m);
@@ -57,6 +63,7 @@ Deno.test("TestTransitionToActiveState", () => {
   assertEquals(h.counter["AExit"], undefined);
 });
 
+// machine_test.go:417
 Deno.test("TestAfterRelationWhenEntering", () => {
   const m = newNoRels(["A", "B"], { C: { after: ["D"] }, A: { after: ["B"] } });
   const h = trackTransitions(m);
@@ -66,6 +73,7 @@ Deno.test("TestAfterRelationWhenEntering", () => {
   for (const n of Object.values(h.counter)) assertEquals(n, 1);
 });
 
+// machine_test.go:447
 Deno.test("TestAfterRelationWhenExiting", () => {
   const m = newNoRels(["A", "B"], { C: { after: ["D"] }, A: { after: ["B"] } });
   const h = trackTransitions(m);
@@ -78,6 +86,7 @@ Deno.test("TestAfterRelationWhenExiting", () => {
   assertEquals(m.activeStates(), ["D", "C"]);
 });
 
+// machine_test.go:477
 Deno.test("TestRequireOrder", () => {
   const m = new Machine({
     A: { auto: true, require: ["B", "C"] },
@@ -104,12 +113,14 @@ Deno.test("TestRequireOrder", () => {
   assertEquals(order.filter((n) => n === "DState").length, 1);
 });
 
+// machine_test.go:540
 Deno.test("TestRemoveRelation", () => {
   const m = newNoRels(["D"], { C: { remove: ["D"] } });
   m.add(["C"]);
   assertStates(m, ["C"]);
 });
 
+// machine_test.go:558
 Deno.test("TestRemoveRelationSimultaneous", () => {
   const m = newNoRels(["D"], { C: { remove: ["D"] } });
   const log = captureLog(m);
@@ -118,6 +129,7 @@ Deno.test("TestRemoveRelationSimultaneous", () => {
   assertStates(m, ["D"]);
 });
 
+// machine_test.go:585
 Deno.test("TestRemoveRelationCrossBlocking", async (t) => {
   const schema = { C: { remove: ["D"] }, D: { remove: ["C"] } };
   await t.step("set deactivates the old one, both ways", () => {
@@ -136,6 +148,7 @@ Deno.test("TestRemoveRelationCrossBlocking", async (t) => {
   });
 });
 
+// machine_test.go:645
 Deno.test("TestAddRelation", () => {
   const m = newNoRels(undefined, { A: { remove: ["D"] }, C: { add: ["D"] } });
   m.set(["C"]);
@@ -144,12 +157,14 @@ Deno.test("TestAddRelation", () => {
   assertStates(m, ["A", "C"], "D is skipped when blocked at the same time");
 });
 
+// machine_test.go:669
 Deno.test("TestRequireRelation", () => {
   const m = newNoRels(["A"], { C: { require: ["D"] } });
   m.set(["C", "D"]);
   assertStates(m, ["C", "D"]);
 });
 
+// machine_test.go:690
 Deno.test("TestRequireRelationWhenRequiredIsntActive", () => {
   const m = newNoRels(["A"], { C: { require: ["D"] } });
   const log = captureLog(m);
@@ -158,6 +173,7 @@ Deno.test("TestRequireRelationWhenRequiredIsntActive", () => {
   assert(log.some((l) => l.includes("[reject] C(-D)")), log.join("\n"));
 });
 
+// machine_test.go:716
 Deno.test("TestRemoveMultiImplied", () => {
   const m = newNoRels(["A", "B", "C"], {
     A: { multi: true, add: ["B"], require: ["C"] },
@@ -167,6 +183,7 @@ Deno.test("TestRemoveMultiImplied", () => {
   assertStates(m, ["A", "C"]);
 });
 
+// machine_test.go:751
 Deno.test("TestQueue: nested add returns its queue tick", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -184,6 +201,7 @@ Deno.test("TestQueue: nested add returns its queue tick", () => {
   assertEquals(h.counter["AnyEnter"], 2);
 });
 
+// machine_test.go:791
 Deno.test("TestNegotiationCancel", async (t) => {
   for (
     const [name, fn, re] of [
@@ -202,6 +220,7 @@ Deno.test("TestNegotiationCancel", async (t) => {
   }
 });
 
+// machine_test.go:852
 Deno.test("TestAutoStates", () => {
   const m = newNoRels(undefined, { B: { auto: true, require: ["A"] } });
   const log = captureLog(m);
@@ -210,6 +229,7 @@ Deno.test("TestAutoStates", () => {
   assert(log.some((l) => l.includes("[auto] B")));
 });
 
+// machine_test.go:884
 Deno.test("TestPartialAutoStates", () => {
   const m = newNoRels(undefined, {
     A: { auto: true },
@@ -221,6 +241,7 @@ Deno.test("TestPartialAutoStates", () => {
   assert(log.some((l) => l.includes("[auto_] +A")), log.join("\n"));
 });
 
+// machine_test.go:916
 Deno.test("TestPartialAutoStatesByStateState", () => {
   const m = new Machine({ A: { auto: true }, B: { auto: true }, C: {} });
   let bState = false;
@@ -230,6 +251,7 @@ Deno.test("TestPartialAutoStatesByStateState", () => {
   assertFalse(bState);
 });
 
+// machine_test.go:952
 Deno.test("TestPartialAutoStatesByEnter", () => {
   const m = new Machine({ A: { auto: true }, B: { auto: true, add: ["D"] }, C: {}, D: {} });
   m.bindHandlers({ BEnter: () => false, BState: () => {} });
@@ -237,6 +259,7 @@ Deno.test("TestPartialAutoStatesByEnter", () => {
   assertStates(m, ["C", "A"]);
 });
 
+// machine_test.go:992
 Deno.test("TestPartialAutoStatesBySelfHandler", () => {
   const m = new Machine({ A: { auto: true }, B: { auto: true }, C: {} });
   m.bindHandlers({ CC: () => false, BState: () => {} });
@@ -244,6 +267,7 @@ Deno.test("TestPartialAutoStatesBySelfHandler", () => {
   assertStates(m, ["C"], "the auto tx is canceled by CC");
 });
 
+// machine_test.go:1040
 Deno.test("TestNegotiationRemove", () => {
   const m = newNoRels(["A"]);
   m.bindHandlers({ AExit: () => false });
@@ -253,6 +277,7 @@ Deno.test("TestNegotiationRemove", () => {
   assert(log.some((l) => /\[cancel\] \(\) by AExit/.test(l)), log.join("\n"));
 });
 
+// machine_test.go:1109
 Deno.test("TestHandlerStateInfo: tx string", () => {
   const m = newNoRels(["A"]);
   let str = "";
@@ -272,6 +297,7 @@ Deno.test("TestHandlerStateInfo: tx string", () => {
   );
 });
 
+// machine_test.go:1461
 Deno.test("TestHandlerStateState", () => {
   const m = newNoRels(["A"]);
   let ab = false;
@@ -282,12 +308,14 @@ Deno.test("TestHandlerStateState", () => {
   assertFalse(ba);
 });
 
+// machine_test.go:1498
 Deno.test("TestHandlerNegotiationStateState", () => {
   const m = newNoRels(["A"]);
   m.bindHandlers({ AB: () => false, BA: () => true });
   assertEquals(m.add1("B"), Result.Canceled);
 });
 
+// machine_test.go:1571
 Deno.test("TestSelfHandlersCancellable", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -304,6 +332,7 @@ Deno.test("TestSelfHandlersCancellable", () => {
   assertStates(m, ["A"]);
 });
 
+// machine_test.go:1601
 Deno.test("TestSelfHandlersOrder", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -311,6 +340,7 @@ Deno.test("TestSelfHandlersOrder", () => {
   assertEquals(h.order, ["BEnter", "AA", "AB", "AnyEnter", "BState", "AnyState"]);
 });
 
+// machine_test.go:1635
 Deno.test("TestSelfHandlersForAllNoChangeStates", () => {
   const m = newNoRels(["A"]);
   const h = trackTransitions(m);
@@ -320,12 +350,14 @@ Deno.test("TestSelfHandlersForAllNoChangeStates", () => {
   assertEquals(h.counter["BB"], 1);
 });
 
+// machine_test.go:1662
 Deno.test("TestRegressionRemoveCrossBlockedByImplied", () => {
   const m = new Machine({ A: { remove: ["B"] }, B: { remove: ["A"] }, Z: { add: ["B"] } });
   m.set(["Z"]);
   assertStates(m, ["Z", "B"]);
 });
 
+// machine_test.go:1684
 Deno.test("TestRegressionImpliedBlockByBeingRemoved", () => {
   const m = new Machine({
     Wet: { require: ["Water"] },
@@ -337,9 +369,8 @@ Deno.test("TestRegressionImpliedBlockByBeingRemoved", () => {
   assertStates(m, ["Water", "Wet"]);
 });
 
-Deno.test("TestTime / TestClock", () => {
-  const m = newNoRels(undefined, { B: { multi: true } });
-  m.verifyStates(["A", "B", "C", "D", "Exception"]);
+/** Upstream's clock sequence of TestTime and TestClock. */
+function clockSteps(m: Machine): void {
   const abcd = ["A", "B", "C", "D"];
   const steps: [() => void, string[], number[]][] = [
     [() => m.add(["A", "B"]), ["A", "B"], [1, 1, 0, 0]],
@@ -355,15 +386,34 @@ Deno.test("TestTime / TestClock", () => {
     assertStates(m, states);
     assertEquals(m.time(abcd), time);
   }
+}
+
+// machine_test.go:2156
+Deno.test("TestTime", () => {
+  const m = newNoRels(undefined, { B: { multi: true } });
+  clockSteps(m);
+  const order = ["A", "B", "C", "D"];
+  const before = m.time(order);
+  m.add(["C"]);
+  const now = m.time(order);
+  assertStates(m, ["A", "B", "D", "C"]);
+  assertEquals(now, [3, 7, 5, 1]);
+  assert(timeAfter(now, before, true));
+  assertFalse(timeAfter(before, now, true));
+  assertEquals(timeSum(m.time()), 16);
+});
+
+// machine_test.go:2576
+Deno.test("TestClock", () => {
+  const m = newNoRels(undefined, { B: { multi: true } });
+  m.verifyStates(["A", "B", "C", "D", "Exception"]);
+  clockSteps(m);
   assertEquals(m.clock(), { A: 3, B: 7, C: 4, D: 1, Exception: 0 });
   assertEquals(m.clock(["A", "B"]), { A: 3, B: 7 });
   assertEquals(m.tick("A"), 3);
-  m.add(["C"]);
-  assertStates(m, ["A", "B", "D", "C"]);
-  assertEquals(m.time(abcd), [3, 7, 5, 1]);
-  assertEquals(m.time().reduce((a, b) => a + b), 16);
 });
 
+// machine_test.go:2488
 Deno.test("TestSetStates: setSchema", () => {
   const m = newNoRels(["A", "C"]);
   const s = m.schema();
@@ -378,20 +428,32 @@ Deno.test("TestSetStates: setSchema", () => {
   assertStates(m, ["A", "B", "D", "E"]);
 });
 
-Deno.test("TestIs / TestNot / TestAny", () => {
+// machine_test.go:2524
+Deno.test("TestIs", () => {
   const m = newNoRels(["A", "B"]);
-  assert(m.is(["A", "B"]));
-  assertFalse(m.is(["A", "B", "C"]));
-  assertFalse(m.not(["A", "B"]));
-  assertFalse(m.not(["A", "B", "C"]));
-  assert(m.not1("D"));
-  assert(m.any(["A", "B"], ["C"]));
-  assert(m.any(["A", "B", "C"], ["A"]));
-  assert(m.any1("A", "B"));
-  assertFalse(m.any(["C"]));
-  assertFalse(m.any1("C"));
+  assert(m.is(["A", "B"]), "A B should be active");
+  assertFalse(m.is(["A", "B", "C"]), "A B C shouldnt be active");
 });
 
+// machine_test.go:2540
+Deno.test("TestNot", () => {
+  const m = newNoRels(["A", "B"]);
+  assertFalse(m.not(["A", "B"]), "A B should be active");
+  assertFalse(m.not(["A", "B", "C"]), "A B C is partially active");
+  assert(m.not1("D"), "D is inactive");
+});
+
+// machine_test.go:2557
+Deno.test("TestAny", () => {
+  const m = newNoRels(["A", "B"]);
+  assert(m.any(["A", "B"], ["C"]), "A B should be active");
+  assert(m.any(["A", "B", "C"], ["A"]), "A B C is partially active");
+  assert(m.any1("A", "B"), "A B is fully active");
+  assertFalse(m.any(["C"]), "C should not be active");
+  assertFalse(m.any1("C"), "C should not be active");
+});
+
+// machine_test.go:3243
 Deno.test("TestToggle", () => {
   const m = newNoRels(["A"]);
   m.toggle1("A");
@@ -402,8 +464,10 @@ Deno.test("TestToggle", () => {
   assertStates(m, []);
 });
 
-Deno.test("TestString / StringAll", () => {
+// machine_test.go:2849
+Deno.test("TestString", () => {
   const m = newNoRels(["A", "B"]);
+  m.verifyStates(["A", "B", "C", "D", "Exception"]);
   assertEquals(m.toString(), "(A:1 B:1)");
   assertEquals(m.stringAll(), "(A:1 B:1) [C:0 D:0 Exception:0]");
 });

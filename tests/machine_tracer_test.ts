@@ -236,7 +236,7 @@ Deno.test("submachines: parentId, newSubmachine, inheritable tracers", () => {
   assertFalse(local.calls.includes("transitionEnd [add] C ok"));
 });
 
-Deno.test("dispose: machineDispose once, whenDisposed, later mutations throw", async () => {
+Deno.test("dispose: machineDispose once, whenDisposed, later mutations are Canceled", async () => {
   const rec = hookRecorder();
   const m = new Machine({ Start: {}, A: {} }, { id: "d", tracers: [rec] });
   m.add(["Start", "A"]);
@@ -251,7 +251,10 @@ Deno.test("dispose: machineDispose once, whenDisposed, later mutations throw", a
   // Start was removed on the way
   assertEquals(rec.calls.filter((c) => c.startsWith("machineDispose")), ["machineDispose d"]);
   assert(rec.calls.includes("transitionEnd [remove] Start ok"));
-  assertThrows(() => m.add1("A"), Error, "machine d is disposed");
+  // upstream's TestDisposedNoOp: no throw, no hook
+  const calls = rec.calls.length;
+  assertEquals(m.add1("A"), Result.Canceled);
+  assertEquals(rec.calls.length, calls);
 });
 
 Deno.test("dispose: from a handler waits for the running transition", async () => {
@@ -271,7 +274,8 @@ Deno.test("dispose: from a handler waits for the running transition", async () =
 
 Deno.test("unknown states throw a clear error and leave the machine usable", () => {
   const rec = hookRecorder();
-  const m = new Machine({ A: {} }, { id: "strict", tracers: [rec] });
+  // untyped use (Machine<string>): unknown names get past the compiler
+  const m: Machine = new Machine({ A: {} }, { id: "strict", tracers: [rec] });
   rec.calls.length = 0;
   const before = m.time();
   assertThrows(() => m.add(["A", "Nope"]), Error, "state Nope is not defined");

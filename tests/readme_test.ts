@@ -6,6 +6,7 @@ import { assert, assertStringIncludes } from "@std/assert";
 const README = await Deno.readTextFile(new URL("../README.md", import.meta.url));
 const EXPECT: Record<string, string[]> = {
   "machine.ts": ["true\n", "msg { n: 1 }", "(Connected:1 Msg:1 Ready:1 Start:1)"],
+  "machine_wait.ts": ["true\nConnected ended\ntrue () [Connected:2 Exception:0 Ready:2]"],
   "prometheus.ts": ['am_transitions_total{mach_id="mach1"} 1'],
   "otel.ts": ['"mach:0:mach1"', '"0: [add] Foo"'],
   "dbg.ts": ["2\n"],

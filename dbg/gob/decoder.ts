@@ -1,122 +1,135 @@
 /**
  * A streaming gob decoder: reads type definitions and values from any gob
  * stream (chunks may split messages anywhere), with bounded memory and
- * clear errors on malformed or truncated input.
+ * clear errors on malformed, truncated or over-limit input.
  *
  * Structs decode to plain objects keyed by Go field name, maps to `Map`,
  * integers to numbers (bigint beyond 2^53), `time.Time` to `Date`, other
  * GobEncoders to bytes, interfaces to `{name, value}`.
  *
+ * Values are decoded with an explicit stack, not recursion: nesting is
+ * limited by `maxDepth` (a {@linkcode GobError}, never a stack overflow), and
+ * a decode can pause between any two values, which is how
+ * {@linkcode GobDecoder.pushAsync} yields to the event loop.
+ *
  * @module
  */
 
 import type { GobInterfaceValue } from "./encoder.ts";
-import { BUILTIN_IDS, goTime, type GoType } from "./types.ts";
+import { BUILTIN_IDS, FIRST_USER_ID, goTime, type GoType } from "./types.ts";
 import { GobError, GobReader } from "./wire.ts";
+import { readWireType, type WireType } from "./wire_type.ts";
 
-/** A received type definition. */
-type Wire =
-  | { kind: "struct"; name: string; fields: { name: string; id: number }[] }
-  | { kind: "slice" | "array"; name: string; elem: number; len?: number }
-  | { kind: "map"; name: string; key: number; elem: number }
-  | { kind: "gobencoder"; name: string };
-
-type Decode = (r: GobReader) => unknown;
-
-/** Options of a {@linkcode GobDecoder}. */
+/** Limits of a {@linkcode GobDecoder}; each one a {@linkcode GobError} when exceeded. */
 export interface GobDecoderOptions {
-  /** Largest message accepted; default 64 MiB (gob's own limit is 1 GiB). */
+  /** Largest message accepted, wire bytes; default 64 MiB (gob's own limit is 1 GiB). */
   maxMessageBytes?: number;
   /** Most type definitions in one stream; default 10,000. */
   maxTypes?: number;
+  /**
+   * Most values one message may decode to (elements, fields, map entries);
+   * default 4,194,304. A `[]struct{}` costs one wire byte per element.
+   */
+  maxElements?: number;
+  /**
+   * Most heap one message may decode to, estimated (objects, arrays, maps,
+   * strings and bytes with V8's overheads); default 256 MiB.
+   */
+  maxDecodedBytes?: number;
+  /** Deepest nesting of structs, slices, maps and interfaces; default 64. */
+  maxDepth?: number;
 }
 
-function readCommon(r: GobReader): { name: string; id: number } {
-  let field = -1;
-  let name = "";
-  let id = 0;
-  for (;;) {
-    const d = r.count("field delta");
-    if (d === 0) break;
-    field += d;
-    if (field === 0) name = r.string();
-    else if (field === 1) id = Number(r.int());
-    else throw new GobError(`bad CommonType field ${field}`);
+/** The defaults of {@linkcode GobDecoderOptions}. */
+export const GOB_DECODER_DEFAULTS: Readonly<Required<GobDecoderOptions>> = {
+  maxMessageBytes: 64 * 1024 * 1024,
+  maxTypes: 10_000,
+  maxElements: 4 * 1024 * 1024,
+  maxDecodedBytes: 256 * 1024 * 1024,
+  maxDepth: 64,
+};
+
+// what a decoded value costs beyond its 8-byte slot, roughly as V8 lays it out
+const OBJECT_COST = 48;
+const FIELD_COST = 16;
+const SLOT_COST = 8;
+const ARRAY_COST = 16;
+const MAP_COST = 64;
+const MAP_ENTRY_COST = 48;
+const IFACE_COST = 48;
+
+/** How a type decodes: a leaf read in one go, or a container walked frame by frame. */
+type Plan =
+  | { k: "leaf"; read: (r: GobReader) => unknown }
+  | { k: "struct"; name: string; names: string[]; ids: number[]; plans: (Plan | undefined)[] }
+  | { k: "slice"; name: string; elem: number; plan?: Plan }
+  | { k: "map"; name: string; key: number; elem: number; keyPlan?: Plan; elemPlan?: Plan }
+  | { k: "iface" };
+
+/** A container being decoded (one shape for all kinds: monomorphic). */
+class Frame {
+  obj: Record<string, unknown> | undefined = undefined;
+  arr: unknown[] | undefined = undefined;
+  map: Map<unknown, unknown> | undefined = undefined;
+  i = 0;
+  n = 0;
+  field = -1;
+  key: unknown = undefined;
+  hasKey = false;
+  name = "";
+  constructor(readonly plan: Plan, readonly r: GobReader) {}
+}
+
+const NO_VALUE = Symbol("no value");
+const decodeTime = (goTime as GoType & { kind: "gobencoder" }).decode;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function leafCost(v: unknown): number {
+  switch (typeof v) {
+    case "string":
+      return 16 + v.length;
+    case "object":
+      return v instanceof Uint8Array ? 96 + v.length : 32;
+    case "bigint":
+      return 24;
+    default:
+      return 0;
   }
-  return { name, id };
 }
 
-/** Reads a wireType struct (a type definition body). */
-function readWireType(r: GobReader): Wire {
-  let field = -1;
-  let out: Wire | undefined;
-  for (;;) {
-    const d = r.count("field delta");
-    if (d === 0) break;
-    field += d;
-    let name = "";
-    let sub = -1;
-    const ids: number[] = [];
-    let fields: { name: string; id: number }[] = [];
-    for (;;) {
-      const sd = r.count("field delta");
-      if (sd === 0) break;
-      sub += sd;
-      if (sub === 0) {
-        name = readCommon(r).name;
-      } else if (field === 2 && sub === 1) {
-        // structType.Field: []fieldType{Name, Id}
-        const n = r.count("field count");
-        if (n > r.remaining) throw new GobError(`field count ${n} exceeds the message`);
-        fields = [];
-        for (let i = 0; i < n; i++) {
-          let ff = -1;
-          let fname = "";
-          let fid = 0;
-          for (;;) {
-            const fd = r.count("field delta");
-            if (fd === 0) break;
-            ff += fd;
-            if (ff === 0) fname = r.string();
-            else if (ff === 1) fid = Number(r.int());
-            else throw new GobError(`bad fieldType field ${ff}`);
-          }
-          fields.push({ name: fname, id: fid });
-        }
-      } else {
-        ids[sub] = Number(r.int());
+function opaque(name: string): (r: GobReader) => unknown {
+  return (r) => {
+    const b = r.bytes();
+    // time.Time: Go names it "Time" or leaves the name empty
+    if (
+      (name === "Time" || name === "") && (b.length === 15 || b.length === 16) &&
+      (b[0] === 1 || b[0] === 2)
+    ) {
+      try {
+        return decodeTime(b);
+      } catch {
+        return b.slice();
       }
     }
-    switch (field) {
-      case 0:
-        out = { kind: "array", name, elem: ids[1], len: ids[2] ?? 0 };
-        break;
-      case 1:
-        out = { kind: "slice", name, elem: ids[1] };
-        break;
-      case 2:
-        out = { kind: "struct", name, fields };
-        break;
-      case 3:
-        out = { kind: "map", name, key: ids[1], elem: ids[2] };
-        break;
-      case 4:
-      case 5:
-      case 6:
-        // GobEncoder, BinaryMarshaler, TextMarshaler: opaque bytes
-        out = { kind: "gobencoder", name };
-        break;
-      default:
-        throw new GobError(`bad wireType field ${field}`);
-    }
-  }
-  if (!out) throw new GobError("empty type definition");
-  return out;
+    return b.slice();
+  };
 }
+
+const LEAVES: Record<number, Plan> = {
+  [BUILTIN_IDS.bool]: { k: "leaf", read: (r) => r.uint() !== 0 },
+  [BUILTIN_IDS.int]: { k: "leaf", read: (r) => r.int() },
+  [BUILTIN_IDS.uint]: { k: "leaf", read: (r) => r.uint() },
+  [BUILTIN_IDS.float]: { k: "leaf", read: (r) => r.float() },
+  [BUILTIN_IDS.bytes]: { k: "leaf", read: (r) => r.bytes().slice() },
+  [BUILTIN_IDS.string]: { k: "leaf", read: (r) => r.string() },
+  [BUILTIN_IDS.complex]: { k: "leaf", read: (r) => [r.float(), r.float()] },
+  [BUILTIN_IDS.interface]: { k: "iface" },
+};
 
 /**
  * Decodes a gob stream incrementally: {@linkcode GobDecoder.push} chunks,
- * get every value completed so far.
+ * get every value completed so far. Every message is checked against the
+ * limits ({@linkcode GobDecoderOptions}) before and while it is decoded.
  *
  * @example Usage
  * ```ts
@@ -129,45 +142,102 @@ function readWireType(r: GobReader): Wire {
  * ```
  */
 export class GobDecoder {
-  #types = new Map<number, Wire>();
-  #decoders = new Map<number, Decode>();
+  #types = new Map<number, WireType>();
+  #plans = new Map<number, Plan>();
   #buf = new Uint8Array(0);
   #start = 0;
   #end = 0;
-  #max: number;
-  #maxTypes: number;
+  #limits: Required<GobDecoderOptions>;
+  // the message being decoded, its frames and budget
+  #msg: GobReader | undefined;
+  #stack: Frame[] = [];
+  #result: unknown = NO_VALUE;
+  #elements = 0;
+  #heap = 0;
+  #busy = false;
+  #failed: GobError | undefined;
 
   /**
    * Creates one.
    *
-   * @param opts Limits.
+   * @param opts Limits (defaults: {@linkcode GOB_DECODER_DEFAULTS}).
    */
   constructor(opts: GobDecoderOptions = {}) {
-    this.#max = opts.maxMessageBytes ?? 64 * 1024 * 1024;
-    this.#maxTypes = opts.maxTypes ?? 10_000;
+    this.#limits = { ...GOB_DECODER_DEFAULTS };
+    for (const [k, v] of Object.entries(opts)) {
+      if (v !== undefined) this.#limits[k as keyof GobDecoderOptions] = v;
+    }
   }
 
-  /** Bytes received but not yet decoded (a partial message). */
+  /** Bytes received but not yet decoded (a partial message, or one being decoded). */
   get buffered(): number {
-    return this.#end - this.#start;
+    return this.#end - this.#start + (this.#msg ? this.#msg.end - this.#msg.pos : 0);
   }
 
   /** Adds bytes; returns the values of every message completed. */
   push(chunk: Uint8Array): unknown[] {
-    this.#append(chunk);
-    const out: unknown[] = [];
-    for (;;) {
-      const msg = this.#nextMessage();
-      if (!msg) break;
-      const v = this.#message(msg);
-      if (v !== NO_VALUE) out.push(v);
+    this.#enter();
+    try {
+      this.#append(chunk);
+      const out: unknown[] = [];
+      this.#drain(out, Infinity);
+      return out;
+    } catch (e) {
+      throw this.#fail(e);
+    } finally {
+      this.#busy = false;
     }
-    return out;
+  }
+
+  /**
+   * Like {@linkcode GobDecoder.push}, but decodes in slices of about
+   * `sliceMs` (default 10 ms) and yields to the event loop between them, so
+   * a large message never blocks other work.
+   *
+   * @example Usage
+   * ```ts
+   * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg";
+   * const bytes = new GobEncoder().encode(go.slice(go.int), [1, 2, 3]);
+   * await new GobDecoder().pushAsync(bytes); // [[1, 2, 3]]
+   * ```
+   */
+  async pushAsync(chunk: Uint8Array, opts: { sliceMs?: number } = {}): Promise<unknown[]> {
+    const slice = opts.sliceMs ?? 10;
+    this.#enter();
+    try {
+      this.#append(chunk);
+      const out: unknown[] = [];
+      while (!this.#drain(out, performance.now() + slice)) await yieldToLoop();
+      return out;
+    } catch (e) {
+      throw this.#fail(e);
+    } finally {
+      this.#busy = false;
+    }
   }
 
   /** Throws if a partial message is left (call at end of stream). */
   end(): void {
+    if (this.#failed) throw this.#failed;
     if (this.buffered > 0) throw new GobError(`truncated stream: ${this.buffered} bytes left`);
+  }
+
+  #enter(): void {
+    if (this.#failed) throw this.#failed;
+    if (this.#busy) throw new GobError("push during an unfinished pushAsync");
+    this.#busy = true;
+  }
+
+  /** A stream is broken after any error: later pushes repeat it. */
+  #fail(e: unknown): GobError {
+    // RangeError etc. can only come from a bug or a platform limit: still a bad stream
+    const err = e instanceof GobError ? e : new GobError(`decode failed: ${(e as Error)?.message}`);
+    this.#failed = err;
+    this.#stack = [];
+    this.#msg = undefined;
+    this.#buf = new Uint8Array(0);
+    this.#start = this.#end = 0;
+    return err;
   }
 
   #append(chunk: Uint8Array): void {
@@ -189,6 +259,23 @@ export class GobDecoder {
     this.#end += chunk.length;
   }
 
+  /** Decodes complete messages into `out` until none is left (true) or the deadline (false). */
+  #drain(out: unknown[], deadline: number): boolean {
+    for (;;) {
+      if (!this.#msg) {
+        const r = this.#nextMessage();
+        if (!r) return true;
+        this.#begin(r);
+      }
+      if (this.#stack.length && !this.#run(deadline)) return false;
+      const r = this.#msg!;
+      if (r.remaining) throw new GobError(`${r.remaining} bytes left in a value message`);
+      if (this.#result !== NO_VALUE) out.push(this.#result);
+      this.#msg = undefined;
+      this.#result = NO_VALUE;
+    }
+  }
+
   /** The next complete message's reader, or undefined. */
   #nextMessage(): GobReader | undefined {
     if (this.#end === this.#start) return undefined;
@@ -201,156 +288,262 @@ export class GobDecoder {
       throw e;
     }
     if (len === 0) throw new GobError("zero-length message");
-    if (len > this.#max) throw new GobError(`message of ${len} bytes over the ${this.#max} limit`);
+    const max = this.#limits.maxMessageBytes;
+    if (len > max) throw new GobError(`message of ${len} bytes over the ${max} limit`);
     if (head.pos + len > this.#end) return undefined;
     const r = new GobReader(this.#buf, head.pos, head.pos + len);
     this.#start = head.pos + len;
     return r;
   }
 
-  #message(r: GobReader): unknown {
+  /** Starts a message: a type definition is read whole, a value gets its root frame. */
+  #begin(r: GobReader): void {
+    this.#msg = r;
+    this.#elements = 0;
+    this.#heap = 0;
     const id = r.int();
     if (typeof id !== "number") throw new GobError(`bad type id ${id}`);
     if (id < 0) {
-      if (this.#types.size >= this.#maxTypes) throw new GobError("too many type definitions");
-      this.#types.set(-id, readWireType(r));
-      this.#decoders.delete(-id);
-      if (r.remaining) throw new GobError("extra data after a type definition");
-      return NO_VALUE;
-    }
-    const wire = this.#types.get(id);
-    let v: unknown;
-    if (wire?.kind === "struct") {
-      v = this.#decoder(id)(r);
-    } else {
-      if (r.byte() !== 0) throw new GobError("non-struct value without the singleton marker");
-      v = this.#decoder(id)(r);
-    }
-    if (r.remaining) throw new GobError(`${r.remaining} bytes left in a value message`);
-    return v;
-  }
-
-  /** A compiled decoder for a type id (cached). */
-  #decoder(id: number): Decode {
-    const cached = this.#decoders.get(id);
-    if (cached) return cached;
-    const d = this.#compile(id);
-    this.#decoders.set(id, d);
-    return d;
-  }
-
-  #compile(id: number): Decode {
-    switch (id) {
-      case BUILTIN_IDS.bool:
-        return (r) => r.uint() !== 0;
-      case BUILTIN_IDS.int:
-        return (r) => r.int();
-      case BUILTIN_IDS.uint:
-        return (r) => r.uint();
-      case BUILTIN_IDS.float:
-        return (r) => r.float();
-      case BUILTIN_IDS.bytes:
-        return (r) => r.bytes().slice();
-      case BUILTIN_IDS.string:
-        return (r) => r.string();
-      case BUILTIN_IDS.complex:
-        return (r) => [r.float(), r.float()];
-      case BUILTIN_IDS.interface:
-        return (r) => this.#interface(r);
-    }
-    const wire = this.#types.get(id);
-    if (!wire) throw new GobError(`undefined type id ${id}`);
-    switch (wire.kind) {
-      case "struct": {
-        const names = wire.fields.map((f) => f.name);
-        const ids = wire.fields.map((f) => f.id);
-        const decs: (Decode | undefined)[] = new Array(ids.length);
-        const n = ids.length;
-        return (r) => {
-          const obj: Record<string, unknown> = {};
-          let field = -1;
-          for (;;) {
-            const d = r.count("field delta");
-            if (d === 0) return obj;
-            field += d;
-            if (field >= n) throw new GobError(`${wire.name}: field ${field} out of range`);
-            obj[names[field]] = (decs[field] ??= this.#decoder(ids[field]))(r);
-          }
-        };
+      // Go's firstUserId is 64 (its encoders hand out 65 on)
+      if (-id < FIRST_USER_ID - 1) throw new GobError(`type id ${-id} is reserved`);
+      if (this.#types.has(-id)) throw new GobError(`duplicate type ${-id} received`);
+      if (this.#types.size >= this.#limits.maxTypes) {
+        throw new GobError("too many type definitions");
       }
-      case "slice":
-      case "array": {
-        let elem: Decode | undefined;
-        return (r) => {
-          const n = r.count("element count");
-          // every element takes at least one byte: no huge allocation for a tiny input
-          if (n > r.remaining) throw new GobError(`${n} elements exceed the message`);
-          elem ??= this.#decoder(wire.elem);
-          const out = new Array(n);
-          for (let i = 0; i < n; i++) out[i] = elem(r);
-          return out;
-        };
+      this.#types.set(-id, readWireType(r));
+      return;
+    }
+    const plan = this.#plan(id);
+    // a top-level non-struct value is a singleton field 0
+    if (plan.k !== "struct" && r.byte() !== 0) {
+      throw new GobError("non-struct value without the singleton marker");
+    }
+    this.#charge(1, SLOT_COST);
+    this.#value(plan, r);
+  }
+
+  #charge(elements: number, heap: number): void {
+    this.#elements += elements;
+    this.#heap += heap;
+    const { maxElements, maxDecodedBytes } = this.#limits;
+    if (this.#elements > maxElements) {
+      throw new GobError(`message decodes to over ${maxElements} values (maxElements)`);
+    }
+    if (this.#heap > maxDecodedBytes) {
+      throw new GobError(`message decodes to over ${maxDecodedBytes} bytes (maxDecodedBytes)`);
+    }
+  }
+
+  /** Reads a value of `plan`: a leaf at once, a container by pushing its frame. */
+  #value(plan: Plan, r: GobReader): void {
+    if (plan.k === "leaf") {
+      const v = plan.read(r);
+      if ((this.#heap += leafCost(v)) > this.#limits.maxDecodedBytes) this.#charge(0, 0);
+      this.#deliver(v);
+      return;
+    }
+    if (this.#stack.length >= this.#limits.maxDepth) {
+      throw new GobError(`values nested deeper than ${this.#limits.maxDepth} (maxDepth)`);
+    }
+    const f = new Frame(plan, r);
+    switch (plan.k) {
+      case "struct":
+        this.#charge(0, OBJECT_COST);
+        f.obj = {};
+        break;
+      case "slice": {
+        const n = r.count("element count");
+        // every element takes at least one byte: no huge allocation for a tiny input
+        if (n > r.remaining) throw new GobError(`${n} elements exceed the message`);
+        this.#charge(n, ARRAY_COST + SLOT_COST * n);
+        f.arr = new Array(n);
+        f.n = n;
+        break;
       }
       case "map": {
-        let key: Decode | undefined;
-        let elem: Decode | undefined;
-        return (r) => {
-          const n = r.count("map size");
-          if (n * 2 > r.remaining) throw new GobError(`map of ${n} entries exceeds the message`);
-          key ??= this.#decoder(wire.key);
-          elem ??= this.#decoder(wire.elem);
-          const m = new Map<unknown, unknown>();
-          for (let i = 0; i < n; i++) {
-            const k = key(r);
-            m.set(k, elem(r));
-          }
-          return m;
-        };
+        const n = r.count("map size");
+        if (n * 2 > r.remaining) throw new GobError(`map of ${n} entries exceeds the message`);
+        this.#charge(2 * n, MAP_COST + MAP_ENTRY_COST * n);
+        f.map = new Map();
+        f.n = n;
+        break;
       }
-      case "gobencoder":
-        return (r) => {
-          const b = r.bytes();
-          // time.Time: Go names it "Time" or leaves the name empty
-          if (
-            (wire.name === "Time" || wire.name === "") && (b.length === 15 || b.length === 16) &&
-            (b[0] === 1 || b[0] === 2)
-          ) {
-            try {
-              return decodeTime(b);
-            } catch {
-              return b.slice();
-            }
+      case "iface": {
+        const name = r.string();
+        if (name === "") {
+          this.#deliver(null);
+          return;
+        }
+        const id = r.int();
+        if (typeof id !== "number" || id < 0) {
+          throw new GobError(`interface ${name}: inline type definitions are not supported`);
+        }
+        const len = r.count("interface value length");
+        if (len > r.remaining) throw new GobError(`interface ${name}: value exceeds the message`);
+        const inner = new GobReader(r.buf, r.pos, r.pos + len);
+        r.pos += len;
+        const p = this.#plan(id);
+        if (p.k !== "struct" && inner.byte() !== 0) {
+          throw new GobError(`interface ${name}: missing singleton marker`);
+        }
+        this.#charge(1, IFACE_COST + name.length);
+        f.name = name;
+        this.#stack.push(f);
+        this.#value(p, inner);
+        return;
+      }
+    }
+    this.#stack.push(f);
+  }
+
+  /** Hands a completed value to the frame below (or makes it the message's value). */
+  #deliver(v: unknown): void {
+    for (;;) {
+      const f = this.#stack[this.#stack.length - 1];
+      if (!f) {
+        this.#result = v;
+        return;
+      }
+      switch (f.plan.k) {
+        case "struct":
+          f.obj![f.plan.names[f.field]] = v;
+          return;
+        case "slice":
+          f.arr![f.i++] = v;
+          return;
+        case "map":
+          if (f.hasKey) {
+            f.map!.set(f.key, v);
+            f.key = undefined;
+            f.hasKey = false;
+            f.i++;
+          } else {
+            f.key = v;
+            f.hasKey = true;
           }
-          return b.slice();
-        };
+          return;
+        case "iface":
+          // an interface completes with its value
+          this.#stack.pop();
+          v = { name: f.name, value: v } satisfies GobInterfaceValue;
+          continue;
+      }
     }
   }
 
-  #interface(r: GobReader): GobInterfaceValue | null {
-    const name = r.string();
-    if (name === "") return null;
-    const id = r.int();
-    if (typeof id !== "number" || id < 0) {
-      throw new GobError(`interface ${name}: inline type definitions are not supported`);
+  /** Steps the frames until the message is done (true) or the deadline passed (false). */
+  #run(deadline: number): boolean {
+    const stack = this.#stack;
+    const maxHeap = this.#limits.maxDecodedBytes;
+    let steps = 0;
+    while (stack.length) {
+      if (steps >= 4096) {
+        steps = 0;
+        if (performance.now() > deadline) return false;
+      }
+      const f = stack[stack.length - 1];
+      const plan = f.plan;
+      const r = f.r;
+      switch (plan.k) {
+        case "struct": {
+          // leaf fields inline; a container field gets its frame and the loop goes on there
+          for (;;) {
+            steps++;
+            const d = r.count("field delta");
+            if (d === 0) {
+              stack.pop();
+              this.#deliver(f.obj);
+              break;
+            }
+            const field = f.field += d;
+            if (field >= plan.names.length) {
+              throw new GobError(`${plan.name}: field ${field} out of range`);
+            }
+            this.#charge(1, FIELD_COST);
+            const p = plan.plans[field] ??= this.#plan(plan.ids[field]);
+            if (p.k !== "leaf") {
+              this.#value(p, r);
+              break;
+            }
+            const v = p.read(r);
+            if ((this.#heap += leafCost(v)) > maxHeap) this.#charge(0, 0);
+            f.obj![plan.names[field]] = v;
+          }
+          break;
+        }
+        case "slice": {
+          const p = plan.plan ??= this.#plan(plan.elem);
+          const arr = f.arr!;
+          if (p.k === "leaf") {
+            let heap = this.#heap;
+            const end = Math.min(f.n, f.i + 4096);
+            for (let i = f.i; i < end; i++) heap += leafCost(arr[i] = p.read(r));
+            steps += end - f.i;
+            f.i = end;
+            if ((this.#heap = heap) > maxHeap) this.#charge(0, 0);
+          } else if (f.i < f.n) {
+            steps++;
+            this.#value(p, r);
+          }
+          if (f.i === f.n && stack[stack.length - 1] === f) {
+            stack.pop();
+            this.#deliver(arr);
+          }
+          break;
+        }
+        case "map":
+          steps++;
+          if (f.i === f.n) {
+            stack.pop();
+            this.#deliver(f.map);
+          } else if (f.hasKey) {
+            this.#value(plan.elemPlan ??= this.#plan(plan.elem), r);
+          } else {
+            this.#value(plan.keyPlan ??= this.#plan(plan.key), r);
+          }
+          break;
+        default:
+          // an interface frame only waits for its value, pushed above it
+          throw new GobError("interface without a value");
+      }
     }
-    const len = r.count("interface value length");
-    if (len > r.remaining) throw new GobError(`interface ${name}: value exceeds the message`);
-    const inner = new GobReader(r.buf, r.pos, r.pos + len);
-    r.pos += len;
-    let value: unknown;
-    if (this.#types.get(id)?.kind === "struct") {
-      value = this.#decoder(id)(inner);
-    } else {
-      if (inner.byte() !== 0) throw new GobError(`interface ${name}: missing singleton marker`);
-      value = this.#decoder(id)(inner);
+    return true;
+  }
+
+  /** How a type id decodes (cached). */
+  #plan(id: number): Plan {
+    const leaf = LEAVES[id];
+    if (leaf) return leaf;
+    const cached = this.#plans.get(id);
+    if (cached) return cached;
+    const wire = this.#types.get(id);
+    if (!wire) throw new GobError(`undefined type id ${id}`);
+    let plan: Plan;
+    switch (wire.kind) {
+      case "struct":
+        plan = {
+          k: "struct",
+          name: wire.name,
+          names: wire.fields.map((f) => f.name),
+          ids: wire.fields.map((f) => f.id),
+          plans: [],
+        };
+        break;
+      case "slice":
+      case "array":
+        plan = { k: "slice", name: wire.name, elem: wire.elem };
+        break;
+      case "map":
+        plan = { k: "map", name: wire.name, key: wire.key, elem: wire.elem };
+        break;
+      case "gobencoder":
+        plan = { k: "leaf", read: opaque(wire.name) };
+        break;
     }
-    return { name, value };
+    this.#plans.set(id, plan);
+    return plan;
   }
 }
-
-const NO_VALUE = Symbol("type definition");
-
-const decodeTime = (goTime as GoType & { kind: "gobencoder" }).decode;
 
 /**
  * Every top-level value of a complete gob stream.
@@ -360,9 +553,12 @@ const decodeTime = (goTime as GoType & { kind: "gobencoder" }).decode;
  * import { decodeGob } from "@asyncmachine/telemetry/dbg";
  * decodeGob(new Uint8Array([3, 12, 0, 0])); // [""]: net/rpc's empty string reply
  * ```
+ *
+ * @param bytes The stream.
+ * @param opts Limits; `maxMessageBytes` defaults to the stream's length.
  */
-export function decodeGob(bytes: Uint8Array): unknown[] {
-  const dec = new GobDecoder({ maxMessageBytes: Math.max(bytes.length, 1) });
+export function decodeGob(bytes: Uint8Array, opts: GobDecoderOptions = {}): unknown[] {
+  const dec = new GobDecoder({ maxMessageBytes: Math.max(bytes.length, 1), ...opts });
   const out = dec.push(bytes);
   dec.end();
   return out;

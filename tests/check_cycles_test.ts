@@ -1,0 +1,70 @@
+// tools/check_cycles.ts: finds runtime import cycles (and type-only ones
+// with --types) in a tree, and the repository has none.
+
+import { assert, assertEquals } from "@std/assert";
+import { findCycles } from "../tools/check_cycles.ts";
+
+async function run(dir: string, ...args: string[]): Promise<{ code: number; err: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-run",
+      "--allow-write",
+      "tools/check_cycles.ts",
+      ...args,
+      dir,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, err: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("cycles: findCycles lists strongly connected components and self-imports", () => {
+  const g = new Map([
+    ["a", new Set(["b"])],
+    ["b", new Set(["c"])],
+    ["c", new Set(["a", "d"])],
+    ["d", new Set<string>()],
+    ["e", new Set(["e"])],
+  ]);
+  assertEquals(findCycles(g), [["a", "b", "c"], ["e"]]);
+  assertEquals(findCycles(new Map([["a", new Set(["b"])], ["b", new Set<string>()]])), []);
+});
+
+Deno.test("cycles: a runtime cycle fails, a type-only one only with --types", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/a.ts`,
+      'import { b } from "./b.ts";\nexport const a = () => b;\n',
+    );
+    await Deno.writeTextFile(
+      `${dir}/b.ts`,
+      'import type { T } from "./t.ts";\nexport const b: T = 1;\n',
+    );
+    await Deno.writeTextFile(
+      `${dir}/t.ts`,
+      'import type { b } from "./b.ts";\nexport type T = typeof b | number;\n',
+    );
+    assertEquals((await run(dir)).code, 0);
+    const typed = await run(dir, "--types");
+    assertEquals(typed.code, 1);
+    assert(typed.err.includes("import cycle: b.ts t.ts"), typed.err);
+    await Deno.writeTextFile(
+      `${dir}/b.ts`,
+      'import { a } from "./a.ts";\nexport const b = () => a;\n',
+    );
+    const res = await run(dir);
+    assertEquals(res.code, 1);
+    assert(res.err.includes("import cycle: a.ts b.ts"), res.err);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cycles: the repository has no runtime import cycle", async () => {
+  const res = await run(".");
+  assertEquals(res.code, 0, res.err);
+});

@@ -1,0 +1,192 @@
+// net/rpc server under hostile clients (issue 15, items 2 and 5): decoded
+// size budgets, partial messages, timeouts, in-flight bytes, connection
+// limits and the optional TCP token.
+
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import {
+  DbgHub,
+  DbgMsgStructType,
+  dbgWsRoute,
+  go,
+  GobEncoder,
+  GobRpcTransport,
+  listenDbgTcp,
+  type ListenDbgTcpOptions,
+  NetRpcClient,
+  RpcRequestType,
+  tcpByteConn,
+} from "../dbg/mod.ts";
+
+const SCHEMA = { ID: "m1", StatesIndex: ["A"], States: new Map([["A", {}]]) };
+
+function listen(opts: ListenDbgTcpOptions = {}): { hub: DbgHub; port: number; close(): void } {
+  const hub = new DbgHub();
+  const listener = listenDbgTcp(hub, { port: 0, ...opts });
+  return { hub, port: (listener.addr as Deno.NetAddr).port, close: () => listener.close() };
+}
+
+/** Reads until EOF or `ms`: "closed" if the server closed it, "open" on timeout, "data" if it replied. */
+async function outcome(conn: Deno.Conn, ms: number): Promise<"closed" | "open" | "data"> {
+  const buf = new Uint8Array(4096);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"open">((r) => timer = setTimeout(() => r("open"), ms));
+  const read = conn.read(buf).then((n) => n === null ? "closed" as const : "data" as const)
+    .catch(() => "closed" as const);
+  const got = await Promise.race([read, timeout]);
+  clearTimeout(timer);
+  return got;
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) off += await conn.write(bytes.subarray(off));
+}
+
+/** A net/rpc call whose body is `[]struct{}` of `n` elements (one wire byte each). */
+function emptyStructsCall(n: number): Uint8Array {
+  const enc = new GobEncoder();
+  const head = enc.encode(RpcRequestType, { ServiceMethod: "RPCServer.DbgMsgTx", Seq: 0 });
+  const body = enc.encode(go.slice(go.struct("E", {})), new Array(n).fill({}));
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
+}
+
+/** A message header declaring `declared` bytes, followed by `sent` of them. */
+function partial(declared: number, sent: number): Uint8Array {
+  const out = new Uint8Array(5 + sent);
+  out.set([
+    0xfc,
+    declared >>> 24,
+    (declared >>> 16) & 0xff,
+    (declared >>> 8) & 0xff,
+    declared & 0xff,
+  ]);
+  return out;
+}
+
+const closeQuietly = (c: Deno.Conn) => {
+  try {
+    c.close();
+  } catch {
+    // closed by the server
+  }
+};
+
+Deno.test("net/rpc hostile: a call decoding over the budget closes the connection unanswered", async () => {
+  const s = listen({ maxDecodedBytes: 1 << 20 });
+  const conn = await Deno.connect({ port: s.port });
+  await writeAll(conn, emptyStructsCall(100_000)); // 100 KB on the wire, ~5 MB as objects
+  assertEquals(await outcome(conn, 5000), "closed");
+  closeQuietly(conn);
+  // with the defaults: 2M elements are over 1,048,576 values
+  const s2 = listen();
+  const conn2 = await Deno.connect({ port: s2.port });
+  await writeAll(conn2, emptyStructsCall(2_000_000));
+  assertEquals(await outcome(conn2, 10_000), "closed");
+  closeQuietly(conn2);
+  // and the listener goes on serving good clients
+  const ok = new NetRpcClient(tcpByteConn(await Deno.connect({ port: s2.port })));
+  await ok.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA);
+  assertEquals((await s2.hub.schema("m1"))?.StatesIndex, ["A"]);
+  ok.close();
+  s.close();
+  s2.close();
+});
+
+Deno.test("net/rpc hostile: partial and missing messages time out; idle is allowed by default", async () => {
+  const s = listen({ readTimeoutMs: 200 });
+  const part = await Deno.connect({ port: s.port });
+  await writeAll(part, partial(1 << 20, 100));
+  const silent = await Deno.connect({ port: s.port });
+  assertEquals(await outcome(part, 3000), "closed");
+  assertEquals(await outcome(silent, 3000), "closed");
+  closeQuietly(part);
+  closeQuietly(silent);
+  // a Go-like client, idle after its schema (it never reconnects): kept open
+  const conn = await Deno.connect({ port: s.port });
+  const client = new NetRpcClient(tcpByteConn(conn));
+  await client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA);
+  await new Promise((r) => setTimeout(r, 500));
+  await client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA);
+  client.close();
+  s.close();
+  // an idle timeout, when asked for
+  const s2 = listen({ idleTimeoutMs: 200 });
+  const idle = await Deno.connect({ port: s2.port });
+  const c2 = new NetRpcClient(tcpByteConn(idle));
+  await c2.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA);
+  await new Promise((r) => setTimeout(r, 600));
+  await assertRejects(() => c2.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA));
+  c2.close();
+  s2.close();
+});
+
+Deno.test("net/rpc hostile: bytes in flight are bounded per connection and in all", async () => {
+  // per connection: a declared message over maxMessageBytes
+  const s = listen({ maxMessageBytes: 1 << 20, maxInFlightBytes: 1536 << 10 });
+  const big = await Deno.connect({ port: s.port });
+  await writeAll(big, partial(2 << 20, 10));
+  assertEquals(await outcome(big, 3000), "closed");
+  closeQuietly(big);
+  // in all: the second 900 KB partial message is over the 1.5 MiB budget
+  const a = await Deno.connect({ port: s.port });
+  await writeAll(a, partial(1000_000, 900_000));
+  await new Promise((r) => setTimeout(r, 300));
+  const b = await Deno.connect({ port: s.port });
+  await writeAll(b, partial(1000_000, 900_000)).catch(() => {});
+  assertEquals(await outcome(b, 3000), "closed");
+  assertEquals(await outcome(a, 300), "open");
+  closeQuietly(a);
+  closeQuietly(b);
+  s.close();
+});
+
+Deno.test("net/rpc hostile: connection limits on TCP and /dbg.ws", async () => {
+  const s = listen({ maxConnections: 2 });
+  const c1 = await Deno.connect({ port: s.port });
+  const c2 = await Deno.connect({ port: s.port });
+  await new Promise((r) => setTimeout(r, 100));
+  const c3 = await Deno.connect({ port: s.port });
+  assertEquals(await outcome(c3, 3000), "closed");
+  assertEquals(await outcome(c1, 100), "open");
+  for (const c of [c1, c2, c3]) closeQuietly(c);
+  s.close();
+
+  const hub = new DbgHub();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    dbgWsRoute(hub, undefined, { maxConnections: 1 }),
+  );
+  const url = `ws://127.0.0.1:${server.addr.port}/dbg.ws`;
+  const first = new GobRpcTransport(url);
+  await first.send([{ method: "DbgMsgSchema", params: { ...SCHEMA, States: { A: {} } } }]);
+  const res = await fetch(`http://127.0.0.1:${server.addr.port}/dbg.ws`, {
+    headers: { upgrade: "websocket", connection: "upgrade" },
+  });
+  await res.body?.cancel();
+  assertEquals(res.status, 503);
+  const second = new GobRpcTransport(url);
+  await assertRejects(() =>
+    second.send([{ method: "DbgMsgSchema", params: { ...SCHEMA, States: { A: {} } } }])
+  );
+  await first.close();
+  await second.close();
+  await server.shutdown();
+});
+
+Deno.test("net/rpc hostile: an optional token gates the TCP listener", async () => {
+  const s = listen({ token: "s3cret" });
+  const msg = { method: "DbgMsgSchema" as const, params: { ...SCHEMA, States: { A: {} } } };
+  const anon = new GobRpcTransport(`127.0.0.1:${s.port}`);
+  await assertRejects(() => anon.send([msg]));
+  const wrong = new GobRpcTransport(`127.0.0.1:${s.port}`, { token: "guess" });
+  await assertRejects(() => wrong.send([msg]));
+  assertEquals(await s.hub.schema("m1"), undefined);
+  const good = new GobRpcTransport(`127.0.0.1:${s.port}`, { token: "s3cret" });
+  await good.send([msg]);
+  assert(await s.hub.schema("m1"));
+  for (const t of [anon, wrong, good]) await t.close();
+  s.close();
+});
