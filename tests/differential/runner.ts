@@ -322,7 +322,9 @@ export async function runTs(sc: Scenario): Promise<Out> {
     if (r.dbg) {
       await r.dbg.flushed();
       out.dbg = r.dbgMsgs.filter((m) =>
-        m.method === "DbgMsgSchema" ? m.params.ID === "main" : m.params.MachineID === "main"
+        m.method === "DbgMsgSchema"
+          ? m.params.ID === "main"
+          : m.method === "DbgMsgTx" && m.params.MachineID === "main"
       )
         .map((m) => ({ method: m.method, params: r.normDbg(m.params) }));
     }
