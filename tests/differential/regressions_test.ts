@@ -2,7 +2,7 @@
 // must still produce what upstream produced for it.
 
 import { assertEquals } from "@std/assert";
-import { Machine } from "../../machine/mod.ts";
+import { Machine, stepString } from "../../machine/mod.ts";
 import { REGRESSIONS } from "./regressions.ts";
 import { runTs } from "./runner.ts";
 
@@ -27,4 +27,24 @@ Deno.test("differential regression: a schema's conflicts as upstream's joined Er
     "schema error: require-remove conflict for A to B\n" +
       "schema error: require-remove conflict for C to A",
   );
+});
+
+Deno.test("differential regression: a check transition records handler (not self) and Add steps, as upstream", () => {
+  const mach = new Machine({ A: { add: ["B"] }, B: { require: ["C"] }, C: {} });
+  mach.bindHandlers({ AEnter: () => true, AnyEnter: () => true, CC: () => true });
+  mach.add(["C"]);
+  const steps: string[] = [];
+  mach.bindTracer({
+    id: "steps",
+    transitionEnd: (tx) => steps.push(...tx.steps.map((s) => stepString(s, mach.stateNames()))),
+  });
+  mach.canAdd(["A", "C"]);
+  assertEquals(steps, [
+    "**A** add **B**",
+    "activate **B**",
+    "**A** add **B**",
+    "activate **B**",
+    "handler **A**Enter",
+    "handler **Any** after **Any**Enter",
+  ]);
 });
