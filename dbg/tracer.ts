@@ -192,7 +192,8 @@ export class DbgTracer implements Tracer {
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
     const state = this.#machines.get(mach.id);
-    if (!state) return;
+    // check (canAdd…) transitions aren't sent, as upstream (without IsCan)
+    if (!state || tx.mutation.isCheck) return;
     const queueTick = mach.queueTick();
     state.lastTx = tx.id;
     state.lastMTime = tx.timeAfter;
@@ -225,7 +226,7 @@ export class DbgTracer implements Tracer {
   /** A message per queued mutation (`IsQueued`), as upstream. */
   mutationQueued(mach: Machine, mut: Mutation): void {
     const state = this.#machines.get(mach.id);
-    if (!state) return;
+    if (!state || mut.isCheck) return;
     const id = `${state.lastTx}-${state.queued++}`;
     const clocks = state.lastMTime;
     const queueTick = mach.queueTick();

@@ -3,6 +3,7 @@
 
 import { assertEquals } from "@std/assert";
 import { Machine, stepString } from "../../machine/mod.ts";
+import { type DbgMessage, transitionsToDbg } from "../../dbg/mod.ts";
 import { REGRESSIONS } from "./regressions.ts";
 import { runTs } from "./runner.ts";
 
@@ -47,4 +48,22 @@ Deno.test("differential regression: a check transition records handler (not self
     "handler **A**Enter",
     "handler **Any** after **Any**Enter",
   ]);
+});
+
+Deno.test("differential regression: the dbg tracer doesn't send check mutations, as upstream", async () => {
+  const mach = new Machine({ A: {}, B: {} });
+  const sent: DbgMessage[] = [];
+  const dbg = transitionsToDbg(mach, {
+    address: "test",
+    send(batch) {
+      sent.push(...batch);
+      return Promise.resolve();
+    },
+  });
+  mach.add(["A"]);
+  mach.canAdd(["B"]);
+  mach.canRemove(["A"]);
+  await dbg.flushed();
+  assertEquals(sent.filter((m) => m.method === "DbgMsgTx" && m.params.IsCheck), []);
+  assertEquals(sent.length, 3); // schema, queued add, add
 });
