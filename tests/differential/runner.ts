@@ -228,6 +228,10 @@ class Runner {
         return ev ? m.evRemove(e, mut.states, args) : m.remove(mut.states, args);
       case "set":
         return m.set(mut.states, args);
+      case "canAdd":
+        return m.canAdd(mut.states, args);
+      case "canRemove":
+        return m.canRemove(mut.states, args);
       case "toggle":
         if (ev) {
           return m.is(mut.states) ? m.evRemove(e, mut.states, args) : m.evAdd(e, mut.states, args);

@@ -15,7 +15,8 @@ export interface StateDef {
 export interface Mut {
   /** "main" (default) or "sub" (the submachine, child of main). */
   on?: "main" | "sub";
-  type: "add" | "remove" | "set" | "toggle";
+  /** canAdd/canRemove: upstream's check (dry-run) mutations. */
+  type: "add" | "remove" | "set" | "toggle" | "canAdd" | "canRemove";
   states: string[];
   args?: Record<string, number | string>;
   /** From a handler: pass its event (EvAdd/EvRemove/EvToggle, a traced source). */

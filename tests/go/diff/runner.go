@@ -50,7 +50,8 @@ func (t *tracer) TransitionInit(tx *am.Transition) {
 
 func (t *tracer) MutationQueued(_ am.Api, mut *am.Mutation) {
 	r := t.r
-	if r.dbgExpected > 0 && t.name == "main" {
+	// upstream's dbg tracer skips check mutations
+	if r.dbgExpected > 0 && t.name == "main" && !mut.IsCheck {
 		r.dbgExpected++
 	}
 	m := r.mach[t.name]
@@ -64,7 +65,7 @@ func (t *tracer) MutationQueued(_ am.Api, mut *am.Mutation) {
 
 func (t *tracer) TransitionEnd(tx *am.Transition) {
 	r := t.r
-	if r.dbgExpected > 0 && t.name == "main" {
+	if r.dbgExpected > 0 && t.name == "main" && !tx.Mutation.IsCheck {
 		r.dbgExpected++
 	}
 	if r.cur == nil {
@@ -319,6 +320,10 @@ func (r *runner) mutate(mut *Mut, e *am.Event) int {
 		return int(m.Remove(mut.States, args))
 	case "set":
 		return int(m.Set(mut.States, args))
+	case "canAdd":
+		return int(m.CanAdd(mut.States, args))
+	case "canRemove":
+		return int(m.CanRemove(mut.States, args))
 	case "toggle":
 		if ev {
 			return int(m.EvToggle(e, mut.States, args))
