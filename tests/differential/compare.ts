@@ -69,7 +69,8 @@ export const KNOWN: KnownDifference[] = [
     id: "exit-cancel-panic",
     what: "an auto state's Exit handler canceling in an auto transition: upstream panics " +
       "(slices.Delete with index -1, transition.go:561) in the mutating goroutine; ours " +
-      "ignores the cancel (the state isn't a target); compared up to that mutation",
+      "ignores the cancel (the state isn't a target); compared up to that mutation (also " +
+      "when it happens in a nested mutation, inside a handler)",
     normalise() {},
   },
   {
@@ -350,8 +351,10 @@ export function compareOuts(go: Out, ts: Out): Divergence | undefined {
   if (g.err === EXIT_CANCEL_PANIC) {
     // upstream crashed in this mutation: compare the ones before it
     t.muts = t.muts.slice(0, g.muts.length);
-    delete t.spans;
-    delete t.dbg;
+    for (const o of [g, t]) {
+      delete o.spans;
+      delete o.dbg;
+    }
     delete g.err;
     delete t.err;
   }

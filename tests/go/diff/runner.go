@@ -35,6 +35,8 @@ type runner struct {
 	spans   *tracetest.InMemoryExporter
 	// dbg messages expected from main's tracer so far
 	dbgExpected int
+	// a panic of upstream in a nested mutation
+	knownPanic string
 }
 
 type tracer struct {
@@ -281,13 +283,28 @@ func (r *runner) handler(mach, name string, actions []Action, e *am.Event) bool 
 			}
 			panic(a.Throw)
 		case a.Mut != nil:
-			res := r.mutate(a.Mut, e)
+			res := r.mutateNested(a.Mut, e)
 			if r.cur != nil {
 				r.cur.Calls = append(r.cur.Calls, fmt.Sprintf("%s>%s=%d", key, a.Mut.Type, res))
 			}
 		}
 	}
 	return ret
+}
+
+// mutateNested is mutate from a handler: a panic of upstream there (its
+// known exit-cancel one, in another machine's transition) would be taken
+// for the handler's own; it's recorded before it goes on as upstream's.
+func (r *runner) mutateNested(mut *Mut, e *am.Event) int {
+	defer func() {
+		if err := recover(); err != nil {
+			if r.knownPanic == "" {
+				r.knownPanic = fmt.Sprint(err) + panicSite()
+			}
+			panic(err)
+		}
+	}()
+	return r.mutate(mut, e)
 }
 
 func (r *runner) mutate(mut *Mut, e *am.Event) int {
@@ -362,6 +379,11 @@ func run(sc *Scenario) (out *Out) {
 			Txs: []*TxOut{}, Calls: []string{}, Log: []string{}, QueueTick: map[string]uint64{}}
 		r.cur = cur
 		cur.Res = r.mutate(&sc.Muts[i], nil)
+		if r.knownPanic != "" {
+			// upstream panicked inside a handler: compared up to here
+			out.Err = r.knownPanic
+			break
+		}
 		for name, m := range r.mach {
 			cur.Active[name] = nonNil(m.ActiveStates(nil))
 			cur.Clock[name] = m.Time(nil)
