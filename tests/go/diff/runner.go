@@ -37,6 +37,7 @@ type runner struct {
 	dbgExpected int
 	// a panic of upstream in a nested mutation
 	knownPanic string
+	dbgSrv     *dbgServer
 }
 
 type tracer struct {
@@ -179,8 +180,8 @@ func (r *runner) newMach(name string, defs map[string]StateDef, parent am.Api) *
 		amprom.BindToRegistry(r.prom, r.reg)
 	}
 	if r.sc.Dbg && parent == nil {
-		dbgSrv.reset()
-		if err := amdbg.TransitionsToDbg(m, dbgSrv.addr()); err != nil {
+		r.dbgSrv = newDbgServer()
+		if err := amdbg.TransitionsToDbg(m, r.dbgSrv.addr()); err != nil {
 			panic(err)
 		}
 		// the schema message, then one per queued mutation and transition
@@ -407,8 +408,12 @@ func run(sc *Scenario) (out *Out) {
 		r.cur = nil
 		out.Muts = append(out.Muts, cur)
 	}
-	if r.dbgExpected > 0 {
-		out.Dbg = r.dbgMessages(dbgSrv.wait(r.dbgExpected))
+	if r.dbgSrv != nil {
+		// (not after upstream's panic: the comparison drops them then)
+		if r.knownPanic == "" {
+			out.Dbg = r.dbgMessages(r.dbgSrv.wait(r.dbgExpected))
+		}
+		_ = r.dbgSrv.ln.Close()
 	}
 	if r.otel != nil {
 		// Dispose is async upstream: end the spans now, sub first

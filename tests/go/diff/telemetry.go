@@ -71,14 +71,12 @@ type DbgOut struct {
 
 // dbgServer is an in-process am-dbg stand-in: upstream's dbg tracer sends to
 // it over net/rpc (TCP loopback), it keeps the messages in arrival order.
+// One per scenario: a previous scenario's late messages go to its own.
 type dbgServer struct {
-	once sync.Once
 	ln   net.Listener
 	mx   sync.Mutex
 	msgs []DbgOut
 }
-
-var dbgSrv = &dbgServer{}
 
 // RPCServer has am-dbg's RPC methods.
 type RPCServer struct{ s *dbgServer }
@@ -99,26 +97,24 @@ func (r *RPCServer) DbgMsgTx(msg *amdbg.DbgMsgTx, reply *string) error {
 	return nil
 }
 
-func (s *dbgServer) addr() string {
-	s.once.Do(func() {
-		srv := rpc.NewServer()
-		if err := srv.Register(&RPCServer{s}); err != nil {
-			panic(err)
-		}
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			panic(err)
-		}
-		s.ln = ln
-		go srv.Accept(ln)
-	})
-	return s.ln.Addr().String()
+// newDbgServer listens on a free loopback port.
+func newDbgServer() *dbgServer {
+	s := &dbgServer{}
+	srv := rpc.NewServer()
+	if err := srv.Register(&RPCServer{s}); err != nil {
+		panic(err)
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	s.ln = ln
+	go srv.Accept(ln)
+	return s
 }
 
-func (s *dbgServer) reset() {
-	s.mx.Lock()
-	defer s.mx.Unlock()
-	s.msgs = nil
+func (s *dbgServer) addr() string {
+	return s.ln.Addr().String()
 }
 
 // wait returns the messages once n arrived (they're sent asynchronously).
