@@ -1,4 +1,5 @@
-// The dbg tracer's cost vs the core (bursts of 100 pairs per task), and
+// The dbg tracer's own cost vs the core (bursts of 100 pairs per task; messages
+// built and dropped: nothing serialised or sent, see the summary for delivered rows), and
 // the endpoint's ingest of JSON-RPC batches on loopback.
 
 import { benchMachine } from "./fixtures.ts";

@@ -25,6 +25,15 @@ export function dbgMachine(id: string): { mach: Machine; tracer: DbgTracer } {
   return { mach: benchMachine({ tracers: [tracer], id }), tracer };
 }
 
+/** A bench machine with a DbgTracer on a real transport (outbox big enough for a burst). */
+export function transportMachine(
+  id: string,
+  transport: DbgTransport,
+): { mach: Machine; tracer: DbgTracer } {
+  const tracer = new DbgTracer(transport, { stackTraces: false, maxOutbox: 10_000 });
+  return { mach: benchMachine({ tracers: [tracer], id }), tracer };
+}
+
 /**
  * Add/remove pairs in bursts of `burst` per task, then waits for the
  * outbox; `yieldIo` lets I/O run between bursts (a macrotask turn).

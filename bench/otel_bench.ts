@@ -1,21 +1,23 @@
-// Transitions/s with OtelMachTracer bound (sdk provider, dropping exporter)
-// vs the core baseline, with and without transition spans.
+// Transitions/s with OtelMachTracer bound (sdk provider, spans serialised
+// to OTLP JSON bytes, flushed every 100 pairs) vs the core baseline in the
+// same bursts, with and without transition spans.
 
-import { addRemoveLoop, benchMachine } from "./fixtures.ts";
-import { tracedMachine } from "./otel_fixtures.ts";
+import { burstLoop } from "./dbg_fixtures.ts";
+import { benchMachine } from "./fixtures.ts";
+import { flushedLoop, tracedMachine } from "./otel_fixtures.ts";
 
 const bare = benchMachine();
 const full = tracedMachine(false);
 const states = tracedMachine(true);
 
-Deno.bench("core: 1000 add+remove pairs", { group: "otel", baseline: true }, () => {
-  addRemoveLoop(bare, 1000);
+Deno.bench("core: 1000 pairs in bursts of 100", { group: "otel", baseline: true }, async () => {
+  await burstLoop(bare, 1000, 100);
 });
 
-Deno.bench("core + otel (transitions): 1000 pairs", { group: "otel" }, () => {
-  addRemoveLoop(full.mach, 1000);
+Deno.bench("core + otel (transitions), spans exported: 1000 pairs", { group: "otel" }, async () => {
+  await flushedLoop(full.mach, full.provider, 1000);
 });
 
-Deno.bench("core + otel (states only): 1000 pairs", { group: "otel" }, () => {
-  addRemoveLoop(states.mach, 1000);
+Deno.bench("core + otel (states only), spans exported: 1000 pairs", { group: "otel" }, async () => {
+  await flushedLoop(states.mach, states.provider, 1000);
 });

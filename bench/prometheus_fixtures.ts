@@ -3,15 +3,28 @@
 
 import client from "prom-client";
 import { Machine } from "../machine/mod.ts";
-import { bindMach, type Histogram, type Metrics, Registry } from "../prometheus/mod.ts";
+import { formatValue } from "../prometheus/names.ts";
+import {
+  bindMach,
+  type Histogram,
+  type Metrics,
+  Registry,
+  type ValueChild,
+} from "../prometheus/mod.ts";
 import { benchSchema } from "./fixtures.ts";
 
-/** Our registry with `n` bound machines, and a function changing every value. */
+/**
+ * Our registry with `n` bound machines, and a function changing every
+ * value. The machines' collect hooks are detached (`close`): a scrape's
+ * sync would overwrite the values the bench sets with idle averages.
+ */
 export function oursSet(n: number): { registry: Registry; update: (round: number) => void } {
   const registry = new Registry();
   const all: Metrics[] = [];
   for (let i = 0; i < n; i++) {
-    all.push(bindMach(new Machine(benchSchema(), { id: `mach-${i}` }), { registry }));
+    const m = bindMach(new Machine(benchSchema(), { id: `mach-${i}` }), { registry });
+    m.close();
+    all.push(m);
   }
   const gauges = [
     "statesAmount",
@@ -43,11 +56,44 @@ export function oursSet(n: number): { registry: Registry; update: (round: number
   };
 }
 
-/** The same families and series in prom-client. */
+/** Every sample value of a registry in output order (histograms cumulative). */
+export function sampleValues(registry: Registry): Float64Array {
+  const out: number[] = [];
+  for (const m of registry.metrics()) {
+    if (m.type === "histogram") {
+      for (const c of (m as Histogram).children()) {
+        let cum = 0;
+        for (const n of c.counts) out.push(cum += n);
+        out.push(c.sum, c.count);
+      }
+    } else for (const c of m.children()) out.push((c as ValueChild).value);
+  }
+  return new Float64Array(out);
+}
+
+/**
+ * The floor of a scrape: one copy of the response's bytes (memcpy speed)
+ * plus formatting its numbers, and nothing else. Returns a checksum so the
+ * work can't be dropped.
+ */
+export function floorScrape(body: Uint8Array, dst: Uint8Array, values: Float64Array): number {
+  dst.set(body);
+  let len = 0;
+  for (let i = 0; i < values.length; i++) len += formatValue(values[i]).length;
+  return len + dst[body.length - 1];
+}
+
+/**
+ * The same families and series in prom-client, in a text registry and an
+ * OpenMetrics one.
+ */
 export function promClientSet(
   ours: Registry,
-): { registry: client.Registry; update: (round: number) => void } {
+): { registry: client.Registry; openMetrics: client.Registry; update: (round: number) => void } {
   const registry = new client.Registry();
+  // the constructor takes the content type at runtime; its types don't say so
+  const OmRegistry = client.Registry as unknown as new (contentType: string) => client.Registry;
+  const openMetrics = new OmRegistry(client.Registry.OPENMETRICS_CONTENT_TYPE);
   const gauges: client.Gauge[] = [];
   const counters: client.Counter[] = [];
   let histogram: client.Histogram | undefined;
@@ -56,7 +102,7 @@ export function promClientSet(
       name: m.name,
       help: m.help,
       labelNames: [...m.labelNames],
-      registers: [registry],
+      registers: [registry, openMetrics],
     };
     if (m.type === "gauge") gauges.push(new client.Gauge(opts));
     else if (m.type === "counter") counters.push(new client.Counter(opts));
@@ -69,6 +115,7 @@ export function promClientSet(
   const ids = [...n.children()].map((c) => c.labelStr.slice('{mach_id="'.length, -2));
   return {
     registry,
+    openMetrics,
     update(round) {
       for (let i = 0; i < ids.length; i++) {
         const labels = { mach_id: ids[i] };

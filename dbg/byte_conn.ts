@@ -64,7 +64,8 @@ export interface WsByteConnOptions {
  * ws.onopen = () => new NetRpcClient(wsByteConn(ws));
  * ```
  */
-export function wsByteConn(ws: WebSocket, opts: WsByteConnOptions = {}): ByteConn {
+export function wsByteConn(ws: WebSocket, opts?: WsByteConnOptions): ByteConn {
+  opts ??= {};
   const maxQueued = opts.maxQueuedBytes ?? 16 * 1024 * 1024;
   const maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
   ws.binaryType = "arraybuffer";

@@ -11,13 +11,23 @@ import { NetRpcClient } from "./rpc_client.ts";
 import type { DbgMessage, DbgTransport } from "./transport.ts";
 import { DbgMsgStructType, DbgMsgTxType } from "./wire_types.ts";
 
-/** Addresses the gob transport serves: `host:port`, `[v6]:port`, `ws://…`, `wss://…`. */
+/**
+ * Addresses the gob transport serves: `host:port`, `[v6]:port`, `ws://…`, `wss://…`.
+ *
+ * @example Usage
+ * ```ts
+ * import { GOB_ADDRESS } from "@asyncmachine/telemetry/dbg";
+ * GOB_ADDRESS.test("localhost:6831"); // true
+ * ```
+ */
 export const GOB_ADDRESS: RegExp = /^(wss?:\/\/|[^/:]*:\d+$|\[[^\]]*\]:\d+$)/;
 
 /** Options of {@linkcode GobRpcTransport}. */
 export interface GobRpcTransportOptions {
   /** For a {@linkcode listenDbgTcp} started with a token (am-dbg itself has none). */
   token?: string;
+  /** A call without its reply by then fails and reconnects, ms; default 10 s. */
+  timeoutMs?: number;
 }
 
 /** Sends DbgMessages as am-dbg RPC calls on a client. */
@@ -48,6 +58,7 @@ export class GobRpcTransport implements DbgTransport {
   readonly address: string;
   #clients = new Map<string, Promise<NetRpcClient>>();
   #token: string | undefined;
+  #timeoutMs: number | undefined;
 
   /**
    * Creates one.
@@ -55,13 +66,15 @@ export class GobRpcTransport implements DbgTransport {
    * @param address `host:port` (TCP) or a `ws://` URL.
    * @param opts Options.
    */
-  constructor(address: string, opts: GobRpcTransportOptions = {}) {
+  constructor(address: string, opts?: GobRpcTransportOptions) {
+    opts ??= {};
     this.address = address;
     this.#token = opts.token;
+    this.#timeoutMs = opts.timeoutMs;
   }
 
   #client(conn: ByteConn): NetRpcClient {
-    return new NetRpcClient(conn, { token: this.#token });
+    return new NetRpcClient(conn, { token: this.#token, timeoutMs: this.#timeoutMs });
   }
 
   #connect(): Promise<NetRpcClient> {

@@ -22,10 +22,13 @@ import {
   withCors,
 } from "./http.ts";
 import { dispatchRpc, RPC_ERRORS, rpcErrorReply } from "./jsonrpc.ts";
+import { IdempotencyCache } from "./idempotency.ts";
 import { hubErrorCode, hubRpcMethods } from "./hub_rpc.ts";
 import { type DbgStreamOptions, sseStream, wsStream } from "./stream.ts";
 import { dbgWsRoute } from "./rpc.ts";
 import { DBG_PAGE_HTML } from "./ui.ts";
+import { type DbgMcpOptions, dbgMcpRoute } from "./mcp.ts";
+import { dbgUiRoutes } from "./ui/routes.ts";
 
 export { RPC_ERRORS } from "./jsonrpc.ts";
 
@@ -39,6 +42,8 @@ export interface DbgHandlerOptions extends DbgStreamOptions {
   ingest?: DbgAccess;
   /** Largest request body; default 1 MiB (413 beyond). */
   maxBodyBytes?: number;
+  /** Largest recording `POST /import` takes; default 32 MiB. */
+  maxImportBytes?: number;
   /** Time to receive a request body; default 10 s (408 beyond). */
   bodyTimeoutMs?: number;
   /** Allow cross-origin requests: true for any origin, or one origin. Off by default. */
@@ -47,7 +52,12 @@ export interface DbgHandlerOptions extends DbgStreamOptions {
   maxBatch?: number;
   /** Response bytes per JSON-RPC request; later calls get -32002. Default 8 MiB. */
   maxResponseBytes?: number;
-  /** More routes by path (e.g. `/mcp`), behind the same CORS and access checks. */
+  /**
+   * The MCP endpoint at `/mcp` for coding agents (read-only tools; mutating
+   * tools only with `machine` and a token); `false` turns it off.
+   */
+  mcp?: DbgMcpOptions | false;
+  /** More routes by path, behind the same CORS and access checks. */
   routes?: Record<string, DbgRoute>;
   /** Serves other paths; 404 without. */
   fallback?: (req: Request) => Response | Promise<Response>;
@@ -57,7 +67,7 @@ const PAGE_HEADERS = {
   "content-type": "text/html; charset=utf-8",
   // self-contained: nothing loads from elsewhere
   "content-security-policy":
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
+    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self' ws: wss:",
 };
 
 /**
@@ -81,11 +91,13 @@ const PAGE_HEADERS = {
  */
 export function dbgHandler(
   hub: DbgHub,
-  opts: DbgHandlerOptions = {},
+  opts?: DbgHandlerOptions,
 ): (req: Request) => Promise<Response> {
+  opts ??= {};
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
   const methods = hubRpcMethods(hub);
+  const retries = new IdempotencyCache();
   const dbgWs = dbgWsRoute(hub);
   const ws = wsStream(hub, opts);
   const sse = sseStream(hub, opts);
@@ -120,11 +132,15 @@ export function dbgHandler(
         ctx.headers,
       );
     }
-    const reply = await dispatchRpc(body, methods, ctx, {
-      maxBatch: opts.maxBatch,
-      maxResponseBytes: opts.maxResponseBytes,
-      errorCode: hubErrorCode,
-    });
+    const dispatch = () =>
+      dispatchRpc(body, methods, ctx, {
+        maxBatch: opts.maxBatch,
+        maxResponseBytes: opts.maxResponseBytes,
+        errorCode: hubErrorCode,
+      });
+    // a retried request (same Idempotency-Key) gets the first answer, not a second ingest
+    const key = req.headers.get("idempotency-key");
+    const reply = key && key.length <= 200 ? await retries.once(key, dispatch) : await dispatch();
     return reply === undefined
       ? new Response(null, { status: 204, headers: ctx.headers })
       : jsonText(reply, 200, ctx.headers);
@@ -145,6 +161,16 @@ export function dbgHandler(
         headers: { ...PAGE_HEADERS, ...ctx.headers },
       });
     },
+    ...(opts.mcp === false ? {} : {
+      "/mcp": dbgMcpRoute(hub, {
+        ...opts.mcp,
+        maxBodyBytes: maxBody,
+        bodyTimeoutMs: bodyTimeout,
+        tokenConfigured: !!opts.token,
+      }),
+    }),
+    // the page's export (read) and import (ingest) of recordings
+    ...dbgUiRoutes(hub, { maxImportBytes: opts.maxImportBytes }),
     ...opts.routes,
   };
   routes["/index.html"] ??= routes["/"];

@@ -54,16 +54,20 @@ export type DbgAccess = "public" | "token" | "none";
  *
  * @example Usage
  * ```ts
- * import { jsonResponse } from "@asyncmachine/telemetry/dbg";
+ * import { jsonResponse } from "./http.ts";
  * jsonResponse({ ok: true }).headers.get("content-type"); // "application/json"
  * ```
  */
-export function jsonResponse(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+export function jsonResponse(body: unknown, status?: number, headers?: HeadersInit): Response {
+  status ??= 200;
+  headers ??= {};
   return jsonText(JSON.stringify(body), status, headers);
 }
 
 /** A response of already encoded JSON. */
-export function jsonText(text: string, status = 200, headers: HeadersInit = {}): Response {
+export function jsonText(text: string, status?: number, headers?: HeadersInit): Response {
+  status ??= 200;
+  headers ??= {};
   return new Response(text, {
     status,
     headers: { "content-type": "application/json", ...headers },
@@ -74,8 +78,9 @@ export function jsonText(text: string, status = 200, headers: HeadersInit = {}):
 export function errorResponse(
   status: number,
   message: string,
-  headers: HeadersInit = {},
+  headers?: HeadersInit,
 ): Response {
+  headers ??= {};
   return jsonResponse({ error: message }, status, headers);
 }
 
@@ -89,7 +94,7 @@ export type BodyFailure = "too large" | "timeout";
  *
  * @example Usage
  * ```ts
- * import { readBodyLimited } from "@asyncmachine/telemetry/dbg";
+ * import { readBodyLimited } from "./http.ts";
  * await readBodyLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000); // "hi"
  * ```
  */
@@ -98,12 +103,30 @@ export async function readBodyLimited(
   max: number,
   timeoutMs: number,
 ): Promise<string | BodyFailure> {
+  const bytes = await readBytesLimited(req, max, timeoutMs);
+  return typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
+}
+
+/**
+ * {@linkcode readBodyLimited} for binary bodies: the bytes, or why not.
+ *
+ * @example Usage
+ * ```ts
+ * import { readBytesLimited } from "./http.ts";
+ * await readBytesLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000);
+ * ```
+ */
+export async function readBytesLimited(
+  req: Request,
+  max: number,
+  timeoutMs: number,
+): Promise<Uint8Array | BodyFailure> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > max) {
     await req.body?.cancel().catch(() => {});
     return "too large";
   }
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
@@ -135,7 +158,7 @@ export async function readBodyLimited(
     all.set(c, off);
     off += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 /**
@@ -144,7 +167,7 @@ export async function readBodyLimited(
  *
  * @example Usage
  * ```ts
- * import { withCors } from "@asyncmachine/telemetry/dbg";
+ * import { withCors } from "./http.ts";
  * const route = withCors("https://app.example", () => new Response("ok"));
  * ```
  */
@@ -191,7 +214,7 @@ function sameToken(a: string, b: string): boolean {
  *
  * @example Usage
  * ```ts
- * import { withAccess } from "@asyncmachine/telemetry/dbg";
+ * import { withAccess } from "./http.ts";
  * const route = withAccess({ token: "s3cret", read: "public" }, (_req, ctx) =>
  *   new Response(ctx.canIngest ? "rw" : "r"));
  * ```

@@ -23,6 +23,7 @@ import {
 } from "./hub_types.ts";
 import type { Appended, HubInput, HubStats, HubStore } from "./hub_store.ts";
 import { MemoryHubStore } from "./hub_memory.ts";
+import { KvHubStore } from "./hub_kv.ts";
 
 export * from "./hub_types.ts";
 export type { HubStats } from "./hub_store.ts";
@@ -65,7 +66,8 @@ export class DbgHub {
    *
    * @param opts Limits; `kv` for the Deno KV store.
    */
-  constructor(opts: DbgHubOptions = {}) {
+  constructor(opts?: DbgHubOptions) {
+    opts ??= {};
     const limits = {
       maxTxsPerMachine: opts.maxTxsPerMachine ?? 10_000,
       maxMachines: opts.maxMachines ?? 1000,
@@ -73,8 +75,14 @@ export class DbgHub {
       maxBytes: opts.maxBytes ?? 256 * 1024 * 1024,
       maxMessageBytes: opts.maxMessageBytes ?? 512 * 1024,
     };
-    if (opts.kv) throw new Error("DbgHub: the Deno KV store lands in the next commit");
-    this.#store = new MemoryHubStore(limits);
+    this.#store = opts.kv
+      ? new KvHubStore(opts.kv, {
+        ...limits,
+        prefix: opts.prefix ?? ["am-dbg"],
+        pollMs: opts.pollMs ?? 250,
+        expireInMs: opts.expireInMs,
+      })
+      : new MemoryHubStore(limits);
   }
 
   /** The newest sequence number this process knows of (see {@linkcode DbgHub.head}). */
@@ -98,7 +106,9 @@ export class DbgHub {
   }
 
   #append(input: HubInput): Promise<HubEvent> {
-    return this.#store.append(input).then((a) => a.event);
+    const store = this.#store;
+    if (store.appendSync) return Promise.resolve(store.appendSync(input).event);
+    return store.append(input).then((a) => a.event);
   }
 
   /** Adds or replaces a machine's schema (validated); a new instance starts a new session. */
@@ -145,7 +155,8 @@ export class DbgHub {
    * with a DbgHubError naming the param for unknown machines, bad cursors
    * and limits.
    */
-  txs(id: string, query: TxQuery = {}): Promise<TxPage> {
+  txs(id: string, query?: TxQuery): Promise<TxPage> {
+    query ??= {};
     try {
       const dir = query.dir ?? "newer";
       if (dir !== "newer" && dir !== "older") {
@@ -162,7 +173,8 @@ export class DbgHub {
   }
 
   /** A page of the global log: retained events with seq > `seq`, ascending. */
-  since(seq: number, query: SinceQuery = {}): Promise<SincePage> {
+  since(seq: number, query?: SinceQuery): Promise<SincePage> {
+    query ??= {};
     try {
       intIn(seq, "seq", 0, Number.MAX_SAFE_INTEGER);
       const limit = intIn(query.limit ?? MAX_PAGE, "limit", 1, MAX_PAGE);
@@ -174,10 +186,13 @@ export class DbgHub {
   }
 
   #emit = (a: Appended): void => {
+    let frame = a.frame;
     for (const [fn, filter] of this.#listeners) {
       if (filter && !filter.has(a.event.machineId)) continue;
+      // encoded once, for every subscriber
+      frame ??= JSON.stringify(a.event);
       try {
-        fn(a.event, a.frame);
+        fn(a.event, frame);
       } catch {
         this.listenerErrors++;
       }

@@ -1,7 +1,8 @@
 /**
- * The hub's in-memory store (the embedded default): a global log of encoded
- * events in seq order, per machine a window of transition records, bounded
- * in count and bytes per machine and in all, and in machines.
+ * The hub's in-memory store (the embedded default): a global log of events
+ * in seq order, per machine a window of transition records, bounded in
+ * count and (encoded) bytes per machine and in all, and in machines. Events
+ * are returned as stored: callers treat them as read-only.
  *
  * @module
  */
@@ -19,16 +20,17 @@ import {
   type HubInput,
   type HubStats,
   type HubStore,
-  parseFrame,
   sameInstance,
 } from "./hub_store.ts";
+import { jsonSize, txJsonSize } from "./json_size.ts";
 
-/** One stored event: its frame is all that's kept of the message. */
+/** One stored event and its encoded size (estimated: nothing is encoded at ingest). */
 interface Rec {
   seq: number;
   kind: HubEvent["kind"];
   machineId: string;
-  frame: string;
+  event: HubEvent;
+  bytes: number;
   dropped: boolean;
 }
 
@@ -96,28 +98,37 @@ export class MemoryHubStore implements HubStore {
 
   append(input: HubInput): Promise<Appended> {
     try {
-      const a = input.kind === "tx"
-        ? this.#appendTx(input)
-        : input.kind === "schema"
-        ? this.#appendSchema(input.msg)
-        : this.#appendGone(input.id);
-      this.#emit?.(a);
-      return Promise.resolve(a);
+      return Promise.resolve(this.appendSync(input));
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  #encode(event: HubEvent): { frame: string; rec: Rec } {
-    const frame = JSON.stringify(event);
-    if (frame.length > this.#l.maxMessageBytes) {
+  appendSync(input: HubInput): Appended {
+    const a = input.kind === "tx"
+      ? this.#appendTx(input)
+      : input.kind === "schema"
+      ? this.#appendSchema(input.msg)
+      : this.#appendGone(input.id);
+    this.#emit?.(a);
+    return a;
+  }
+
+  #record(event: HubEvent): Rec {
+    // validated messages always encode (free-form data was made JSON-safe): only the size matters
+    const bytes = event.kind === "tx" ? txJsonSize(event.msg) : jsonSize(event);
+    if (bytes > this.#l.maxMessageBytes) {
       throw new DbgHubError(
-        `message of ${event.machineId} is ${frame.length} bytes encoded, over ${this.#l.maxMessageBytes}`,
+        `message of ${event.machineId} is ${bytes} bytes encoded, over ${this.#l.maxMessageBytes}`,
       );
     }
     return {
-      frame,
-      rec: { seq: event.seq, kind: event.kind, machineId: event.machineId, frame, dropped: false },
+      seq: event.seq,
+      kind: event.kind,
+      machineId: event.machineId,
+      event,
+      bytes,
+      dropped: false,
     };
   }
 
@@ -125,8 +136,8 @@ export class MemoryHubStore implements HubStore {
     this.#seq = rec.seq;
     this.#log.push(rec);
     m.lastSeq = rec.seq;
-    m.bytes += rec.frame.length;
-    this.stats.bytes += rec.frame.length;
+    m.bytes += rec.bytes;
+    this.stats.bytes += rec.bytes;
     if (this.#machines.size > 1) {
       // re-inserting moves the machine to the end: the Map stays in activity order
       this.#machines.delete(m.id);
@@ -148,13 +159,13 @@ export class MemoryHubStore implements HubStore {
       cursor: m.nextCursor,
       msg,
     };
-    const { frame, rec } = this.#encode(event);
+    const rec = this.#record(event);
     m.nextCursor++;
     m.txs.push(rec);
     this.#push(m, rec);
     this.#trimMachine(m);
     this.#trimAll();
-    return { event, frame };
+    return { event };
   }
 
   #appendSchema(msg: DbgMsgSchema): Appended {
@@ -167,7 +178,7 @@ export class MemoryHubStore implements HubStore {
       session: m ? (newSession ? m.session + 1 : m.session) : 1,
       msg,
     };
-    const { frame, rec } = this.#encode(event);
+    const rec = this.#record(event);
     if (!m) {
       if (this.#machines.size >= this.#l.maxMachines) this.#evict();
       m = {
@@ -196,7 +207,7 @@ export class MemoryHubStore implements HubStore {
     const schemas = m.others.filter((r) => r.kind === "schema" && !r.dropped);
     if (schemas.length > MAX_SCHEMA_VERSIONS) this.#drop(m, schemas[0]);
     this.#trimAll();
-    return { event, frame };
+    return { event };
   }
 
   #appendGone(id: string): Appended {
@@ -204,23 +215,22 @@ export class MemoryHubStore implements HubStore {
     if (!m) throw new DbgHubError(`unknown machine ${id}`);
     if (!m.alive) {
       // already gone: the same event again, nothing appended
-      const rec = m.others.findLast((r) => r.kind === "gone")!;
-      return { event: parseFrame(rec.frame), frame: rec.frame };
+      return { event: m.others.findLast((r) => r.kind === "gone")!.event };
     }
     const event: HubEvent = { seq: this.#seq + 1, kind: "gone", machineId: id };
-    const { frame, rec } = this.#encode(event);
+    const rec = this.#record(event);
     m.alive = false;
     this.#gone.add(id);
     m.others.push(rec);
     this.#push(m, rec);
-    return { event, frame };
+    return { event };
   }
 
   #drop(m: Mach, rec: Rec): void {
     if (rec.dropped) return;
     rec.dropped = true;
-    m.bytes -= rec.frame.length;
-    this.stats.bytes -= rec.frame.length;
+    m.bytes -= rec.bytes;
+    this.stats.bytes -= rec.bytes;
     this.stats.dropped++;
     this.#logDropped++;
     if (rec.kind !== "tx") m.others = m.others.filter((r) => r !== rec);
@@ -355,7 +365,7 @@ export class MemoryHubStore implements HubStore {
     const txs: TxPage["txs"] = [];
     if (n) {
       for (let c = from; c <= to; c++) {
-        const e = parseFrame(m.txs[m.txStart + c - first].frame) as HubEvent & { kind: "tx" };
+        const e = m.txs[m.txStart + c - first].event as HubEvent & { kind: "tx" };
         txs.push({ seq: e.seq, cursor: e.cursor, msg: e.msg });
       }
     }
@@ -387,7 +397,7 @@ export class MemoryHubStore implements HubStore {
       const r = log[i];
       at = r.seq;
       if (r.dropped || (machines && !machines.has(r.machineId))) continue;
-      events.push(parseFrame(r.frame));
+      events.push(r.event);
     }
     return Promise.resolve({ events, seq: at, more: i < log.length, head: this.#seq });
   }

@@ -14,7 +14,7 @@ import { RPC_ERRORS, RpcError, type RpcMethod } from "./jsonrpc.ts";
  *
  * @example Usage
  * ```ts
- * import type { HubRpcContext } from "@asyncmachine/telemetry/dbg";
+ * import type { HubRpcContext } from "./hub_rpc.ts";
  * const ctx: HubRpcContext = { canRead: true, canIngest: false };
  * ```
  */
@@ -53,12 +53,11 @@ function ingest(
 ): RpcMethod<HubRpcContext> {
   return {
     ingest: true,
-    async run(params, ctx) {
+    run(params, ctx) {
       if (!ctx.canIngest) {
         throw new RpcError(RPC_ERRORS.unauthorized, "ingest needs the endpoint's bearer token");
       }
-      await run(hub, Array.isArray(params) ? params[0] : params);
-      return "";
+      return run(hub, Array.isArray(params) ? params[0] : params).then(() => "");
     },
   };
 }
@@ -79,7 +78,9 @@ function query(run: (p: Record<string, unknown>) => Promise<unknown>): RpcMethod
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dispatchRpc, hubRpcMethods } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dispatchRpc } from "./jsonrpc.ts";
+ * import { hubRpcMethods } from "./hub_rpc.ts";
  * const methods = hubRpcMethods(new DbgHub());
  * await dispatchRpc({ jsonrpc: "2.0", id: 1, method: "head" }, methods, { canRead: true, canIngest: false });
  * ```

@@ -14,18 +14,20 @@ export type HubInput =
   | { kind: "tx"; msg: DbgMsgTx }
   | { kind: "gone"; id: string };
 
-/** An appended event and its encoded JSON frame. */
+/** An appended event (and its encoded JSON frame, when the store has it). */
 export interface Appended {
   /** The event. */
   event: HubEvent;
-  /** `JSON.stringify(event)`, shared by every subscriber. */
-  frame: string;
+  /** `JSON.stringify(event)`; else the hub encodes it once for all subscribers. */
+  frame?: string;
 }
 
 /** A hub's storage: the same model in memory or in Deno KV. */
 export interface HubStore {
   /** Appends in order; rejects (appending nothing of that input) with DbgHubError. */
   append(input: HubInput): Promise<Appended>;
+  /** The same, synchronously (throws), where the store can: saves a promise per message. */
+  appendSync?(input: HubInput): Appended;
   /** Every machine, linear in machines. */
   machines(): Promise<MachineInfo[]>;
   /** A machine's current schema. */

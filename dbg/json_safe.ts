@@ -24,11 +24,12 @@ export interface JsonSafeOptions {
  *
  * @example Usage
  * ```ts
- * import { jsonSafe } from "@asyncmachine/telemetry/dbg";
+ * import { jsonSafe } from "./json_safe.ts";
  * jsonSafe({ n: 2n ** 62n, small: 5n }); // { n: "4611686018427387904", small: 5 }
  * ```
  */
-export function jsonSafe(value: unknown, opts: JsonSafeOptions = {}): unknown {
+export function jsonSafe(value: unknown, opts?: JsonSafeOptions): unknown {
+  opts ??= {};
   const budget = { nodes: opts.maxNodes ?? 10_000 };
   return safe(value, opts.maxDepth ?? 16, budget);
 }

@@ -30,7 +30,7 @@ export const RPC_ERRORS = {
  *
  * @example Usage
  * ```ts
- * import { RPC_ERRORS, RpcError } from "@asyncmachine/telemetry/dbg";
+ * import { RPC_ERRORS, RpcError } from "./jsonrpc.ts";
  * throw new RpcError(RPC_ERRORS.invalidParams, "id must be a string");
  * ```
  */
@@ -58,7 +58,7 @@ export class RpcError extends Error {
  *
  * @example Usage
  * ```ts
- * import type { RpcMethod } from "@asyncmachine/telemetry/dbg";
+ * import type { RpcMethod } from "./jsonrpc.ts";
  * const ping: RpcMethod<unknown> = { run: () => "pong" };
  * ```
  */
@@ -90,7 +90,7 @@ type Reply = { jsonrpc: "2.0"; id: unknown; result: unknown } | {
  *
  * @example Usage
  * ```ts
- * import { rpcErrorReply } from "@asyncmachine/telemetry/dbg";
+ * import { rpcErrorReply } from "./jsonrpc.ts";
  * rpcErrorReply(1, -32601, "method not found: x").error.code; // -32601
  * ```
  */
@@ -117,7 +117,7 @@ function messageOf(e: unknown): string {
  *
  * @example Usage
  * ```ts
- * import { dispatchRpc } from "@asyncmachine/telemetry/dbg";
+ * import { dispatchRpc } from "./jsonrpc.ts";
  * await dispatchRpc({ jsonrpc: "2.0", id: 1, method: "ping" }, { ping: { run: () => "pong" } }, {});
  * // '{"jsonrpc":"2.0","id":1,"result":"pong"}'
  * ```
@@ -126,11 +126,21 @@ export async function dispatchRpc<C>(
   body: unknown,
   methods: Record<string, RpcMethod<C>>,
   ctx: C,
-  opts: RpcDispatchOptions = {},
+  opts?: RpcDispatchOptions,
 ): Promise<string | undefined> {
+  opts ??= {};
   const maxBatch = opts.maxBatch ?? 1000;
   const budget = { bytes: opts.maxResponseBytes ?? 8 * 1024 * 1024 };
-  const call = async (item: unknown, started: Promise<unknown>[]): Promise<Reply | undefined> => {
+  const fail = (id: unknown, notification: boolean, e: unknown): Reply | undefined => {
+    if (notification) return undefined;
+    const code = e instanceof RpcError ? e.code : opts.errorCode?.(e) ??
+      (e instanceof TypeError ? RPC_ERRORS.invalidParams : RPC_ERRORS.server);
+    return rpcErrorReply(id, code, messageOf(e));
+  };
+  // ingest calls already started: queries wait for them
+  const started: Promise<unknown>[] = [];
+  /** Starts one call: a reply now, or a promise of one (no async wrapper per call). */
+  const call = (item: unknown): Reply | undefined | Promise<Reply | undefined> => {
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
       return rpcErrorReply(null, RPC_ERRORS.invalidRequest, "invalid request: not an object");
     }
@@ -160,25 +170,23 @@ export async function dispatchRpc<C>(
         "over the response budget of this request: send fewer or smaller calls",
       );
     }
-    try {
-      let result: unknown;
-      if (m.ingest) {
-        const p = Promise.resolve(m.run(req.params, ctx));
-        started.push(p.catch(() => {}));
-        result = await p;
-      } else {
-        await Promise.all(started);
-        result = await m.run(req.params, ctx);
+    const done = (result: unknown): Reply | undefined =>
+      notification ? undefined : { jsonrpc: "2.0", id, result };
+    const run = (): Reply | undefined | Promise<Reply | undefined> => {
+      let r: unknown;
+      try {
+        r = m.run(req.params, ctx);
+      } catch (e) {
+        return fail(id, notification, e);
       }
-      if (notification) return undefined;
-      const reply: Reply = { jsonrpc: "2.0", id, result };
-      return reply;
-    } catch (e) {
-      if (notification) return undefined;
-      const code = e instanceof RpcError ? e.code : opts.errorCode?.(e) ??
-        (e instanceof TypeError ? RPC_ERRORS.invalidParams : RPC_ERRORS.server);
-      return rpcErrorReply(id, code, messageOf(e));
+      return r instanceof Promise ? r.then(done, (e) => fail(id, notification, e)) : done(r);
+    };
+    if (m.ingest) {
+      const p = run();
+      if (p instanceof Promise) started.push(p);
+      return p;
     }
+    return started.length ? Promise.all(started).then(run) : run();
   };
   const encode = (r: Reply): string => {
     let text: string;
@@ -193,7 +201,7 @@ export async function dispatchRpc<C>(
     return text;
   };
   if (!Array.isArray(body)) {
-    const r = await call(body, []);
+    const r = await call(body);
     return r && encode(r);
   }
   if (body.length === 0) {
@@ -204,23 +212,22 @@ export async function dispatchRpc<C>(
       rpcErrorReply(null, RPC_ERRORS.invalidRequest, `batch over ${maxBatch} requests`),
     );
   }
-  const started: Promise<unknown>[] = [];
-  const replies: (Promise<Reply | undefined> | string | undefined)[] = [];
+  const replies: (Reply | undefined | Promise<Reply | undefined> | string)[] = [];
   for (const item of body) {
-    const p = call(item, started);
     const method = (item as { method?: unknown } | null)?.method;
     const ingest = typeof method === "string" && Object.hasOwn(methods, method) &&
       methods[method].ingest;
+    const r = call(item);
     // queries run one at a time, encoded at once, so the budget holds between them
-    if (ingest) replies.push(p);
+    if (ingest) replies.push(r);
     else {
-      const r = await p;
-      replies.push(r && encode(r));
+      const done = r instanceof Promise ? await r : r;
+      replies.push(done && encode(done));
     }
   }
   const out: string[] = [];
   for (const p of replies) {
-    const r = typeof p === "object" ? await p : p;
+    const r = p instanceof Promise ? await p : p;
     if (r === undefined) continue;
     out.push(typeof r === "string" ? r : encode(r));
   }

@@ -131,6 +131,8 @@ export interface DbgMsgTx {
   Queue?: number;
   /** Receive time, set by the server (never sent). */
   Time?: Date | string;
+  /** Milliseconds the transition took (a JSON-endpoint extension: transports with `extensions`). */
+  Duration?: number;
   /** An automatic transition. */
   IsAuto?: boolean;
   /** Accepted. */
@@ -243,7 +245,7 @@ export function schemaMessage(mach: Machine): DbgMsgSchema {
  *
  * @example Usage
  * ```ts
- * import { toGoStep } from "@asyncmachine/telemetry/dbg";
+ * import { toGoStep } from "./messages.ts";
  * toGoStep({
  *   type: 32, relType: 0, isFinal: false, isSelf: false, isEnter: false,
  *   fromState: "", fromStateIdx: -1, toState: "B", toStateIdx: 1,
@@ -270,7 +272,7 @@ export function toGoStep(s: Step): GoStep {
  *
  * @example Usage
  * ```ts
- * import { stripLogPrefix } from "@asyncmachine/telemetry/dbg";
+ * import { stripLogPrefix } from "./messages.ts";
  * stripLogPrefix("mach1", [{ level: 2, text: "[mach1] [state] +A" }]); // [{ Level: 2, Text: "[state] +A" }]
  * ```
  */

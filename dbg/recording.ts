@@ -6,7 +6,14 @@
  */
 
 import { DbgHub } from "./hub.ts";
-import { GobDecoder, type GobDecoderOptions, GobEncoder, GobError } from "./gob/mod.ts";
+import {
+  GobDecoder,
+  type GobDecoderOptions,
+  GobEncoder,
+  GobError,
+  GobLimitError,
+} from "./gob/mod.ts";
+import { GobReader } from "./gob/wire.ts";
 import { RecordingType } from "./wire_types.ts";
 
 /** What an import read. */
@@ -52,31 +59,67 @@ export interface ImportDbgRecordingOptions {
   limits?: GobDecoderOptions;
 }
 
-/** Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB. */
-export const RECORDING_MAX_BYTES = 128 * 1024 * 1024;
+/** Top-level values a recording may hold (am-dbg writes one). */
+const MAX_VALUES = 1000;
+
+/** Compressed bytes fed to the decompressor at a time. */
+const BROTLI_SLICE = 64;
 
 /**
- * Decodes a recording's bytes: Brotli streamed into the gob decoder (never
- * more than `maxBytes` decompressed), else the bytes as plain gob.
+ * Default of {@linkcode ImportDbgRecordingOptions.maxBytes}: 128 MiB.
+ *
+ * @example Usage
+ * ```ts
+ * import { RECORDING_MAX_BYTES } from "@asyncmachine/telemetry/dbg";
+ * RECORDING_MAX_BYTES / 2 ** 20; // 128
+ * ```
  */
-async function decodeRecording(
+export const RECORDING_MAX_BYTES = 128 * 1024 * 1024;
+
+/** The values of a recording being decoded: only the []*Exportable is kept. */
+class Collector {
+  list: unknown[] | undefined;
+  #count = 0;
+  add(vs: unknown[]): void {
+    // am-dbg writes one value; a stream of many is no recording (and only costs time)
+    if ((this.#count += vs.length) > MAX_VALUES) {
+      throw new GobLimitError(`recording: over ${MAX_VALUES} top-level values`);
+    }
+    for (const v of vs) if (!this.list && Array.isArray(v)) this.list = v;
+  }
+}
+
+/** Plain gob: the whole input in one decoder. */
+async function decodePlain(bytes: Uint8Array, opts: GobDecoderOptions): Promise<unknown[]> {
+  const out = new Collector();
+  const dec = new GobDecoder(opts);
+  out.add(await dec.pushAsync(bytes));
+  dec.end();
+  if (!out.list) throw new GobError("recording: no []*Exportable in the stream");
+  return out.list;
+}
+
+/**
+ * Brotli streamed into the gob decoder, never more than `maxBytes`
+ * decompressed. The compressed bytes go in small slices, on demand: the
+ * decompressor expands one input chunk whole, so a bomb in one chunk would
+ * be inflated entirely before the cap is checked.
+ */
+async function decodeBrotli(
   bytes: Uint8Array,
   maxBytes: number,
-  limits: GobDecoderOptions,
+  opts: GobDecoderOptions,
 ): Promise<unknown[]> {
-  const opts = {
-    maxElements: 16 * 1024 * 1024,
-    maxDecodedBytes: 1024 * 1024 * 1024,
-    ...limits,
-    maxMessageBytes: Math.min(maxBytes, limits.maxMessageBytes ?? maxBytes),
-  };
-  const over = () => new GobError(`recording: over ${maxBytes} decompressed bytes (maxBytes)`);
-  const values: unknown[] = [];
-  const collect = (vs: unknown[]) => {
-    for (const v of vs) values.push(v);
-  };
+  const out = new Collector();
   const dec = new GobDecoder(opts);
-  const reader = new Blob([bytes as BlobPart]).stream()
+  let fed = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (fed >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(fed, fed += BROTLI_SLICE));
+    },
+  }, { highWaterMark: 0 });
+  const reader = source
     .pipeThrough(
       new DecompressionStream("brotli" as CompressionFormat) as unknown as TransformStream<
         Uint8Array,
@@ -90,24 +133,74 @@ async function decodeRecording(
       try {
         chunk = await reader.read();
       } catch {
-        if (total > 0) throw new GobError("recording: corrupt Brotli stream");
-        // not Brotli: plain gob
-        if (bytes.length > maxBytes) throw over();
-        const plain = new GobDecoder(opts);
-        collect(await plain.pushAsync(bytes));
-        plain.end();
-        return values;
+        throw new GobError("recording: not a Brotli stream");
       }
       if (chunk.done) break;
       total += chunk.value.length;
-      if (total > maxBytes) throw over();
-      collect(await dec.pushAsync(chunk.value));
+      if (total > maxBytes) {
+        throw new GobLimitError(`recording: over ${maxBytes} decompressed bytes (maxBytes)`);
+      }
+      out.add(await dec.pushAsync(chunk.value));
     }
   } finally {
     reader.cancel().catch(() => {});
   }
   dec.end();
-  return values;
+  if (!out.list) throw new GobError("recording: no []*Exportable in the stream");
+  return out.list;
+}
+
+/**
+ * Whether the bytes open as a gob stream does: a message length that fits,
+ * then a type definition of a user type (a recording's first message).
+ */
+function looksLikeGob(bytes: Uint8Array): boolean {
+  try {
+    const r = new GobReader(bytes);
+    const len = r.count("message length");
+    if (len === 0 || len > r.remaining) return false;
+    const id = r.int();
+    return typeof id === "number" && id <= -64;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decodes a recording's bytes, Brotli or plain gob, whichever they look
+ * like first and the other if that fails; a limit ends it at once (no second
+ * try of a bomb).
+ */
+async function decodeRecording(
+  bytes: Uint8Array,
+  maxBytes: number,
+  limits: GobDecoderOptions,
+): Promise<unknown[]> {
+  const opts = {
+    maxElements: 16 * 1024 * 1024,
+    maxDecodedBytes: 1024 * 1024 * 1024,
+    ...limits,
+    maxMessageBytes: Math.min(maxBytes, limits.maxMessageBytes ?? maxBytes),
+  };
+  const plain = () => {
+    if (bytes.length > maxBytes) {
+      throw new GobLimitError(`recording: over ${maxBytes} bytes (maxBytes)`);
+    }
+    return decodePlain(bytes, opts);
+  };
+  const brotli = () => decodeBrotli(bytes, maxBytes, opts);
+  const [first, second] = looksLikeGob(bytes) ? [plain, brotli] : [brotli, plain];
+  try {
+    return await first();
+  } catch (e) {
+    if (e instanceof GobLimitError || !(e instanceof GobError)) throw e;
+    try {
+      return await second();
+    } catch (e2) {
+      if (e2 instanceof GobLimitError) throw e2;
+      throw e; // the likelier format's error says more
+    }
+  }
 }
 
 /**
@@ -138,9 +231,7 @@ export async function importDbgRecording(
     if (!res.ok) throw new Error(`recording ${source}: ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   }
-  const values = await decodeRecording(bytes, maxBytes, opts.limits ?? {});
-  const list = values.find(Array.isArray) as Exportable[] | undefined;
-  if (!list) throw new GobError("recording: no []*Exportable in the stream");
+  const list = await decodeRecording(bytes, maxBytes, opts.limits ?? {}) as Exportable[];
   // a loop, not Math.max(...list): a spread of a long list overflows the stack
   let maxTxs = 1;
   for (const e of list) maxTxs = Math.max(maxTxs, e?.MsgTxs?.length ?? 0);
@@ -177,6 +268,15 @@ export async function importDbgRecording(
 }
 
 /**
+ * A tx without `Steps[].Data`: upstream's deprecated interface (Go sends
+ * nil), which a client may have filled with any JSON, no registered Go type.
+ */
+function withoutStepData<T extends { Steps?: { Data?: unknown }[] }>(tx: T): T {
+  if (!tx.Steps?.some((s) => s.Data !== undefined && s.Data !== null)) return tx;
+  return { ...tx, Steps: tx.Steps.map(({ Data: _, ...s }) => s) };
+}
+
+/**
  * Writes a hub as an am-dbg recording (`--import-data` reads it):
  * gob of `[]*server.Exportable`, Brotli-compressed unless `compress: false`.
  *
@@ -190,14 +290,15 @@ export async function importDbgRecording(
  */
 export async function exportDbgRecording(
   hub: DbgHub,
-  opts: { compress?: boolean; version?: string } = {},
+  opts?: { compress?: boolean; version?: string },
 ): Promise<Uint8Array> {
+  opts ??= {};
   const list = [];
   for (const m of await hub.machines()) {
     const txs = [];
     for (let cursor = 0;;) {
       const page = await hub.txs(m.id, { cursor, limit: 1000 });
-      for (const t of page.txs) txs.push(t.msg);
+      for (const t of page.txs) txs.push(withoutStepData(t.msg));
       if (!page.more) break;
       cursor = page.cursor;
     }

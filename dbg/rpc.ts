@@ -8,7 +8,7 @@
 
 import { tcpByteConn, wsByteConn } from "./byte_conn.ts";
 import type { DbgHub } from "./hub.ts";
-import { NetRpcServer, type NetRpcServerOptions } from "./rpc_server.ts";
+import { NET_RPC_DEFAULTS, NetRpcServer, type NetRpcServerOptions } from "./rpc_server.ts";
 
 /** Options of {@linkcode listenDbgTcp}: the address and the server's limits. */
 export interface ListenDbgTcpOptions extends NetRpcServerOptions {
@@ -29,7 +29,8 @@ export interface ListenDbgTcpOptions extends NetRpcServerOptions {
  * const listener = listenDbgTcp(new DbgHub(), { port: 6831, maxConnections: 32 });
  * ```
  */
-export function listenDbgTcp(hub: DbgHub, opts: ListenDbgTcpOptions = {}): Deno.Listener {
+export function listenDbgTcp(hub: DbgHub, opts?: ListenDbgTcpOptions): Deno.Listener {
+  opts ??= {};
   const { hostname, port, ...limits } = opts;
   const server = new NetRpcServer(hub, limits);
   const listener = Deno.listen({ hostname: hostname ?? "127.0.0.1", port: port ?? 6831 });
@@ -59,10 +60,12 @@ export function listenDbgTcp(hub: DbgHub, opts: ListenDbgTcpOptions = {}): Deno.
 export function dbgWsRoute(
   hub: DbgHub,
   next?: (req: Request) => Response | Promise<Response>,
-  opts: NetRpcServerOptions = {},
+  opts?: NetRpcServerOptions,
 ): (req: Request) => Response | Promise<Response> {
+  opts ??= {};
   const server = new NetRpcServer(hub, opts);
-  const queue = { maxQueuedBytes: opts.maxMessageBytes ?? 16 * 1024 * 1024 };
+  const queue = { maxQueuedBytes: opts.maxMessageBytes ?? NET_RPC_DEFAULTS.maxMessageBytes };
+  const readTimeoutMs = opts.readTimeoutMs ?? NET_RPC_DEFAULTS.readTimeoutMs;
   return (req) => {
     if (new URL(req.url).pathname !== "/dbg.ws") {
       return next ? next(req) : Response.json({ error: "not found" }, { status: 404 });
@@ -70,17 +73,45 @@ export function dbgWsRoute(
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return Response.json({ error: "connect with a WebSocket" }, { status: 426 });
     }
-    if (server.full) {
+    // the slot is held from the upgrade on: upgrades not yet open count too
+    if (!server.reserve()) {
       return Response.json({ error: "too many net/rpc connections" }, {
         status: 503,
         headers: { "retry-after": "5" },
       });
     }
-    const { socket, response } = Deno.upgradeWebSocket(req);
-    socket.addEventListener(
-      "open",
-      () => void server.serve(wsByteConn(socket, queue), { token: false }),
-    );
+    let settled = false;
+    let response: Response;
+    let socket: WebSocket;
+    try {
+      ({ socket, response } = Deno.upgradeWebSocket(req));
+    } catch (e) {
+      server.release();
+      throw e;
+    }
+    // the slot goes to the connection on open, or back if it never opens
+    const giveBack = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      server.release();
+    };
+    const timer = setTimeout(() => {
+      giveBack();
+      try {
+        socket.close();
+      } catch {
+        // not open
+      }
+    }, readTimeoutMs);
+    socket.addEventListener("open", () => {
+      if (settled) return socket.close();
+      settled = true;
+      clearTimeout(timer);
+      void server.serve(wsByteConn(socket, queue), { token: false, reserved: true });
+    });
+    socket.addEventListener("close", giveBack);
+    socket.addEventListener("error", giveBack);
     return response;
   };
 }

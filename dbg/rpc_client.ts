@@ -7,7 +7,8 @@
  */
 
 import type { ByteConn } from "./byte_conn.ts";
-import { concatBytes, GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { GobDecoder, GobEncoder, type GoType } from "./gob/mod.ts";
+import { concatBytes } from "./gob/wire.ts";
 import { RpcRequestType } from "./wire_types.ts";
 
 /** net/rpc reply header. */
@@ -17,7 +18,16 @@ interface RpcResponse {
   Error?: string;
 }
 
-/** The first line a client sends to a token-gated net/rpc listener, before any gob. */
+/**
+ * The first line a client sends to a token-gated net/rpc listener
+ * ({@linkcode listenDbgTcp} with `token`), before any gob.
+ *
+ * @example Usage
+ * ```ts
+ * import { tokenPreamble } from "./rpc_client.ts";
+ * tokenPreamble("s3cret"); // the bytes of "AMDBG-TOKEN s3cret\n"
+ * ```
+ */
 export function tokenPreamble(token: string): Uint8Array {
   return new TextEncoder().encode(`AMDBG-TOKEN ${token}\n`);
 }
@@ -43,15 +53,20 @@ export class NetRpcClient {
   #lock: Promise<unknown> = Promise.resolve();
   #closed = false;
   #preamble: Uint8Array | undefined;
+  #timeoutMs: number;
 
   /**
    * Creates one.
    *
    * @param conn The connection (one per client).
-   * @param opts `token`: sent first, for a listener started with one.
+   * @param opts `token`: sent first, for a listener started with one;
+   *   `timeoutMs`: a call without its reply by then fails and closes the
+   *   connection (default 10 s; 0 = wait forever, as Go's client).
    */
-  constructor(conn: ByteConn, opts: { token?: string } = {}) {
+  constructor(conn: ByteConn, opts?: { token?: string; timeoutMs?: number }) {
+    opts ??= {};
     this.#conn = conn;
+    this.#timeoutMs = opts.timeoutMs ?? 10_000;
     this.#reader = conn.readable[Symbol.asyncIterator]();
     if (opts.token) this.#preamble = tokenPreamble(opts.token);
   }
@@ -81,7 +96,21 @@ export class NetRpcClient {
       if ((res.Seq ?? 0) !== seq) throw new Error(`net/rpc: reply seq ${res.Seq}, expected ${seq}`);
       if (res.Error) throw new Error(`net/rpc ${method}: ${res.Error}`);
     };
-    const p = this.#lock.then(run, run);
+    const timed = () => {
+      if (!(this.#timeoutMs > 0)) return run();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return Promise.race([
+        run(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            // a stalled server: this connection is done, the caller reconnects
+            this.close();
+            reject(new Error(`net/rpc ${method}: no reply in ${this.#timeoutMs} ms`));
+          }, this.#timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    };
+    const p = this.#lock.then(timed, timed);
     this.#lock = p.catch(() => {});
     return p;
   }

@@ -8,7 +8,8 @@
  */
 
 import type { ByteConn } from "./byte_conn.ts";
-import { concatBytes, go, GobDecoder, GobEncoder, GobError } from "./gob/mod.ts";
+import { go, GobDecoder, GobEncoder, GobError } from "./gob/mod.ts";
+import { concatBytes } from "./gob/wire.ts";
 import type { DbgHub } from "./hub.ts";
 import { tokenPreamble } from "./rpc_client.ts";
 import { RpcResponseType } from "./wire_types.ts";
@@ -48,7 +49,15 @@ export interface NetRpcServerOptions {
   sliceMs?: number;
 }
 
-/** The defaults of {@linkcode NetRpcServerOptions}. */
+/**
+ * The defaults of {@linkcode NetRpcServerOptions}.
+ *
+ * @example Usage
+ * ```ts
+ * import { NET_RPC_DEFAULTS } from "./rpc_server.ts";
+ * NET_RPC_DEFAULTS.maxConnections; // 128
+ * ```
+ */
 export const NET_RPC_DEFAULTS: Readonly<Required<Omit<NetRpcServerOptions, "token">>> = {
   maxConnections: 128,
   maxMessageBytes: 16 * 1024 * 1024,
@@ -66,9 +75,12 @@ class Deadline {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #mode: "read" | "idle" | "" = "";
   constructor(readonly onExpire: () => void) {}
-  /** Starts the read deadline unless it already runs (more bytes don't extend it). */
-  read(ms: number): void {
-    if (this.#mode === "read") return;
+  /**
+   * Starts the read deadline unless it already runs: more bytes don't extend
+   * it, a completed message (`progress`) does.
+   */
+  read(ms: number, progress = false): void {
+    if (this.#mode === "read" && !progress) return;
     this.#set("read", ms);
   }
   /** Restarts the idle deadline. */
@@ -103,6 +115,7 @@ export class NetRpcServer {
   #hub: DbgHub;
   #opts: Required<Omit<NetRpcServerOptions, "token">> & { token?: string };
   #connections = 0;
+  #reserved = 0;
   #inFlight = 0;
   #lock: Promise<void> = Promise.resolve();
 
@@ -112,7 +125,8 @@ export class NetRpcServer {
    * @param hub Where the messages go.
    * @param opts Limits.
    */
-  constructor(hub: DbgHub, opts: NetRpcServerOptions = {}) {
+  constructor(hub: DbgHub, opts?: NetRpcServerOptions) {
+    opts ??= {};
     this.#hub = hub;
     this.#opts = { ...NET_RPC_DEFAULTS };
     for (const [k, v] of Object.entries(opts)) {
@@ -132,7 +146,24 @@ export class NetRpcServer {
 
   /** Whether one more connection would be served. */
   get full(): boolean {
-    return this.#connections >= this.#opts.maxConnections;
+    return this.#connections + this.#reserved >= this.#opts.maxConnections;
+  }
+
+  /**
+   * Holds a connection slot for one about to be served (a WebSocket between
+   * its upgrade and its open event); false when full. Pass `reserved: true`
+   * to {@linkcode NetRpcServer.serve}, or {@linkcode NetRpcServer.release}
+   * it if the connection never comes.
+   */
+  reserve(): boolean {
+    if (this.full) return false;
+    this.#reserved++;
+    return true;
+  }
+
+  /** Frees a slot from {@linkcode NetRpcServer.reserve} whose connection never came. */
+  release(): void {
+    if (this.#reserved > 0) this.#reserved--;
   }
 
   /** One decode at a time: the decoded-size budget holds for the whole server. */
@@ -152,11 +183,15 @@ export class NetRpcServer {
    * Serves one connection until it ends, then closes it.
    *
    * @param conn The connection.
-   * @param opts `token: false` skips the token check (a transport with its own auth).
+   * @param opts `token: false` skips the token check (a transport with its own auth);
+   *   `reserved: true` takes the slot held by {@linkcode NetRpcServer.reserve}.
    */
-  async serve(conn: ByteConn, opts: { token?: boolean } = {}): Promise<void> {
+  async serve(conn: ByteConn, opts?: { token?: boolean; reserved?: boolean }): Promise<void> {
+    opts ??= {};
     const o = this.#opts;
-    if (this.full) {
+    if (opts.reserved) {
+      this.release();
+    } else if (this.full) {
       conn.close();
       return;
     }
@@ -204,8 +239,11 @@ export class NetRpcServer {
           const reply = await this.#call(req, body, enc);
           await withTimeout(conn.write(reply), o.readTimeoutMs);
         }
-        if (dec.buffered > 0 || pending.length || !gotMessage) deadline.read(o.readTimeoutMs);
-        else deadline.idle(o.idleTimeoutMs);
+        if (dec.buffered > 0 || pending.length || !gotMessage) {
+          deadline.read(o.readTimeoutMs, values.length > 0);
+        } else {
+          deadline.idle(o.idleTimeoutMs);
+        }
       }
     } catch {
       // a malformed stream, a limit, a timeout or a broken connection ends this connection only
@@ -270,7 +308,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function serveNetRpc(
   conn: ByteConn,
   hub: DbgHub,
-  opts: NetRpcServerOptions = {},
+  opts?: NetRpcServerOptions,
 ): Promise<void> {
+  opts ??= {};
   return new NetRpcServer(hub, opts).serve(conn);
 }

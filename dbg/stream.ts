@@ -49,7 +49,7 @@ const MAX_FILTER_IDS = 1000;
  *
  * @example Usage
  * ```ts
- * import { parseStreamQuery } from "@asyncmachine/telemetry/dbg";
+ * import { parseStreamQuery } from "./stream.ts";
  * parseStreamQuery(new URL("http://x/stream?since=5&machines=a,b")); // { since: 5, machines: ["a", "b"] }
  * ```
  */
@@ -174,7 +174,8 @@ function withDefaults(o: DbgStreamOptions): Required<DbgStreamOptions> {
  *
  * @example Usage
  * ```ts ignore
- * import { DbgHub, wsStream } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { wsStream } from "./stream.ts";
  * const route = wsStream(new DbgHub(), {});
  * Deno.serve((req) => route(req, new URL(req.url), {}));
  * ```
@@ -234,7 +235,8 @@ const END = enc.encode("\n\n");
  *
  * @example Usage
  * ```ts ignore
- * import { DbgHub, sseStream } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { sseStream } from "./stream.ts";
  * const route = sseStream(new DbgHub(), {});
  * Deno.serve((req) => route(req, new URL(req.url), {}));
  * ```

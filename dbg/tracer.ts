@@ -1,16 +1,19 @@
 /**
- * DbgTracer: a message per transition and per queued mutation (and a schema
- * message per machine and schema change), handed to a bounded outbox and
- * sent off the machine's call path, as asyncmachine-go's dbg tracer.
+ * DbgTracer: a message per transition and per queued mutation (a schema
+ * message per machine and schema change, a gone message per dispose on JSON
+ * transports), handed to a bounded outbox and sent off the machine's call
+ * path, as asyncmachine-go's dbg tracer.
  *
  * @module
  */
 
-import { getEnv } from "../internal/env.ts";
 import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
 import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
-import { type DbgMessage, type DbgTransport, HttpDbgTransport } from "./transport.ts";
-import { GOB_ADDRESS, GobRpcTransport } from "./gob_transport.ts";
+import type { DbgMessage, DbgTransport } from "./transport.ts";
+import { Outbox } from "./outbox.ts";
+
+// kept here too: transports written against earlier versions import it from this module
+export { registerDbgTransport } from "./transport_registry.ts";
 
 /** Options of a {@linkcode DbgTracer}. */
 export interface DbgTracerOptions {
@@ -19,8 +22,8 @@ export interface DbgTracerOptions {
   /** Messages per send; default 100. */
   batchSize?: number;
   /**
-   * Stack traces on queued mutations. Default: off, on with AM_DBG_TRACE=1;
-   * AM_DBG_NO_TRACE always turns them off. (Upstream's default is on, but
+   * Stack traces on queued mutations. Default: off (`transitionsToDbg`: on
+   * with AM_DBG_TRACE=1; AM_DBG_NO_TRACE always off). (Upstream's default is on, but
    * Deno's source-mapped stack formatting costs more than the transition.)
    */
   stackTraces?: boolean;
@@ -54,7 +57,7 @@ let tracerCount = 0;
  * (await hub.txs("m1")).txs.length; // 2: the queued mutation and the transition
  * ```
  */
-export class DbgTracer implements Tracer {
+export class DbgTracer implements Tracer, AsyncDisposable {
   /** "dbg" (numbered for more tracers in one process). */
   readonly id: string;
   /** Bound to submachines automatically. */
@@ -62,7 +65,9 @@ export class DbgTracer implements Tracer {
   /** Where messages go. */
   readonly transport: DbgTransport;
   /** Messages dropped because the outbox was full. */
-  dropped = 0;
+  get dropped(): number {
+    return this.#outbox.dropped;
+  }
   /** Messages sent. */
   sent = 0;
   /** Failed sends (batches). */
@@ -72,11 +77,10 @@ export class DbgTracer implements Tracer {
   /** Detached after too many failures. */
   detached = false;
   #opts: Required<DbgTracerOptions>;
-  // a ring buffer: drop-oldest without shifting arrays
-  #ring: ((() => DbgMessage) | undefined)[];
-  #head = 0;
-  #size = 0;
+  // messages are built when sent, not on the machine's call path
+  #outbox: Outbox<() => DbgMessage>;
   #machines = new Map<string, MachState>();
+  #started = new WeakMap<Transition, number>();
   #flushing: Promise<void> | undefined;
   #consecutive = 0;
 
@@ -86,44 +90,35 @@ export class DbgTracer implements Tracer {
    * @param transport Where messages go.
    * @param opts Outbox and batching.
    */
-  constructor(transport: DbgTransport, opts: DbgTracerOptions = {}) {
+  constructor(transport: DbgTransport, opts?: DbgTracerOptions) {
+    opts ??= {};
     this.transport = transport;
     this.id = tracerCount++ === 0 ? "dbg" : `dbg-${tracerCount}`;
     this.#opts = {
       maxOutbox: opts.maxOutbox ?? 1000,
       batchSize: opts.batchSize ?? 100,
-      stackTraces: !getEnv("AM_DBG_NO_TRACE") && (opts.stackTraces ?? !!getEnv("AM_DBG_TRACE")),
+      stackTraces: opts.stackTraces ?? false,
       maxErrors: opts.maxErrors ?? 10,
     };
-    this.#ring = new Array(Math.max(1, this.#opts.maxOutbox));
+    this.#outbox = new Outbox(this.#opts.maxOutbox);
   }
 
   /** Messages waiting in the outbox. */
   get pending(): number {
-    return this.#size;
+    return this.#outbox.size;
   }
 
   #push(build: () => DbgMessage): void {
     if (this.detached) return;
-    const ring = this.#ring;
-    const cap = ring.length;
-    if (this.#size === cap) {
-      // full: overwrite the oldest
-      ring[this.#head] = build;
-      this.#head = (this.#head + 1) % cap;
-      this.dropped++;
-    } else {
-      ring[(this.#head + this.#size) % cap] = build;
-      this.#size++;
-    }
+    this.#outbox.push(build);
     // send right after the machine's current work (a microtask), never inside it
     if (!this.#flushing) this.#flushing = Promise.resolve().then(() => this.#flush());
   }
 
   async #flush(): Promise<void> {
     try {
-      while (this.#size > 0 && !this.detached) {
-        const batch = this.#take(this.#opts.batchSize);
+      while (this.#outbox.size > 0 && !this.detached) {
+        const batch = this.#outbox.take(this.#opts.batchSize).map((build) => build());
         try {
           await this.transport.send(batch);
           this.sent += batch.length;
@@ -140,24 +135,9 @@ export class DbgTracer implements Tracer {
     }
   }
 
-  /** Removes up to `n` of the oldest entries and builds their messages. */
-  #take(n: number): DbgMessage[] {
-    const ring = this.#ring;
-    const out: DbgMessage[] = [];
-    while (out.length < n && this.#size > 0) {
-      const build = ring[this.#head]!;
-      ring[this.#head] = undefined;
-      this.#head = (this.#head + 1) % ring.length;
-      this.#size--;
-      out.push(build());
-    }
-    return out;
-  }
-
   #detach(): void {
     this.detached = true;
-    this.#ring.fill(undefined);
-    this.#size = 0;
+    this.#outbox.clear();
     for (const { mach } of this.#machines.values()) {
       try {
         mach.detachTracer(this.id);
@@ -171,6 +151,18 @@ export class DbgTracer implements Tracer {
   /** Resolves once the outbox is empty (or the tracer detached). */
   async flushed(): Promise<void> {
     while (this.#flushing) await this.#flushing;
+  }
+
+  /** Sends what's in the outbox; {@linkcode DbgTracer.flushed}. */
+  flush(): Promise<void> {
+    return this.flushed();
+  }
+
+  /** Sends what's left, detaches from every machine, closes the transport. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.flushed();
+    if (!this.detached) this.#detach();
+    await this.transport.close?.();
   }
 
   /** Sends the machine's schema. */
@@ -188,12 +180,19 @@ export class DbgTracer implements Tracer {
     this.#push(() => ({ method: "DbgMsgSchema", params: msg }));
   }
 
+  /** Notes when a transition started (its message carries the duration). */
+  transitionStart(tx: Transition): void {
+    this.#started.set(tx, performance.now());
+  }
+
   /** A message per transition, accepted or canceled. */
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
     const state = this.#machines.get(mach.id);
     // check (canAdd…) transitions aren't sent, as upstream (without IsCan)
     if (!state || tx.mutation.isCheck) return;
+    const started = this.#started.get(tx);
+    const duration = started === undefined ? undefined : performance.now() - started;
     const queueTick = mach.queueTick();
     state.lastTx = tx.id;
     state.lastMTime = tx.timeAfter;
@@ -219,6 +218,8 @@ export class DbgTracer implements Tracer {
       };
       const args = mapArgs(mach, mut);
       if (args) msg.Args = args;
+      // a JSON-endpoint extension, like DbgMsgGone: am-dbg's wire messages stay as upstream's
+      if (duration !== undefined && this.transport.extensions) msg.Duration = duration;
       return { method: "DbgMsgTx", params: msg };
     });
   }
@@ -249,9 +250,8 @@ export class DbgTracer implements Tracer {
         MutQueueToken: mut.queueToken,
       };
       if (stack?.stack) msg.StackTrace = stack.stack.split("\n").slice(2).join("\n");
-      const args = mapArgs(mach, mut) ?? {};
-      if (mut.args.err instanceof Error) args.err = mut.args.err.message;
-      if (Object.keys(args).length) msg.Args = args;
+      const args = mapArgs(mach, mut);
+      if (args) msg.Args = args;
       return { method: "DbgMsgTx", params: msg };
     });
   }
@@ -263,94 +263,18 @@ export class DbgTracer implements Tracer {
   }
 }
 
+/** The mutation's args as the machine logs them, plus the error of an Exception (as am-dbg shows it). */
 function mapArgs(mach: Machine, mut: Mutation): Record<string, string> | undefined {
-  const mapper = mach.logArgs;
-  if (!mapper) return undefined;
+  let out: Record<string, string> = {};
   try {
-    const out = mapper(mut.args);
-    return out && Object.keys(out).length ? out : undefined;
+    out = { ...mach.logArgs?.(mut.args) };
   } catch {
-    return undefined;
+    // a throwing mapper costs the args, never the message
   }
-}
-
-/** Builds a transport for an address: `http(s)://…` is a dbg endpoint. */
-export type DbgTransportFactory = (address: string) => DbgTransport;
-
-const factories: { match: RegExp; create: DbgTransportFactory }[] = [
-  { match: /^https?:\/\//, create: (addr) => new HttpDbgTransport(addr) },
-  // am-dbg's own wire, built in (no registration by import side effect)
-  { match: GOB_ADDRESS, create: (addr) => new GobRpcTransport(addr) },
-];
-
-/**
- * Registers a transport for addresses matching `match` (the gob/net/rpc
- * transports for am-dbg register `host:port` and `ws://`).
- *
- * @example Usage
- * ```ts
- * import { HttpDbgTransport, registerDbgTransport } from "@asyncmachine/telemetry/dbg";
- * registerDbgTransport(/^collector:/, (a) => new HttpDbgTransport(a.replace("collector:", "https://")));
- * ```
- */
-export function registerDbgTransport(match: RegExp, create: DbgTransportFactory): void {
-  factories.unshift({ match, create });
-}
-
-/**
- * The default am-dbg address: AM_DBG_ADDR ("1" means localhost:6831), else
- * localhost:6831.
- *
- * @example Usage
- * ```ts
- * import { dbgAddrFromEnv } from "@asyncmachine/telemetry/dbg";
- * dbgAddrFromEnv(); // "localhost:6831" unless AM_DBG_ADDR says otherwise
- * ```
- */
-export function dbgAddrFromEnv(): string {
-  const addr = getEnv("AM_DBG_ADDR");
-  return !addr || addr === "1" ? "localhost:6831" : addr;
-}
-
-/**
- * Upstream's TransitionsToDbg: binds a {@linkcode DbgTracer} sending to an
- * address (`http(s)://` endpoint, or am-dbg's `host:port` / `ws://` once a
- * gob transport is registered) or a transport. Binding the same address
- * twice returns the bound tracer.
- *
- * @example Usage
- * ```ts
- * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { DbgHub, HubTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
- * const tracer = transitionsToDbg(new Machine({ Foo: {} }), new HubTransport(new DbgHub()));
- * ```
- */
-export function transitionsToDbg(
-  mach: Machine,
-  addrOrTransport?: string | DbgTransport,
-  opts: DbgTracerOptions = {},
-): DbgTracer {
-  let transport: DbgTransport;
-  if (typeof addrOrTransport === "object") {
-    transport = addrOrTransport;
-  } else {
-    const addr = addrOrTransport || dbgAddrFromEnv();
-    const factory = factories.find((f) => f.match.test(addr));
-    if (!factory) {
-      throw new Error(
-        `dbg: no transport for ${addr} (use http(s)://host/ for a dbg endpoint, or import the ` +
-          `gob transport for am-dbg's host:port)`,
-      );
-    }
-    const existing = mach.tracers().find((t) =>
-      t instanceof DbgTracer && t.transport.address.includes(addr)
-    );
-    if (existing) return existing as DbgTracer;
-    transport = factory.create(addr);
+  try {
+    if (mut.args.err instanceof Error) out.err = String(mut.args.err.message);
+  } catch {
+    // an unprintable error keeps the message without it
   }
-  const existing = mach.tracers().find((t) => t instanceof DbgTracer && t.transport === transport);
-  if (existing) return existing as DbgTracer;
-  const tracer = new DbgTracer(transport, opts);
-  mach.bindTracer(tracer);
-  return tracer;
+  return Object.keys(out).length ? out : undefined;
 }

@@ -111,7 +111,8 @@ export class HttpDbgTransport implements DbgTransport {
    * @param url The endpoint's base URL (or its `/rpc` URL).
    * @param opts Token, timeout, retries.
    */
-  constructor(url: string, opts: HttpDbgTransportOptions = {}) {
+  constructor(url: string, opts?: HttpDbgTransportOptions) {
+    opts ??= {};
     const base = url.replace(/\/+$/, "");
     this.address = base.endsWith("/rpc") ? base : base + "/rpc";
     this.#opts = opts;
@@ -128,7 +129,12 @@ export class HttpDbgTransport implements DbgTransport {
         params: m.params,
       })),
     );
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    // the same key on every retry: the endpoint ingests a batch once even when a timed-out
+    // attempt had landed
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "idempotency-key": crypto.randomUUID(),
+    };
     if (this.#opts.token) headers.authorization = `Bearer ${this.#opts.token}`;
     const res = await fetchRetrying(this.address, { method: "POST", headers, body }, {
       retries: this.#opts.retries ?? 3,

@@ -29,42 +29,47 @@ function entries(v: unknown, field: string): [string, unknown][] {
   throw new TypeError(`${field} must be an object`);
 }
 
-function str(v: unknown, field: string, optional = true): string {
-  if (v === undefined || v === null) {
-    if (optional) return "";
-    throw new TypeError(`${field} is required`);
-  }
-  if (typeof v !== "string") throw new TypeError(`${field} must be a string`);
-  return v;
+// Field names are built only for an error: validation is on the ingest hot path.
+function name(field: string, i?: number, key?: string): string {
+  return field + (i === undefined ? "" : `[${i}]`) + (key === undefined ? "" : `.${key}`);
 }
 
-function num(v: unknown, field: string): number {
+function str(v: unknown, field: string, optional = true, i?: number, key?: string): string {
+  if (typeof v === "string") return v;
+  if (v === undefined || v === null) {
+    if (optional) return "";
+    throw new TypeError(`${name(field, i, key)} is required`);
+  }
+  throw new TypeError(`${name(field, i, key)} must be a string`);
+}
+
+function num(v: unknown, field: string, i?: number, key?: string): number {
+  if (typeof v === "number" && Number.isInteger(v)) return v;
   if (v === undefined || v === null) return 0;
   if (typeof v === "bigint") {
     if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new TypeError(`${field} is out of range`);
+      throw new TypeError(`${name(field, i, key)} is out of range`);
     }
     return Number(v);
   }
-  if (typeof v !== "number" || !Number.isFinite(v) || !Number.isInteger(v)) {
-    throw new TypeError(`${field} must be an integer`);
-  }
-  return v;
+  throw new TypeError(`${name(field, i, key)} must be an integer`);
 }
 
-function bool(v: unknown, field: string): boolean {
+function bool(v: unknown, field: string, i?: number, key?: string): boolean {
+  if (typeof v === "boolean") return v;
   if (v === undefined || v === null) return false;
-  if (typeof v !== "boolean") throw new TypeError(`${field} must be a boolean`);
-  return v;
+  throw new TypeError(`${name(field, i, key)} must be a boolean`);
 }
 
-function list<T>(v: unknown, field: string, item: (x: unknown, f: string) => T): T[] {
+function list<T>(v: unknown, field: string, item: (x: unknown, f: string, i: number) => T): T[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new TypeError(`${field} must be a list`);
-  return v.map((x, i) => item(x, `${field}[${i}]`));
+  const out: T[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = item(v[i], field, i);
+  return out;
 }
 
-const strs = (v: unknown, f: string) => list(v, f, (x, g) => str(x, g, false));
+const strs = (v: unknown, f: string) => list(v, f, (x, g, i) => str(x, g, false, i));
 
 function state(v: unknown, field: string): GoState {
   if (!isObj(v)) throw new TypeError(`${field} must be an object`);
@@ -112,27 +117,27 @@ export function parseDbgMsgSchema(v: unknown): DbgMsgSchema {
   return msg;
 }
 
-function step(v: unknown, field: string): GoStep {
-  if (!isObj(v)) throw new TypeError(`${field} must be an object`);
+function step(v: unknown, f: string, i: number): GoStep {
+  if (!isObj(v)) throw new TypeError(`${name(f, i)} must be an object`);
   const s: GoStep = {
-    Type: num(v.Type, `${field}.Type`),
-    RelType: num(v.RelType, `${field}.RelType`),
-    IsFinal: bool(v.IsFinal, `${field}.IsFinal`),
-    IsSelf: bool(v.IsSelf, `${field}.IsSelf`),
-    IsEnter: bool(v.IsEnter, `${field}.IsEnter`),
-    FromState: str(v.FromState, `${field}.FromState`),
-    FromStateIdx: num(v.FromStateIdx, `${field}.FromStateIdx`),
-    ToState: str(v.ToState, `${field}.ToState`),
-    ToStateIdx: num(v.ToStateIdx, `${field}.ToStateIdx`),
+    Type: num(v.Type, f, i, "Type"),
+    RelType: num(v.RelType, f, i, "RelType"),
+    IsFinal: bool(v.IsFinal, f, i, "IsFinal"),
+    IsSelf: bool(v.IsSelf, f, i, "IsSelf"),
+    IsEnter: bool(v.IsEnter, f, i, "IsEnter"),
+    FromState: str(v.FromState, f, true, i, "FromState"),
+    FromStateIdx: num(v.FromStateIdx, f, i, "FromStateIdx"),
+    ToState: str(v.ToState, f, true, i, "ToState"),
+    ToStateIdx: num(v.ToStateIdx, f, i, "ToStateIdx"),
   };
   // the only free-form field: made JSON-safe here so the stored message always encodes
   if (v.Data !== undefined && v.Data !== null) s.Data = jsonSafe(v.Data);
   return s;
 }
 
-function logEntry(v: unknown, field: string): GoLogEntry {
-  if (!isObj(v)) throw new TypeError(`${field} must be an object`);
-  return { Level: num(v.Level, `${field}.Level`), Text: str(v.Text, `${field}.Text`) };
+function logEntry(v: unknown, f: string, i: number): GoLogEntry {
+  if (!isObj(v)) throw new TypeError(`${name(f, i)} must be an object`);
+  return { Level: num(v.Level, f, i, "Level"), Text: str(v.Text, f, true, i, "Text") };
 }
 
 /**
@@ -180,6 +185,9 @@ export function parseDbgMsgTx(v: unknown): DbgMsgTx {
   if (dump.length) msg.QueueDump = dump;
   const trace = str(v.StackTrace, "StackTrace");
   if (trace) msg.StackTrace = trace;
+  if (typeof v.Duration === "number" && Number.isFinite(v.Duration) && v.Duration >= 0) {
+    msg.Duration = v.Duration;
+  }
   if (v.Time instanceof Date && !Number.isNaN(v.Time.getTime())) msg.Time = v.Time;
   else if (typeof v.Time === "string" && !Number.isNaN(Date.parse(v.Time))) msg.Time = v.Time;
   return msg;

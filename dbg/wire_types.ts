@@ -39,7 +39,8 @@ export const DbgMsgStructType: GoType = go.struct("DbgMsgStruct", {
 });
 
 /** `am.Step` (`Data` is a deprecated interface, sent nil). */
-export const GoStepType: GoType = go.struct("Step", {
+// unnamed on the wire, as Go names a []*T's element struct ""
+export const GoStepType: GoType = go.struct("", {
   Type: go.int,
   RelType: go.int,
   IsFinal: go.bool,
@@ -53,12 +54,12 @@ export const GoStepType: GoType = go.struct("Step", {
 });
 
 /** `am.LogEntry`. */
-export const GoLogEntryType: GoType = go.struct("LogEntry", { Level: go.int, Text: go.string });
+export const GoLogEntryType: GoType = go.struct("", { Level: go.int, Text: go.string });
 
-const logEntries = go.slice(GoLogEntryType, "[]*LogEntry");
+// Go names an unnamed slice by its type's string: package-qualified
+const logEntries = go.slice(GoLogEntryType, "[]*machine.LogEntry");
 
-/** `dbg.DbgMsgTx`. */
-export const DbgMsgTxType: GoType = go.struct("DbgMsgTx", {
+const txFields: Record<string, GoType> = {
   MachineID: go.string,
   ID: go.string,
   Clocks: go.slice(go.uint, "Time"),
@@ -68,7 +69,7 @@ export const DbgMsgTxType: GoType = go.struct("DbgMsgTx", {
   Type: go.int,
   CalledStates: strings,
   CalledStatesIdxs: ints,
-  Steps: go.slice(GoStepType, "[]*Step"),
+  Steps: go.slice(GoStepType, "[]*machine.Step"),
   LogEntries: logEntries,
   PreLogEntries: logEntries,
   Queue: go.int,
@@ -80,17 +81,22 @@ export const DbgMsgTxType: GoType = go.struct("DbgMsgTx", {
   Args: go.map(go.string, go.string, "map[string]string"),
   QueueDump: strings,
   StackTrace: go.string,
-});
+};
+
+/** `dbg.DbgMsgTx`. */
+export const DbgMsgTxType: GoType = go.struct("DbgMsgTx", txFields);
 
 /** `server.Exportable`: one machine of an am-dbg recording. */
-export const ExportableType: GoType = go.struct("Exportable", {
+// named as am-dbg's export names them: a []*T's element struct and the
+// top-level slice unnamed, other unnamed types by their package-qualified string
+export const ExportableType: GoType = go.struct("", {
   MsgStruct: DbgMsgStructType,
-  MsgTxs: go.slice(DbgMsgTxType, "[]*DbgMsgTx"),
+  MsgTxs: go.slice(go.struct("", txFields), "[]*dbg.DbgMsgTx"),
   Version: go.string,
 });
 
 /** `[]*server.Exportable`: an am-dbg recording (`.gob.br` before Brotli). */
-export const RecordingType: GoType = go.slice(ExportableType, "[]*Exportable");
+export const RecordingType: GoType = go.slice(ExportableType, "");
 
 /** net/rpc's request header. */
 export const RpcRequestType: GoType = go.struct("Request", {

@@ -2,15 +2,16 @@
 // with every exporter bound, and one fetch handler serving /metrics and the
 // dbg endpoint (/rpc, /stream, /events, /dbg.ws).
 
+import type { OtelTracer } from "../otel/mod.ts";
 import {
-  bindMach,
+  bindPrometheusMetrics,
   dbgHandler,
+  type DbgHandlerOptions,
   DbgHub,
   DbgTracer,
   HubTransport,
   metricsHandler,
   OtelMachTracer,
-  type OtelTracer,
   Registry,
   type Tracer,
 } from "../mod.ts";
@@ -28,8 +29,12 @@ export interface App {
 }
 
 /** The sim with Prometheus, dbg (an in-process hub) and, given a tracer, OpenTelemetry. */
-export function newApp(opts: { tracer?: OtelTracer; maxPeers?: number } = {}): App {
-  const hub = new DbgHub({ maxTxsPerMachine: 5000 });
+export function newApp(
+  opts: { tracer?: OtelTracer; maxPeers?: number; hub?: DbgHub; endpoint?: DbgHandlerOptions } = {},
+): App {
+  // room for minutes of the root machine's history (the page pages through it)
+  const hub = opts.hub ??
+    new DbgHub({ maxTxsPerMachine: 50_000, maxBytesPerMachine: 64 * 1024 * 1024 });
   const registry = new Registry();
   const dbg = new DbgTracer(new HubTransport(hub));
   const otel = opts.tracer ? new OtelMachTracer(opts.tracer) : undefined;
@@ -44,9 +49,9 @@ export function newApp(opts: { tracer?: OtelTracer; maxPeers?: number } = {}): A
   };
   const tracers: Tracer[] = [dbg, counter, ...(otel ? [otel] : [])];
   const sim = newSim(tracers, { maxPeers: opts.maxPeers });
-  bindMach(sim.root, { registry });
+  bindPrometheusMetrics(sim.root, { registry });
   const metrics = metricsHandler(registry);
-  const endpoint = dbgHandler(hub, { cors: true });
+  const endpoint = dbgHandler(hub, opts.endpoint ?? { cors: true });
   return {
     sim,
     hub,

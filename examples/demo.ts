@@ -11,8 +11,13 @@
 //   else a Jaeger UI import file (--traces)
 // - AM_DBG_ADDR=1 also streams to a running am-dbg (localhost:6831)
 
-import { getEnv } from "../internal/env.ts";
-import { dbgAddrFromEnv, JaegerJsonExporter, newOtelProvider, transitionsToDbg } from "../mod.ts";
+import {
+  dbgAddrOf,
+  JaegerJsonExporter,
+  newOtelProvider,
+  readTelemetryConfig,
+  transitionsToDbg,
+} from "../mod.ts";
 import { newApp } from "./app.ts";
 
 function arg(name: string, def: string): string {
@@ -26,12 +31,14 @@ const port = Number(arg("port", "6832"));
 const duration = Number(arg("duration", "0")) * 1000;
 const tracesFile = arg("traces", "am-traces.json");
 
+const config = readTelemetryConfig();
 const jaeger = new JaegerJsonExporter(200_000);
 const otel = newOtelProvider("am-telemetry-demo", {
-  exporter: getEnv("OTEL_DENO") ? undefined : jaeger,
+  exporter: config.otel.denoOtel ? undefined : jaeger,
+  config,
 });
 const app = newApp({ tracer: otel.tracer });
-const amDbg = getEnv("AM_DBG_ADDR") && dbgAddrFromEnv();
+const amDbg = config.dbgAddr && dbgAddrOf(config);
 if (amDbg) transitionsToDbg(app.sim.root, amDbg);
 
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, app.fetch);

@@ -1,7 +1,8 @@
 /**
  * Optional environment access: reads a variable only when the env
  * permission is already granted, so it never prompts and works without
- * --allow-env (then every variable reads as unset).
+ * --allow-env (then every variable reads as unset). Only
+ * `internal/config.ts` calls it.
  *
  * @module
  */
@@ -23,19 +24,4 @@ export function getEnv(name: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Whether a machine is an RPC/relay machine (tags `rpc-*` or `relay`),
- * which exporters skip as submachines unless AM_RPC_DBG is set.
- *
- * @example Usage
- * ```ts
- * import { isRpcMachine } from "./env.ts";
- * isRpcMachine(["rpc-server"]); // true
- * ```
- */
-export function isRpcMachine(tags: readonly string[]): boolean {
-  if (getEnv("AM_RPC_DBG")) return false;
-  return tags.some((t) => t.startsWith("rpc-") || t === "relay");
 }

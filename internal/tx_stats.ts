@@ -6,7 +6,13 @@
  * @module
  */
 
-import { MutationType, type Schema, StepType, type Transition } from "../machine/mod.ts";
+import {
+  MutationType,
+  type Schema,
+  StateException,
+  StepType,
+  type Transition,
+} from "../machine/mod.ts";
 
 /** The averaged (and counted) values, by upstream gauge name. */
 export interface TxAverages {
@@ -105,23 +111,20 @@ export class TxStats {
       } else if (step.toState) anyTouched = true;
     }
     if (anyTouched) touched++;
-    // ticks taken, active before, added (incl. re-activated Multi), removed
+    // ticks taken and active before; added (incl. re-activated Multi) and
+    // removed are the core's diff, computed once per transition
     let ticks = 0;
     let active = 0;
-    let added = 0;
-    let removed = 0;
     const before = tx.timeBefore;
     const after = tx.timeAfter;
     for (let i = 0; i < after.length; i++) {
       const b = before[i] ?? 0;
-      const a = after[i];
-      ticks += a - b;
-      const wasActive = b % 2 === 1;
-      const isActive = a % 2 === 1;
-      if (wasActive) active++;
-      if (isActive && (!wasActive || a !== b)) added++;
-      else if (wasActive && !isActive) removed++;
+      ticks += after[i] - b;
+      if (b % 2 === 1) active++;
     }
+    const diff = tx.diff;
+    const added = diff.added.length;
+    const removed = diff.removed.length;
     s.queueSize += tx.queueLen;
     s.stepsAmount += steps.length;
     s.txTime += micros;
@@ -140,7 +143,7 @@ export class TxStats {
       this.#removingTxs++;
     }
     s.transitionsCount++;
-    const isErr = tx.targetStates.includes("Exception");
+    const isErr = tx.targetStates.includes(StateException);
     if (isErr) s.exceptionsCount++;
     return isErr;
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { getEnv } from "../internal/env.ts";
+import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
 import { fetchRetrying } from "../internal/http.ts";
 import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
 import { normalizeId } from "../prometheus/names.ts";
@@ -39,9 +39,19 @@ export interface LokiOptions {
   authorization?: string;
 }
 
-/** A line as upstream sends it: `[error…` error; Changes/Ops info; Decisions/Everything debug. */
-export function lokiLevel(level: LogLevel, text: string): "error" | "info" | "debug" {
-  if (text.startsWith("[error")) return "error";
+/**
+ * A line's Loki `level` label, from its log level (upstream's mapping):
+ * External/Changes/Ops `info`, Decisions/Everything `debug`. (Upstream
+ * also labels `[error…` lines `error`; the core logs no such line.)
+ *
+ * @example Usage
+ * ```ts
+ * import { LogLevel } from "@asyncmachine/telemetry/machine";
+ * import { lokiLevel } from "@asyncmachine/telemetry/loki";
+ * lokiLevel(LogLevel.Decisions); // "debug"
+ * ```
+ */
+export function lokiLevel(level: LogLevel): "info" | "debug" {
   return level >= LogLevel.Decisions ? "debug" : "info";
 }
 
@@ -58,8 +68,19 @@ function nanos(ms: number, seq: number): string {
   return ms + String(seq).padStart(6, "0");
 }
 
-/** Pushes machines' log lines to Loki; a machine tracer (logs submachines with `inherit`). */
-export class LokiLogger implements Tracer {
+/**
+ * Pushes machines' log lines to Loki; a machine tracer (logs submachines
+ * with `inherit`). Dispose (`await using`) detaches and pushes what's left.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { LokiLogger } from "@asyncmachine/telemetry/loki";
+ * await using loki = new LokiLogger({ url: "http://localhost:3100", service: "svc" });
+ * new Machine({ Foo: {} }, { tracers: [loki] });
+ * ```
+ */
+export class LokiLogger implements Tracer, AsyncDisposable {
   /** "loki". */
   readonly id = "loki";
   /** Whether submachines get it too. */
@@ -77,6 +98,8 @@ export class LokiLogger implements Tracer {
   #buf: Entry[] = [];
   #streams = new Map<string, Record<string, string>>();
   #offs = new Map<string, () => void>();
+  #machines = new Map<string, Machine>();
+  #disposed: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval>;
   #inFlight: Promise<void> | undefined;
   #lastMs = 0;
@@ -95,7 +118,7 @@ export class LokiLogger implements Tracer {
     this.#opts = opts;
     this.inheritable = opts.inherit ?? false;
     this.#push = opts.url.replace(/\/+$/, "") + "/loki/api/v1/push";
-    this.#timer = setInterval(() => void this.flush(), opts.flushMs ?? 1000);
+    this.#timer = setInterval(() => void this.#flush(), opts.flushMs ?? 1000);
     Deno.unrefTimer?.(this.#timer);
   }
 
@@ -106,7 +129,8 @@ export class LokiLogger implements Tracer {
 
   /** Starts listening to the machine's log. */
   machineInit(mach: Machine): void {
-    if (this.#offs.has(mach.id)) return;
+    if (this.#offs.has(mach.id) || this.#disposed) return;
+    this.#machines.set(mach.id, mach);
     const base: Record<string, string> = {
       ...this.#opts.labels,
       asyncmachine_id: mach.id,
@@ -114,7 +138,7 @@ export class LokiLogger implements Tracer {
     if (this.#opts.service) base.service_name = normalizeId(this.#opts.service);
     // one stream per level: keys computed once, not per line
     const keys: Record<string, string> = {};
-    for (const level of ["error", "info", "debug"]) {
+    for (const level of ["info", "debug"]) {
       const labels = { ...base, level };
       keys[level] = JSON.stringify(labels);
       this.#streams.set(keys[level], labels);
@@ -122,7 +146,7 @@ export class LokiLogger implements Tracer {
     this.#offs.set(
       mach.id,
       mach.onLog((level, _text, line) => {
-        this.#add(keys[lokiLevel(level, line)], line);
+        this.#add(keys[lokiLevel(level)], line);
       }),
     );
     mach.log("[bind] loki logger");
@@ -148,13 +172,20 @@ export class LokiLogger implements Tracer {
       this.#flushQueued = true;
       queueMicrotask(() => {
         this.#flushQueued = false;
-        void this.flush();
+        void this.#flush();
       });
     }
   }
 
-  /** Pushes what's buffered (one push at a time); never rejects. */
-  flush(force = false): Promise<void> {
+  /**
+   * Pushes what's buffered (one push at a time); never rejects. Skipped
+   * while backing off after failures (dispose tries anyway).
+   */
+  flush(): Promise<void> {
+    return this.#flush();
+  }
+
+  #flush(force = false): Promise<void> {
     if (this.#inFlight) return this.#inFlight;
     if (this.#buf.length === 0) return Promise.resolve();
     if (!force && Date.now() < this.#cooldownUntil) return Promise.resolve();
@@ -216,17 +247,31 @@ export class LokiLogger implements Tracer {
   machineDispose(id: string): void {
     this.#offs.get(id)?.();
     this.#offs.delete(id);
-    if (this.#offs.size === 0) void this.flush();
+    this.#machines.delete(id);
+    if (this.#offs.size === 0) void this.#flush();
   }
 
-  /** Stops listening, flushes what's left, stops the timer. */
-  async dispose(): Promise<void> {
-    for (const off of this.#offs.values()) off();
-    this.#offs.clear();
-    clearInterval(this.#timer);
-    // a last try even while backing off
-    await this.flush(true);
-    await this.flush(true);
+  /** Stops listening, detaches, stops the timer and pushes what's left; once. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#disposed ??= (async () => {
+      for (const off of this.#offs.values()) off();
+      this.#offs.clear();
+      for (const mach of this.#machines.values()) mach.detachTracer(this.id);
+      this.#machines.clear();
+      clearInterval(this.#timer);
+      // a last try even while backing off (the second waits for one in flight)
+      await this.#flush(true);
+      await this.#flush(true);
+    })();
+  }
+
+  /**
+   * {@linkcode LokiLogger[Symbol.asyncDispose]}.
+   *
+   * @deprecated Use `await using` or `[Symbol.asyncDispose]()`.
+   */
+  dispose(): Promise<void> {
+    return this[Symbol.asyncDispose]();
   }
 }
 
@@ -239,9 +284,9 @@ export class LokiLogger implements Tracer {
  * import { LogLevel, Machine } from "@asyncmachine/telemetry/machine";
  * import { bindLokiLogger } from "@asyncmachine/telemetry/loki";
  * const mach = new Machine({ Foo: {} }, { logLevel: LogLevel.Ops });
- * const loki = bindLokiLogger(mach, { url: "http://localhost:3100", service: "my-service" });
+ * await using loki = bindLokiLogger(mach, { url: "http://localhost:3100", service: "my-service" });
  * mach.add(["Foo"]);
- * await loki.dispose(); // flushes
+ * await loki.flush(); // also on dispose
  * ```
  */
 export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
@@ -252,8 +297,11 @@ export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
 
 /**
  * Upstream's BindLokiEnv: with AM_SERVICE and AM_LOKI_ADDR (`host:port`, or
- * a URL), binds a {@linkcode LokiLogger}; undefined otherwise (also without
- * env access).
+ * a URL), binds a {@linkcode LokiLogger} labeled with AM_HOSTNAME too;
+ * undefined otherwise (also without env access).
+ *
+ * @param mach The machine.
+ * @param config The settings; default read from the env.
  *
  * @example Usage
  * ```ts
@@ -262,11 +310,12 @@ export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
  * bindLokiEnv(new Machine({ Foo: {} })); // undefined unless the env asks
  * ```
  */
-export function bindLokiEnv(mach: Machine): LokiLogger | undefined {
-  const service = getEnv("AM_SERVICE");
-  const addr = getEnv("AM_LOKI_ADDR");
-  if (!service || !addr) return undefined;
-  const url = /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
-  const hostname = getEnv("AM_HOSTNAME");
+export function bindLokiEnv(
+  mach: Machine,
+  config?: TelemetryConfig,
+): LokiLogger | undefined {
+  config ??= readTelemetryConfig();
+  const { service, lokiUrl: url, hostname } = config;
+  if (!service || !url) return undefined;
   return bindLokiLogger(mach, { url, service, labels: hostname ? { hostname } : undefined });
 }

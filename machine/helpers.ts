@@ -6,6 +6,7 @@
  * @module
  */
 
+import { envVar } from "../internal/config.ts";
 import { type A, LogLevel, type S, type State } from "./types.ts";
 import { uniq } from "./utils.ts";
 
@@ -117,13 +118,10 @@ export function nextActiveIn(tick: number): number {
  * const mach = { logLevel: envLogLevel() };
  * ```
  */
-export function envLogLevel(name = "AM_LOG"): LogLevel {
-  let raw: string | undefined;
-  try {
-    raw = Deno.env.get(name);
-  } catch {
-    return LogLevel.Nothing;
-  }
+export function envLogLevel(name?: string): LogLevel {
+  name ??= "AM_LOG";
+  // permission-safe: no prompt, unset without --allow-env
+  const raw = envVar(name);
   const n = Number.parseInt(raw ?? "", 10);
   return Number.isInteger(n) && n >= LogLevel.Nothing && n <= LogLevel.Everything
     ? n

@@ -195,7 +195,8 @@ export class Machine<N extends string = string> {
    * @param schema The states and their relations.
    * @param opts Options.
    */
-  constructor(schema: Schema<N>, opts: MachineOptions = {}) {
+  constructor(schema: Schema<N>, opts?: MachineOptions) {
+    opts ??= {};
     const id = opts.id ?? randId(16);
     const strict = opts.strict ?? false;
     let input = schema as Schema;
@@ -855,7 +856,8 @@ export class Machine<N extends string = string> {
   }
 
   /** An `add` of (at least) these states is queued. */
-  willBe(states: StateName<N>[], position: Position = Position.Any): boolean {
+  willBe(states: StateName<N>[], position?: Position): boolean {
+    position ??= Position.Any;
     return isQueued(this.#core, { type: MutationType.Add, states, position }).found;
   }
 
@@ -870,7 +872,8 @@ export class Machine<N extends string = string> {
   }
 
   /** A `remove` of (at least) these states is queued. */
-  willBeRemoved(states: StateName<N>[], position: Position = Position.Any): boolean {
+  willBeRemoved(states: StateName<N>[], position?: Position): boolean {
+    position ??= Position.Any;
     return isQueued(this.#core, { type: MutationType.Remove, states, position }).found;
   }
 
@@ -892,7 +895,8 @@ export class Machine<N extends string = string> {
   }
 
   /** Groups states for debuggers, e.g. `{ self: ["Foo"], Basic: [...] }`. */
-  setGroups(groups: Record<string, S>, order: string[] = Object.keys(groups)): void {
+  setGroups(groups: Record<string, S>, order?: string[]): void {
+    order ??= Object.keys(groups);
     const out: Record<string, number[]> = {};
     for (const [name, states] of Object.entries(groups)) {
       out[name] = parseStates(this.#core, states).map((s) => this.#core.index.get(s)!);
@@ -1059,7 +1063,8 @@ export class Machine<N extends string = string> {
    * schema, an object literal naming no state or phase doesn't compile;
    * with `strict`, a function matching no handler name is an error.
    */
-  bindHandlers(handlers: string extends N ? object : Handlers<N>, opts: BindOptions = {}): string {
+  bindHandlers(handlers: string extends N ? object : Handlers<N>, opts?: BindOptions): string {
+    opts ??= {};
     const core = this.#core;
     if (core.disposing) return "";
     if (typeof handlers !== "object" || handlers === null) {

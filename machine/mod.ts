@@ -17,9 +17,17 @@
  */
 
 export * from "./types.ts";
-export * from "./utils.ts";
+export {
+  formatArgs,
+  isActiveTick,
+  LOG_ARGS,
+  type LogArgsMapper,
+  mutationTypeName,
+  newLogArgsMapper,
+  statesDiff,
+  timeSum,
+} from "./utils.ts";
 export * from "./schema.ts";
-export * from "./sort.ts";
 export * from "./states.ts";
 export * from "./time_diff.ts";
 export * from "./names.ts";

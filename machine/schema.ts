@@ -97,7 +97,8 @@ function cloneState(state: State): State {
  * schema.Foo.remove; // []
  * ```
  */
-export function parseSchema(input: Schema, opts: ParseOptions = {}): ParsedSchema {
+export function parseSchema(input: Schema, opts?: ParseOptions): ParsedSchema {
+  opts ??= {};
   assertSchemaShape(input);
   if (opts.strict) assertStrict(input, opts.machineId ?? "");
   const names = Object.keys(input);

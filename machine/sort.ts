@@ -13,7 +13,7 @@
  *
  * @example Usage
  * ```ts
- * import { goSliceStable } from "@asyncmachine/telemetry/machine";
+ * import { goSliceStable } from "./sort.ts";
  * const l = [3, 1, 2];
  * goSliceStable(l, (a, b) => a < b); // l is [1, 2, 3]
  * ```

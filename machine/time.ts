@@ -108,7 +108,8 @@ export function timeDiffSince(t: readonly number[], before: readonly number[]): 
  * timeAfter([3, 7], [3, 5], true); // true
  * ```
  */
-export function timeAfter(t: readonly number[], t2: readonly number[], orEqual = false): boolean {
+export function timeAfter(t: readonly number[], t2: readonly number[], orEqual?: boolean): boolean {
+  orEqual ??= false;
   const n = Math.min(t.length, t2.length);
   for (let i = 0; i < n; i++) if (t[i] < t2[i] || (t[i] === t2[i] && !orEqual)) return false;
   return true;
@@ -123,7 +124,12 @@ export function timeAfter(t: readonly number[], t2: readonly number[], orEqual =
  * timeBefore([3, 5], [3, 7], true); // true
  * ```
  */
-export function timeBefore(t: readonly number[], t2: readonly number[], orEqual = false): boolean {
+export function timeBefore(
+  t: readonly number[],
+  t2: readonly number[],
+  orEqual?: boolean,
+): boolean {
+  orEqual ??= false;
   const n = Math.min(t.length, t2.length);
   for (let i = 0; i < n; i++) if (t[i] > t2[i] || (t[i] === t2[i] && !orEqual)) return false;
   return true;
@@ -138,7 +144,8 @@ export function timeBefore(t: readonly number[], t2: readonly number[], orEqual 
  * timeEqual([1, 2], [1, 2, 3]); // true
  * ```
  */
-export function timeEqual(t: readonly number[], t2: readonly number[], strict = false): boolean {
+export function timeEqual(t: readonly number[], t2: readonly number[], strict?: boolean): boolean {
+  strict ??= false;
   if (strict && t.length !== t2.length) return false;
   for (let i = 0; i < t.length; i++) if (t[i] !== t2[i]) return false;
   return true;

@@ -39,7 +39,7 @@ export function statesDiff(a: readonly string[], b: readonly string[]): S {
  *
  * @example Usage
  * ```ts
- * import { uniq } from "@asyncmachine/telemetry/machine";
+ * import { uniq } from "./utils.ts";
  * uniq(["A", "B", "A"]); // ["A", "B"]
  * ```
  */
@@ -69,11 +69,12 @@ export function timeSum(time: readonly number[]): number {
  *
  * @example Usage
  * ```ts
- * import { randId } from "@asyncmachine/telemetry/machine";
+ * import { randId } from "./utils.ts";
  * randId().length; // 16
  * ```
  */
-export function randId(len = 16): string {
+export function randId(len?: number): string {
+  len ??= 16;
   let out = "";
   for (let i = 0; i < len; i += 2) {
     if (poolPos >= POOL_SIZE) {
@@ -131,9 +132,11 @@ export const LOG_ARGS: readonly string[] = [
  * ```
  */
 export function newLogArgsMapper(
-  maxLen = 20,
-  names: readonly string[] = LOG_ARGS,
+  maxLen?: number,
+  names?: readonly string[],
 ): LogArgsMapper {
+  maxLen ??= 20;
+  names ??= LOG_ARGS;
   return (args) => {
     const ret: Record<string, string> = {};
     for (const name of names) {

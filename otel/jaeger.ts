@@ -205,7 +205,8 @@ export class JaegerJsonExporter implements OtelSpanExporter {
    *
    * @param maxSpans Spans kept at most; default 100,000.
    */
-  constructor(maxSpans = 100_000) {
+  constructor(maxSpans?: number) {
+    maxSpans ??= 100_000;
     this.#max = maxSpans;
   }
 

@@ -44,17 +44,19 @@ export interface OtelLoggerOptions {
 const LEVEL_NAMES = ["nothing", "external", "changes", "ops", "decisions", "everything"];
 
 /**
- * Upstream's severity mapping: `[error…` lines ERROR (17); External INFO4,
- * Changes INFO3, Ops INFO, Decisions TRACE4, Everything TRACE.
+ * The OTel severity of a log entry, from its level (upstream's mapping):
+ * External INFO4, Changes INFO3, Ops INFO, Decisions TRACE4, Everything
+ * TRACE. (Upstream also maps `[error…` lines to ERROR; the core logs no
+ * such line: an error is the Exception state, on the transition's span.)
  *
  * @example Usage
  * ```ts
+ * import { LogLevel } from "@asyncmachine/telemetry/machine";
  * import { otelSeverity } from "@asyncmachine/telemetry/otel";
- * otelSeverity(3, "[add] Foo"); // 9
+ * otelSeverity(LogLevel.Ops); // 9
  * ```
  */
-export function otelSeverity(level: LogLevel, text: string): number {
-  if (text.startsWith("[error")) return 17;
+export function otelSeverity(level: LogLevel): number {
   switch (level) {
     case LogLevel.External:
       return 12;
@@ -69,8 +71,21 @@ export function otelSeverity(level: LogLevel, text: string): number {
   }
 }
 
-/** Emits a machine's log lines as OTel log records; inheritable. */
-export class OtelLogger implements Tracer {
+/**
+ * Emits a machine's log lines as OTel log records; inheritable. Dispose
+ * (`await using`) stops listening and detaches.
+ *
+ * @example Usage
+ * ```ts
+ * import { LogLevel, Machine } from "@asyncmachine/telemetry/machine";
+ * import { OtelLogger } from "@asyncmachine/telemetry/otel";
+ * const records: unknown[] = [];
+ * await using logger = new OtelLogger({ logger: { emit: (r) => records.push(r) } });
+ * new Machine({ Foo: {} }, { logLevel: LogLevel.Changes, tracers: [logger] }).add(["Foo"]);
+ * records.length; // 1
+ * ```
+ */
+export class OtelLogger implements Tracer, AsyncDisposable {
   /** "otel-logger". */
   readonly id = "otel-logger";
   /** Bound to submachines automatically. */
@@ -79,19 +94,22 @@ export class OtelLogger implements Tracer {
   emitted = 0;
   #opts: OtelLoggerOptions;
   #offs = new Map<string, () => void>();
+  #machines = new Map<string, Machine>();
 
   /**
    * A logger.
    *
    * @param opts Destination, service name and tracer.
    */
-  constructor(opts: OtelLoggerOptions = {}) {
+  constructor(opts?: OtelLoggerOptions) {
+    opts ??= {};
     this.#opts = opts;
   }
 
   /** Starts listening to the machine's log. */
   machineInit(mach: Machine): void {
     if (this.#offs.has(mach.id)) return;
+    this.#machines.set(mach.id, mach);
     const emit = this.#opts.logger ? this.#emitTo(this.#opts.logger) : this.#emitConsole();
     this.#offs.set(
       mach.id,
@@ -125,7 +143,7 @@ export class OtelLogger implements Tracer {
       if (this.#opts.service) attributes["service.name"] = this.#opts.service;
       logger.emit({
         timestamp: Date.now(),
-        severityNumber: otelSeverity(level, body),
+        severityNumber: otelSeverity(level),
         severityText: LEVEL_NAMES[level] ?? "",
         body,
         attributes,
@@ -137,9 +155,8 @@ export class OtelLogger implements Tracer {
   /** Deno exports console output as log records carrying the active span's ids. */
   #emitConsole() {
     return (mach: Machine, level: LogLevel, body: string) => {
-      const sev = otelSeverity(level, body);
       const line = `[${mach.id}] ${body}`;
-      const write = sev >= 17 ? console.error : sev >= 9 ? console.info : console.debug;
+      const write = otelSeverity(level) >= 9 ? console.info : console.debug;
       const ctx = this.#context(mach);
       if (ctx) otelContext.with(ctx, () => write(line));
       else write(line);
@@ -150,12 +167,21 @@ export class OtelLogger implements Tracer {
   machineDispose(id: string): void {
     this.#offs.get(id)?.();
     this.#offs.delete(id);
+    this.#machines.delete(id);
   }
 
-  /** Stops listening to every machine. */
+  /** Stops listening to every machine and detaches from them. */
   dispose(): void {
     for (const off of this.#offs.values()) off();
     this.#offs.clear();
+    for (const mach of this.#machines.values()) mach.detachTracer(this.id);
+    this.#machines.clear();
+  }
+
+  /** {@linkcode OtelLogger.dispose}, for `await using` (records are emitted synchronously). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
   }
 }
 
@@ -176,7 +202,8 @@ export class OtelLogger implements Tracer {
  * mach.add(["Foo"]); // a record with body "[state] +Foo"
  * ```
  */
-export function bindOtelLogger(mach: Machine, opts: OtelLoggerOptions = {}): OtelLogger {
+export function bindOtelLogger(mach: Machine, opts?: OtelLoggerOptions): OtelLogger {
+  opts ??= {};
   const logger = new OtelLogger(opts);
   mach.bindTracer(logger);
   return logger;

@@ -9,7 +9,7 @@
 import { metrics } from "@opentelemetry/api";
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import type { Machine, Tracer, Transition } from "../machine/mod.ts";
-import { GAUGES as PROM_GAUGES } from "../prometheus/metrics.ts";
+import { GAUGES as PROM_GAUGES } from "../prometheus/gauges.ts";
 import type { OtelMeter, OtelObservableResult } from "./types.ts";
 
 type Definition = { statesAmount: number; relAmount: number; refStatesAmount: number };
@@ -25,8 +25,19 @@ interface MachState {
   start: number;
 }
 
-/** Feeds OTel instruments from machines' transitions; inheritable. */
-export class OtelMetrics implements Tracer {
+/**
+ * Feeds OTel instruments from machines' transitions; inheritable. Dispose
+ * (`await using`) stops observing and detaches.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { OtelMetrics } from "@asyncmachine/telemetry/otel";
+ * await using metrics = new OtelMetrics(); // the global meter: a no-op without a provider
+ * new Machine({ Foo: {} }, { tracers: [metrics] }).add(["Foo"]);
+ * ```
+ */
+export class OtelMetrics implements Tracer, AsyncDisposable {
   /** "otel-metrics". */
   readonly id = "otel-metrics";
   /** Bound to submachines automatically. */
@@ -44,7 +55,8 @@ export class OtelMetrics implements Tracer {
    *
    * @param meter An `@opentelemetry/api` Meter; default the global "asyncmachine" one.
    */
-  constructor(meter: OtelMeter = metrics.getMeter("asyncmachine") as OtelMeter) {
+  constructor(meter?: OtelMeter) {
+    meter ??= metrics.getMeter("asyncmachine") as OtelMeter;
     this.#meter = meter;
     this.#transitions = meter.createCounter("am_transitions", {
       description: "Accepted transitions",
@@ -102,10 +114,17 @@ export class OtelMetrics implements Tracer {
     this.#machines.delete(id);
   }
 
-  /** Stops observing every machine. */
+  /** Stops observing every machine and detaches from them. */
   dispose(): void {
+    for (const { mach } of this.#machines.values()) mach.detachTracer(this.id);
     this.#machines.clear();
     this.#meter.removeBatchObservableCallback(this.#observer, this.#gauges);
+  }
+
+  /** {@linkcode OtelMetrics.dispose}, for `await using` (the meter's reader exports). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
   }
 }
 

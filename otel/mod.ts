@@ -2,8 +2,9 @@
  * OpenTelemetry for machines, as asyncmachine-go's `pkg/telemetry/otel.go`:
  * {@linkcode OtelMachTracer} turns machines into a span tree (machine →
  * states → state instances; transitions; submachines), exported through
- * Deno's built-in OpenTelemetry (OTLP) or any sdk-trace-base provider, and
- * as a Jaeger UI import file.
+ * Deno's built-in OpenTelemetry (OTLP) or any sdk-trace provider, and as a
+ * Jaeger UI import file; machine logs as OTel log records and machine
+ * metrics as OTel instruments.
  *
  * @example
  * ```ts
@@ -11,10 +12,11 @@
  * import { JaegerJsonExporter, newOtelProvider, OtelMachTracer } from "@asyncmachine/telemetry/otel";
  * const exporter = new JaegerJsonExporter();
  * const { tracer, forceFlush } = newOtelProvider("my-service", { exporter });
- * const otel = new OtelMachTracer(tracer);
- * const mach = new Machine({ Foo: {} }, { id: "m1", tracers: [otel] });
- * mach.add(["Foo"]);
- * otel.dispose();
+ * {
+ *   await using otel = new OtelMachTracer(tracer);
+ *   const mach = new Machine({ Foo: {} }, { id: "m1", tracers: [otel] });
+ *   mach.add(["Foo"]);
+ * } // every span ended
  * await forceFlush();
  * exporter.toJSON().data[0].spans.length > 0; // true
  * ```
@@ -22,11 +24,43 @@
  * @module
  */
 
-export * from "./types.ts";
-export * from "./tracer.ts";
-export * from "./provider.ts";
-export * from "./jaeger.ts";
-export * from "./otlp.ts";
-export * from "./env.ts";
-export * from "./logger.ts";
-export * from "./metrics.ts";
+export { OtelMachTracer, type OtelMachTracerOptions } from "./tracer.ts";
+export {
+  isDenoOtel,
+  newOtelProvider,
+  type OtelProvider,
+  type OtelProviderOptions,
+  type OtelTracerProvider,
+} from "./provider.ts";
+export { bindOtelEnv, machBindOtelEnv, OtelEnvBinding } from "./env.ts";
+export {
+  bindOtelLogger,
+  type OtelLogEmitter,
+  OtelLogger,
+  type OtelLoggerOptions,
+  type OtelLogRecord,
+  otelSeverity,
+} from "./logger.ts";
+export { bindOtelMetrics, OtelMetrics } from "./metrics.ts";
+export {
+  type JaegerFile,
+  JaegerJsonExporter,
+  type JaegerSpan,
+  type JaegerTag,
+  type JaegerTrace,
+  toJaegerFile,
+} from "./jaeger.ts";
+export { OtlpJsonExporter, type OtlpJsonExporterOptions, toOtlpJson } from "./otlp.ts";
+export type {
+  OtelAttributes,
+  OtelAttributeValue,
+  OtelExportResult,
+  OtelFinishedSpan,
+  OtelHrTime,
+  OtelMeter,
+  OtelObservableResult,
+  OtelSpan,
+  OtelSpanContext,
+  OtelSpanExporter,
+  OtelTracer,
+} from "./types.ts";

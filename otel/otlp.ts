@@ -14,12 +14,14 @@ import type {
   OtelHrTime,
   OtelSpanExporter,
 } from "./types.ts";
-import { getEnv } from "../internal/env.ts";
 
 /** Options of {@linkcode OtlpJsonExporter}. */
 export interface OtlpJsonExporterOptions {
-  /** Traces URL; default OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or
-   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, or http://127.0.0.1:4318/v1/traces. */
+  /**
+   * Traces URL; default http://127.0.0.1:4318/v1/traces (`newOtelProvider`
+   * passes OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT
+   * + /v1/traces from the config).
+   */
   url?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
@@ -144,11 +146,11 @@ export class OtlpJsonExporter implements OtelSpanExporter {
    *
    * @param opts Endpoint, headers, timeout.
    */
-  constructor(opts: OtlpJsonExporterOptions = {}) {
+  constructor(opts?: OtlpJsonExporterOptions) {
+    opts ??= {};
     this.#opts = opts;
-    const base = getEnv("OTEL_EXPORTER_OTLP_ENDPOINT");
-    this.url = opts.url ?? getEnv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
-      (base ? base.replace(/\/+$/, "") + "/v1/traces" : "http://127.0.0.1:4318/v1/traces");
+    // the OTEL_EXPORTER_OTLP_* endpoint comes in opts (newOtelProvider passes the config's)
+    this.url = opts.url ?? "http://127.0.0.1:4318/v1/traces";
   }
 
   /** Sends one batch (SpanExporter). */

@@ -10,30 +10,27 @@ import { trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 // sdk-trace-base 2.x is a shim over sdk-trace that reads OTEL_* variables
 // (failing without env access); the core package takes explicit config
-import {
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
-import type { OtelSpanExporter, OtelTracer } from "./types.ts";
-import { getEnv } from "../internal/env.ts";
-import { randId } from "../machine/mod.ts";
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
+import { randId } from "../machine/utils.ts";
 import { OtlpJsonExporter } from "./otlp.ts";
+import type { OtelSpanExporter, OtelTracer } from "./types.ts";
 
 /** Options of {@linkcode newOtelProvider}. */
 export interface OtelProviderOptions {
-  /** Where spans go; default OTLP/HTTP JSON to the OTEL_EXPORTER_OTLP_* endpoint. */
+  /** Where spans go; default OTLP/HTTP JSON to the config's OTEL_EXPORTER_OTLP_* endpoint. */
   exporter?: OtelSpanExporter;
+  /** Settings (OTEL_DENO, the OTLP endpoint); default read from the env. */
+  config?: TelemetryConfig;
   /** Export each span as it ends (tests); default: batches (50 spans or 100 ms). */
   simple?: boolean;
-  /** Use Deno's built-in OpenTelemetry; default: when OTEL_DENO=true. */
+  /** Use Deno's built-in OpenTelemetry; default: when the config says OTEL_DENO=true. */
   denoOtel?: boolean;
   /** Instrumentation scope name; default "asyncmachine". */
   scope?: string;
 }
 
-/** An sdk-trace-base TracerProvider, as this module uses it. */
+/** An sdk-trace `TracerProvider`: the parts this module uses. */
 export interface OtelTracerProvider {
   /** A tracer of this provider. */
   getTracer(name: string): OtelTracer;
@@ -47,7 +44,7 @@ export interface OtelTracerProvider {
 export interface OtelProvider {
   /** The tracer to give `OtelMachTracer` (an `@opentelemetry/api` Tracer). */
   tracer: OtelTracer;
-  /** The sdk-trace-base provider, or undefined with Deno's built-in OpenTelemetry. */
+  /** The sdk-trace provider, or undefined with Deno's built-in OpenTelemetry. */
   provider: OtelTracerProvider | undefined;
   /** Whether Deno's built-in OpenTelemetry exports the spans. */
   denoOtel: boolean;
@@ -66,8 +63,9 @@ export interface OtelProvider {
  * isDenoOtel(); // false unless OTEL_DENO=true (and env access)
  * ```
  */
-export function isDenoOtel(): boolean {
-  return getEnv("OTEL_DENO") === "true" || getEnv("OTEL_DENO") === "1";
+export function isDenoOtel(config?: TelemetryConfig): boolean {
+  config ??= readTelemetryConfig();
+  return config.otel.denoOtel;
 }
 
 /**
@@ -85,9 +83,11 @@ export function isDenoOtel(): boolean {
  * await shutdown();
  * ```
  */
-export function newOtelProvider(service: string, opts: OtelProviderOptions = {}): OtelProvider {
+export function newOtelProvider(service: string, opts?: OtelProviderOptions): OtelProvider {
+  opts ??= {};
   const scope = opts.scope ?? "asyncmachine";
-  if (opts.denoOtel ?? (isDenoOtel() && !opts.exporter)) {
+  const config = opts.config ?? readTelemetryConfig();
+  if (opts.denoOtel ?? (config.otel.denoOtel && !opts.exporter)) {
     return {
       tracer: trace.getTracer(scope),
       provider: undefined,
@@ -96,8 +96,7 @@ export function newOtelProvider(service: string, opts: OtelProviderOptions = {})
       shutdown: () => Promise.resolve(),
     };
   }
-  // our structural exporter type is the SDK's, minus its nominal enum
-  const exporter = (opts.exporter ?? new OtlpJsonExporter()) as unknown as SpanExporter;
+  const exporter = opts.exporter ?? new OtlpJsonExporter({ url: config.otel.tracesEndpoint });
   const processor = opts.simple ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({
     exporter,
     maxExportBatchSize: 50,
@@ -112,8 +111,8 @@ export function newOtelProvider(service: string, opts: OtelProviderOptions = {})
     idGenerator: { generateTraceId: () => randId(32), generateSpanId: () => randId(16) },
   });
   return {
-    tracer: provider.getTracer(scope) as OtelTracer,
-    provider: provider as unknown as OtelTracerProvider,
+    tracer: provider.getTracer(scope),
+    provider,
     denoOtel: false,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),

@@ -21,15 +21,22 @@ import {
   trace,
   TraceFlags,
 } from "@opentelemetry/api";
-import { getEnv, isRpcMachine } from "../internal/env.ts";
-import { type Machine, timeSum, type Tracer, type Transition } from "../machine/mod.ts";
+import { isRpcMachine } from "../internal/config.ts";
+import { allowedState } from "./state_filter.ts";
 import type { OtelSpan, OtelTracer } from "./types.ts";
+import {
+  type Machine,
+  StateException,
+  timeSum,
+  type Tracer,
+  type Transition,
+} from "../machine/mod.ts";
 
 /** Options of {@linkcode OtelMachTracer} (upstream's OtelMachTracerOpts). */
 export interface OtelMachTracerOptions {
   /** Trace only states, no transition spans. */
   skipTransitions?: boolean;
-  /** Trace Healthcheck and Heartbeat transitions too. */
+  /** Trace health transitions too (`tx.isHealth`: a single add of Healthcheck or Heartbeat). */
   includeHealth?: boolean;
   /** Don't add the machine's logged args (`args.<name>`) to transitions. */
   skipLogArgs?: boolean;
@@ -43,8 +50,15 @@ export interface OtelMachTracerOptions {
   skipStates?: string[];
   /** Never states whose `"machId:State"` matches (also skips matching submachine ids). */
   skipStatesRe?: RegExp;
-  /** Parent of top-level machine spans (else an env-passed remote parent, else none). */
+  /** Parent of top-level machine spans (else `remoteParent`, else none). */
   rootSpan?: OtelSpan;
+  /**
+   * A parent span in another process (upstream passes it as
+   * AM_OTEL_TRACE_ID/AM_OTEL_SPAN_ID; `readTelemetryConfig().otel.parent`).
+   */
+  remoteParent?: { traceId: string; spanId: string };
+  /** Trace RPC/relay submachines too (AM_RPC_DBG); default false. */
+  rpcDbg?: boolean;
 }
 
 /** Transition spans kept per machine, for links from mutations they caused. */
@@ -52,6 +66,7 @@ const MAX_HIST = 300;
 
 interface MachData {
   id: string;
+  mach: Machine;
   index: number;
   machCtx: Context;
   statesCtx: Context;
@@ -70,30 +85,6 @@ interface MachData {
 function schemaInfo(mach: Machine): Pick<MachData, "multi"> {
   const schema = mach.schema();
   return { multi: new Set(mach.stateNames().filter((s) => schema[s].multi)) };
-}
-
-/**
- * A W3C trace id and span id (hex) from AM_OTEL_TRACE_ID and
- * AM_OTEL_SPAN_ID, if both are set and valid.
- *
- * @example Usage
- * ```ts
- * import { otelTraceIdFromEnv } from "@asyncmachine/telemetry/otel";
- * otelTraceIdFromEnv(); // undefined unless both variables are set
- * ```
- */
-export function otelTraceIdFromEnv(): { traceId: string; spanId: string } | undefined {
-  const traceId = getEnv("AM_OTEL_TRACE_ID")?.toLowerCase();
-  const spanId = getEnv("AM_OTEL_SPAN_ID")?.toLowerCase();
-  if (!traceId || !spanId) return undefined;
-  if (!/^[0-9a-f]{32}$/.test(traceId) || /^0+$/.test(traceId)) return undefined;
-  if (!/^[0-9a-f]{16}$/.test(spanId) || /^0+$/.test(spanId)) return undefined;
-  return { traceId, spanId };
-}
-
-function isHealthTx(tx: Transition): boolean {
-  const c = tx.calledStates;
-  return c.includes("Healthcheck") || c.includes("Heartbeat");
 }
 
 /**
@@ -132,7 +123,8 @@ export class OtelMachTracer implements Tracer {
    * @param tracer An `@opentelemetry/api` tracer.
    * @param opts Filters and the root span.
    */
-  constructor(tracer: OtelTracer, opts: OtelMachTracerOptions = {}) {
+  constructor(tracer: OtelTracer, opts?: OtelMachTracerOptions) {
+    opts ??= {};
     this.tracer = tracer;
     this.#opts = opts;
     this.id = "otel-" + crypto.randomUUID().slice(0, 4);
@@ -155,6 +147,7 @@ export class OtelMachTracer implements Tracer {
   }
 
   #start(name: string, parent: Context, attributes?: Attributes): Span {
+    // any API tracer returns API spans (OtelTracer is its documented subset)
     return this.tracer.startSpan(name, { attributes }, parent) as Span;
   }
 
@@ -173,7 +166,7 @@ export class OtelMachTracer implements Tracer {
     let parent = otelContext.active();
     const parentId = this.#parents.get(id);
     const parentData = parentId === undefined ? undefined : this.#machines.get(parentId);
-    const remote = parentData ? undefined : otelTraceIdFromEnv();
+    const remote = parentData ? undefined : this.#opts.remoteParent;
     if (parentData?.submachinesSpan) {
       parent = trace.setSpan(parentData.machCtx, parentData.submachinesSpan);
     } else if (remote) {
@@ -189,6 +182,7 @@ export class OtelMachTracer implements Tracer {
     const machCtx = this.#group(`mach:${index}:${id}`, parent, { id });
     const data: MachData = {
       id,
+      mach,
       index,
       machCtx,
       statesCtx: this.#group(`${index}:states`, machCtx, { mach_id: id }),
@@ -210,7 +204,7 @@ export class OtelMachTracer implements Tracer {
   /** Links a submachine to its parent (the core binds this tracer to it). */
   newSubmachine(parent: Machine, mach: Machine): void {
     if (this.#ended) return;
-    if (isRpcMachine(mach.tags) || this.#opts.skipStatesRe?.test(mach.id)) {
+    if (isRpcMachine(mach.tags, this.#opts.rpcDbg) || this.#opts.skipStatesRe?.test(mach.id)) {
       this.#skipped.add(mach.id);
       return;
     }
@@ -225,7 +219,7 @@ export class OtelMachTracer implements Tracer {
 
   #data(tx: Transition): MachData | undefined {
     if (this.#ended) return undefined;
-    if (!this.#opts.includeHealth && isHealthTx(tx)) return undefined;
+    if (!this.#opts.includeHealth && tx.isHealth) return undefined;
     return this.#machines.get(tx.machine.id);
   }
 
@@ -235,7 +229,7 @@ export class OtelMachTracer implements Tracer {
     if (!data || !data.txGroupCtx) return;
     if (this.#opts.skipAuto && tx.isAuto) return;
     const label = `${data.index}: ${tx.mutationString}`;
-    const isErr = tx.targetStates.includes("Exception");
+    const isErr = tx.targetStates.includes(StateException);
     const attrs: Attributes = {
       tx_id: tx.id,
       time_before: tx.timeSumBefore,
@@ -243,7 +237,7 @@ export class OtelMachTracer implements Tracer {
     };
     if (isErr) {
       const err = tx.args.err;
-      attrs.error = err instanceof Error ? err.message : String(err ?? "Exception");
+      attrs.error = err instanceof Error ? err.message : String(err ?? StateException);
     }
     const mapper = tx.machine.logArgs;
     if (!this.#opts.skipLogArgs && mapper) {
@@ -277,22 +271,9 @@ export class OtelMachTracer implements Tracer {
     if (!data) return;
     data.finalsTx = tx.id;
     const machId = data.id;
-    // diff on clocks (odd = active), in the order of the state lists
-    const tBefore = tx.timeBefore;
-    const tAfter = tx.timeAfter;
-    const mach = tx.machine;
-    const added: string[] = [];
-    const removed: string[] = [];
-    for (const state of tx.statesBefore) {
-      if (tAfter[mach.index1(state)] % 2 === 0) removed.push(state);
-    }
-    for (const state of tx.targetStates) {
-      const i = mach.index1(state);
-      // re-activated Multi states (ticked by 2) count as added
-      if (tAfter[i] % 2 === 1 && (tBefore[i] % 2 === 0 || tAfter[i] > tBefore[i] + 1)) {
-        added.push(state);
-      }
-    }
+    // the core's diff (index order; re-activated Multi states count as added)
+    const added = tx.statesAdded;
+    const removed = tx.statesRemoved;
     const txSpan = data.tx;
     if (txSpan) {
       let diff = "";
@@ -392,27 +373,22 @@ export class OtelMachTracer implements Tracer {
 
   /** Upstream's allowedState: skip lists first, then allow lists. */
   allowedState(machId: string, state: string): boolean {
-    const o = this.#opts;
-    if (!o.skipStates && !o.skipStatesRe && !o.allowStates && !o.allowStatesRe) return true;
-    const matches = (list: string[]) =>
-      list.some((entry) => {
-        const parts = entry.split(":");
-        return parts.length === 2
-          ? parts[0] === machId && parts[1] === state
-          : parts.length === 1 && parts[0] === state;
-      });
-    if (o.skipStates && matches(o.skipStates)) return false;
-    if (o.skipStatesRe) return !o.skipStatesRe.test(`${machId}:${state}`);
-    if (!o.allowStates?.length && !o.allowStatesRe) return true;
-    if (o.allowStates && matches(o.allowStates)) return true;
-    if (o.allowStatesRe) return o.allowStatesRe.test(`${machId}:${state}`);
-    return false;
+    return allowedState(this.#opts, machId, state);
   }
 
   /** Ends every open span, children before parents; the tracer stops. */
   dispose(): void {
     if (this.#ended) return;
     this.#ended = true;
-    for (const id of [...this.#machines.keys()].reverse()) this.machineDispose(id);
+    for (const [id, data] of [...this.#machines].reverse()) {
+      this.machineDispose(id);
+      data.mach.detachTracer(this.id);
+    }
+  }
+
+  /** {@linkcode OtelMachTracer.dispose}, for `await using`; flush the provider after it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
   }
 }

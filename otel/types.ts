@@ -1,7 +1,13 @@
 /**
  * The parts of OpenTelemetry's API and SDK this module's public API uses,
- * as small structural types: any `@opentelemetry/api` Tracer or Span and any
- * sdk-trace-base ReadableSpan or SpanExporter fits them.
+ * as small structural types: any `@opentelemetry/api` Tracer, Span or
+ * Meter and any sdk-trace ReadableSpan or SpanExporter fits them
+ * (tests/otel_types_test.ts checks it against the real types, so they
+ * can't drift). Runtime code uses the API's own types; only the public
+ * signatures use these, because `deno doc --lint` counts any type from an
+ * npm package as private (and `@opentelemetry/api`'s declarations lack
+ * the JSDoc it requires), so the real types can't appear in a
+ * lint-clean public API.
  *
  * @module
  */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { getEnv } from "../internal/env.ts";
+import { type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
 import type { Machine, Tracer } from "../machine/mod.ts";
 import { type DashboardOptions, grafanaDashboard } from "./grafana.ts";
 import { normalizeId } from "./names.ts";
@@ -115,9 +115,19 @@ export async function syncGrafanaDashboard(
 /**
  * Keeps a dashboard of a machine and its submachines in Grafana: synced on
  * bind and, debounced, when submachines appear. Failures are counted and
- * reported, never thrown into the machine.
+ * reported, never thrown into the machine. Dispose (`await using`) runs a
+ * pending sync and detaches.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { GrafanaSyncTracer } from "@asyncmachine/telemetry/prometheus";
+ * await using grafana = new GrafanaSyncTracer({ url: "http://localhost:3000", token: "…" });
+ * new Machine({ Foo: {} }, { id: "m1", tracers: [grafana] });
+ * await grafana.flush();
+ * ```
  */
-export class GrafanaSyncTracer implements Tracer {
+export class GrafanaSyncTracer implements Tracer, AsyncDisposable {
   /** "grafanasync". */
   readonly id = "grafanasync";
   /** Machine ids on the dashboard. */
@@ -132,6 +142,8 @@ export class GrafanaSyncTracer implements Tracer {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  #machines: Machine[] = [];
+  #disposed: Promise<void> | undefined;
 
   /**
    * Creates one.
@@ -144,6 +156,8 @@ export class GrafanaSyncTracer implements Tracer {
 
   /** Adds the machine and syncs. */
   machineInit(mach: Machine): void {
+    if (this.#disposed) return;
+    if (!this.#machines.includes(mach)) this.#machines.push(mach);
     if (!this.ids.includes(mach.id)) this.ids.push(mach.id);
     this.#schedule(0);
   }
@@ -190,8 +204,8 @@ export class GrafanaSyncTracer implements Tracer {
     return this.#running;
   }
 
-  /** Waits for a pending (debounced) or running sync. */
-  async flushed(): Promise<void> {
+  /** Runs a pending (debounced) sync now and waits for it, or for a running one. */
+  async flush(): Promise<void> {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -200,7 +214,29 @@ export class GrafanaSyncTracer implements Tracer {
     while (this.#running) await this.#running;
   }
 
-  /** Cancels a pending sync. */
+  /**
+   * {@linkcode GrafanaSyncTracer.flush}.
+   *
+   * @deprecated Use {@linkcode GrafanaSyncTracer.flush}.
+   */
+  flushed(): Promise<void> {
+    return this.flush();
+  }
+
+  /** Runs a pending sync, detaches from the machines; once. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#disposed ??= (async () => {
+      await this.flush();
+      for (const mach of this.#machines) mach.detachTracer(this.id);
+      this.#machines = [];
+    })();
+  }
+
+  /**
+   * Cancels a pending sync (no detach).
+   *
+   * @deprecated Use `await using` or `[Symbol.asyncDispose]()`, which syncs first.
+   */
   dispose(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -212,18 +248,21 @@ export class GrafanaSyncTracer implements Tracer {
  * AM_SERVICE, keeps a dashboard of the (top-level) machine and its
  * submachines in Grafana. Undefined otherwise, also without env access.
  *
+ * @param mach A top-level machine.
+ * @param config The settings; default read from the env.
+ *
  * @example Usage
  * ```ts
  * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { machDashboardEnv } from "@asyncmachine/telemetry/prometheus";
- * machDashboardEnv(new Machine({ Foo: {} })); // undefined unless the env asks
+ * import { bindGrafanaEnv } from "@asyncmachine/telemetry/prometheus";
+ * bindGrafanaEnv(new Machine({ Foo: {} })); // undefined unless the env asks
  * ```
  */
-export function machDashboardEnv(mach: Machine): GrafanaSyncTracer | undefined {
-  if (mach.parentId !== "") return undefined;
-  const url = getEnv("AM_GRAFANA_URL");
-  const token = getEnv("AM_GRAFANA_TOKEN");
-  const service = getEnv("AM_SERVICE");
+export function bindGrafanaEnv(
+  mach: Machine,
+  config?: TelemetryConfig,
+): GrafanaSyncTracer | undefined {
+  const { grafanaUrl: url, grafanaToken: token, service } = topLevelConfig(mach, config) ?? {};
   if (!url || !token || !service) return undefined;
   const tracer = new GrafanaSyncTracer({
     url,
@@ -233,4 +272,20 @@ export function machDashboardEnv(mach: Machine): GrafanaSyncTracer | undefined {
   });
   mach.bindTracer(tracer);
   return tracer;
+}
+
+/**
+ * Upstream's name for {@linkcode bindGrafanaEnv}.
+ *
+ * @deprecated Use {@linkcode bindGrafanaEnv}.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { machDashboardEnv } from "@asyncmachine/telemetry/prometheus";
+ * machDashboardEnv(new Machine({ Foo: {} })); // undefined unless the env asks
+ * ```
+ */
+export function machDashboardEnv(mach: Machine): GrafanaSyncTracer | undefined {
+  return bindGrafanaEnv(mach);
 }

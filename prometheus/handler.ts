@@ -39,6 +39,19 @@ function parseAccept(header: string): Accepted[] {
 }
 
 /**
+ * A stream of one chunk: Response copies a Uint8Array body (and Blob its
+ * parts), a stream's chunks it takes as they are; the bytes are ours alone.
+ */
+function oneChunk(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(c) {
+      c.enqueue(bytes);
+      c.close();
+    },
+  });
+}
+
+/**
  * Picks the exposition format from an Accept header: OpenMetrics when asked
  * for (and preferred), else text 0.0.4; undefined when neither is acceptable.
  *
@@ -70,18 +83,28 @@ export function negotiateFormat(accept: string | null): Format | undefined {
  * @example With Deno.serve
  * ```ts ignore
  * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { bindMach, metricsHandler } from "@asyncmachine/telemetry/prometheus";
- * bindMach(new Machine({ Foo: {} }, { id: "m1" }));
+ * import { bindPrometheusMetrics, metricsHandler } from "@asyncmachine/telemetry/prometheus";
+ * bindPrometheusMetrics(new Machine({ Foo: {} }, { id: "m1" }));
  * Deno.serve({ port: 9100 }, metricsHandler());
  * ```
  */
 export function metricsHandler(
-  registry: Registry = defaultRegistry,
-  opts: MetricsHandlerOptions = {},
+  registry?: Registry,
+  opts?: MetricsHandlerOptions,
 ): (req: Request) => Promise<Response> {
-  const gzip = opts.gzip ?? true;
-  return async (req) => {
-    if (opts.path && new URL(req.url).pathname !== opts.path) {
+  const reg = registry ?? defaultRegistry;
+  const path = opts?.path;
+  const gzip = opts?.gzip ?? true;
+  // the work is synchronous; failures still surface as a rejection
+  return (req) => {
+    try {
+      return Promise.resolve(respond(req));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  function respond(req: Request): Response {
+    if (path && new URL(req.url).pathname !== path) {
       return new Response("not found\n", { status: 404 });
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -97,18 +120,19 @@ export function metricsHandler(
         { status: 406 },
       );
     }
-    registry.collect();
-    const body = registry.render(format);
+    reg.collect();
     const headers = new Headers({
       "content-type": format === "openmetrics" ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
       "vary": "accept, accept-encoding",
     });
     if (req.method === "HEAD") return new Response(null, { headers });
+    const body = reg.renderBytes(format);
+    headers.set("content-length", String(body.length));
     if (gzip && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
+      headers.delete("content-length");
       headers.set("content-encoding", "gzip");
-      const stream = new Blob([body]).stream().pipeThrough(new CompressionStream("gzip"));
-      return new Response(await new Response(stream).arrayBuffer(), { headers });
+      return new Response(oneChunk(body).pipeThrough(new CompressionStream("gzip")), { headers });
     }
-    return new Response(body, { headers });
-  };
+    return new Response(oneChunk(body), { headers });
+  }
 }

@@ -1,100 +1,81 @@
 /**
- * Per-machine metrics fed by a tracer, averaged per interval, as
- * asyncmachine-go's `pkg/telemetry/prometheus`, plus totals and a duration
- * histogram.
+ * Per-machine Prometheus metrics fed by a tracer, as asyncmachine-go's
+ * `pkg/telemetry/prometheus`: upstream's 15 gauges (averages over fixed
+ * windows), plus `am_transitions_total`, `am_exceptions_total` and the
+ * `am_transition_duration_seconds` histogram.
  *
  * @module
  */
 
-import { isRpcMachine } from "../internal/env.ts";
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
-import { type Machine, randId, type Schema, type Tracer, type Transition } from "../machine/mod.ts";
+import type { Machine, Schema, Tracer, Transition } from "../machine/mod.ts";
+import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
 import { normalizeId, releaseSeriesId, uniqueSeriesId, wellFormedId } from "./names.ts";
+import { PromTracer } from "./prom_tracer.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
-/** A gauge field of {@linkcode Metrics}. */
-export type GaugeName =
-  | "statesAmount"
-  | "relAmount"
-  | "refStatesAmount"
-  | "queueSize"
-  | "txTick"
-  | "statesActiveAmount"
-  | "statesInactiveAmount"
-  | "statesAdded"
-  | "statesRemoved"
-  | "statesTouched"
-  | "exceptionsCount"
-  | "transitionsCount"
-  | "stepsAmount"
-  | "handlersAmount"
-  | "txTime";
-
-/** The 15 upstream gauges: field name, upstream metric name, help. */
-export const GAUGES: readonly (readonly [GaugeName, string, string])[] = [
-  ["statesAmount", "states", "Number of registered states"],
-  ["relAmount", "relations", "Number of relations for all states"],
-  ["refStatesAmount", "ref_states", "Number of states referenced by relations"],
-  ["queueSize", "queue_size", "Average queue size"],
-  ["txTick", "tx_ticks", "Average transition machine time taken (ticks)"],
-  ["statesActiveAmount", "states_active", "Average amount of active states"],
-  ["statesInactiveAmount", "states_inactive", "Average amount of inactive states"],
-  ["statesAdded", "states_added", "Average amount of states added"],
-  ["statesRemoved", "states_removed", "Average amount of states removed"],
-  ["statesTouched", "states_touched", "Average amount of states touched"],
-  ["exceptionsCount", "exceptions", "Number of transitions with Exception active"],
-  ["transitionsCount", "transitions", "Number of transitions"],
-  ["stepsAmount", "steps", "Average amount of steps per transition"],
-  ["handlersAmount", "handlers", "Average amount of executed handlers per tx"],
-  ["txTime", "tx_time", "Average transition human time taken (μs)"],
-];
-
-/**
- * The metric name of a gauge: `am_<metric>` with labels, or upstream's
- * `am_<metric>_<normalized id>` in legacy mode. With labels, the two
- * per-interval counts get an `_interval` suffix so they don't clash with
- * the `am_transitions_total`/`am_exceptions_total` counters in OpenMetrics.
- *
- * @example Usage
- * ```ts
- * import { gaugeMetricName } from "@asyncmachine/telemetry/prometheus";
- * gaugeMetricName("queueSize", "My-Mach", true); // "am_queue_size_my_mach"
- * ```
- */
-export function gaugeMetricName(gauge: GaugeName, machId: string, legacyNames = false): string {
-  const metric = GAUGES.find((g) => g[0] === gauge)![1];
-  if (legacyNames) return `am_${metric}_${normalizeId(machId)}`;
-  return gauge === "transitionsCount" || gauge === "exceptionsCount"
-    ? `am_${metric}_interval`
-    : `am_${metric}`;
-}
-
-/** Options of {@linkcode bindMach}. */
-export interface BindMachOptions {
+/** Options of {@linkcode bindPrometheusMetrics}. */
+export interface PrometheusMetricsOptions {
   /** Where the metrics go; `defaultRegistry` by default. */
   registry?: Registry;
   /** Upstream's per-machine metric names (for its Grafana dashboards). */
   legacyNames?: boolean;
-  /** Sync every `interval` ms on a timer, instead of on scrape/push. */
+  /**
+   * Length of the fixed window the interval gauges average over, ms;
+   * default 15 s (upstream's push interval). Every scraper sees the same
+   * value: the averages of the last completed window.
+   */
+  window?: number;
+  /**
+   * @deprecated The fixed window's length, as {@linkcode PrometheusMetricsOptions.window}
+   * (the gauges no longer depend on a timer or on scrapes).
+   */
   interval?: number;
   /** Histogram buckets (seconds) for `am_transition_duration_seconds`. */
   buckets?: number[];
+  /** Bind RPC/relay submachines too (AM_RPC_DBG); default false. */
+  rpcDbg?: boolean;
 }
 
+const DEFAULT_WINDOW = 15_000;
+
+// one binding per machine and registry: a second bind returns the first
+const bindings = new WeakMap<Registry, WeakMap<Machine, PrometheusMetrics>>();
+
+const AVERAGED: readonly (keyof TxAverages)[] = GAUGES.map(([field]) => field).filter(
+  (f): f is keyof TxAverages =>
+    f !== "statesAmount" && f !== "relAmount" && f !== "refStatesAmount",
+);
+
 /**
- * One machine's metrics. Gauges hold the averages of the last interval
- * ({@linkcode Metrics.sync}); counters and the histogram accumulate.
+ * One machine's Prometheus metrics. The interval gauges hold the averages
+ * (and counts) of the last completed fixed window
+ * ({@linkcode PrometheusMetricsOptions.window}); counters and the histogram
+ * accumulate. Dispose (`await using`) detaches and zeroes the gauges; the
+ * series go after one more scrape.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindPrometheusMetrics, Registry } from "@asyncmachine/telemetry/prometheus";
+ * const mach = new Machine({ Foo: {} }, { id: "m1" });
+ * await using metrics = bindPrometheusMetrics(mach, { registry: new Registry() });
+ * mach.add(["Foo"]);
+ * metrics.transitionsTotal.value; // 1
+ * ```
  */
-export class Metrics {
+export class PrometheusMetrics implements AsyncDisposable {
   /** The machine's id. */
   readonly machId: string;
-  /** The tracer feeding these metrics (detach it to stop). */
+  /** The tracer feeding these metrics. */
   readonly tracer: Tracer;
   /** Metrics of submachines, bound automatically. */
-  readonly children: Metrics[] = [];
+  readonly children: PrometheusMetrics[] = [];
   /** The registry holding the series. */
   readonly registry: Registry;
+  /** The 15 gauges by field name. */
+  readonly gauges: Readonly<Record<GaugeName, ValueChild>>;
   /** Number of registered states. */
   readonly statesAmount!: ValueChild;
   /** Number of relations (non-empty relation lists). */
@@ -115,9 +96,9 @@ export class Metrics {
   readonly statesRemoved!: ValueChild;
   /** Average states touched (by steps). */
   readonly statesTouched!: ValueChild;
-  /** Transitions with Exception among targets, in the last interval. */
+  /** Transitions with Exception among targets, in the last window. */
   readonly exceptionsCount!: ValueChild;
-  /** Accepted transitions in the last interval. */
+  /** Accepted transitions in the last window. */
   readonly transitionsCount!: ValueChild;
   /** Average steps per transition. */
   readonly stepsAmount!: ValueChild;
@@ -131,25 +112,34 @@ export class Metrics {
   readonly exceptionsTotal: CounterChild;
   /** `am_transition_duration_seconds`. */
   readonly txDuration: HistogramChild;
+  #mach: Machine;
   #stats = new TxStats();
   #closed = false;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #window: number;
+  /** Index of the window the samples in #stats belong to. */
+  #win: number;
+  /** When #win ends (performance.now() ms): samples before it skip the roll. */
+  #winEnd: number;
   #unsubscribe: (() => void) | undefined;
-  #opts: BindMachOptions;
+  #opts: PrometheusMetricsOptions;
   // the id as its series spell it: unique per registry after encoding (names.ts)
   #labelId: string;
   #legacyId: string;
 
   /**
-   * Use {@linkcode bindMach}; this only creates the series.
+   * Use {@linkcode bindPrometheusMetrics}; this only creates the series.
    *
    * @param mach The machine.
    * @param opts Binding options.
-   * @param isChild Synced by its parent's Metrics.
+   * @param isChild Rolled by its parent's metrics.
    */
-  constructor(mach: Machine, opts: BindMachOptions, isChild: boolean) {
+  constructor(mach: Machine, opts: PrometheusMetricsOptions, isChild: boolean) {
     this.machId = mach.id;
+    this.#mach = mach;
     this.#opts = opts;
+    this.#window = Math.max(1, opts.window ?? opts.interval ?? DEFAULT_WINDOW);
+    this.#win = Math.floor(performance.now() / this.#window);
+    this.#winEnd = (this.#win + 1) * this.#window;
     const registry = this.registry = opts.registry ?? defaultRegistry;
     const legacy = opts.legacyNames ?? false;
     this.#labelId = uniqueSeriesId(registry, mach.id, wellFormedId(mach.id));
@@ -158,14 +148,15 @@ export class Metrics {
       : "";
     const labels: Labels = legacy ? {} : { mach_id: this.#labelId };
     const labelNames = legacy ? [] : ["mach_id"];
-    const self = this as unknown as Record<GaugeName, ValueChild>;
-    for (const [field, , help] of GAUGES) {
-      self[field] = registry.gauge({
+    const help = new Map(GAUGES.map(([field, , text]) => [field, text]));
+    this.gauges = gaugeRecord((field) =>
+      registry.gauge({
         name: gaugeMetricName(field, legacy ? this.#legacyId : mach.id, legacy),
-        help,
+        help: help.get(field)!,
         labelNames,
-      }).labels(labels);
-    }
+      }).labels(labels)
+    );
+    Object.assign(this, this.gauges);
     const idLabel = { mach_id: this.#labelId };
     this.transitionsTotal = registry.counter({
       name: "am_transitions_total",
@@ -184,59 +175,93 @@ export class Metrics {
       unit: "seconds",
       buckets: opts.buckets,
     }).labels(idLabel);
-    this.tracer = new PromTracer(this);
+    this.tracer = new PromTracer(this, opts.rpcDbg ?? false);
     this.updateSchema(mach.schema(), mach.stateNames().length);
-    if (opts.interval) {
-      const timer = this.#timer = setInterval(() => this.sync(), opts.interval);
-      Deno.unrefTimer?.(timer);
-    } else if (!isChild) {
-      // synced right before each scrape or push of the registry
-      this.#unsubscribe = registry.onCollect(() => this.sync());
-    }
+    // no timer: windows roll lazily, on samples and before each scrape or push
+    if (!isChild) this.#unsubscribe = registry.onCollect(() => this.roll(performance.now()));
   }
 
-  /** Whether {@linkcode Metrics.close} ran. */
+  /** Whether {@linkcode PrometheusMetrics.close} ran. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The machine these metrics observe. */
+  get machine(): Machine {
+    return this.#mach;
   }
 
   /** Sets the definition gauges (states, relations, referenced states). */
   updateSchema(schema: Schema, statesCount: number): void {
     if (this.#closed) return;
     const { relations, refStates } = schemaStats(schema);
-    this.statesAmount.set(statesCount);
-    this.relAmount.set(relations);
-    this.refStatesAmount.set(refStates);
+    this.gauges.statesAmount.set(statesCount);
+    this.gauges.relAmount.set(relations);
+    this.gauges.refStatesAmount.set(refStates);
   }
 
-  /** Records one accepted transition's samples. */
-  sample(tx: Transition, micros: number): void {
+  /**
+   * Records one accepted transition's samples.
+   *
+   * @param tx The transition.
+   * @param micros Its duration, µs.
+   * @param now `performance.now()` at its end (picks the window).
+   */
+  sample(tx: Transition, micros: number, now?: number): void {
+    now ??= performance.now();
     if (this.#closed) return;
+    if (now >= this.#winEnd) this.#rollSelf(now);
     this.transitionsTotal.inc();
     if (this.#stats.sample(tx, micros)) this.exceptionsTotal.inc();
     this.txDuration.observe(micros / 1e6);
   }
 
   /**
-   * Sets the gauges to the averages of the samples since the last sync
-   * (totals for transitions and exceptions), resets, and syncs children.
+   * Publishes a window once it has ended: the gauges get the averages of
+   * the last completed window (zeros when it had no transitions), whoever
+   * scrapes and however often. Rolls the children too.
+   *
+   * @param now `performance.now()`.
+   */
+  roll(now: number): void {
+    if (this.#closed) return;
+    this.#rollSelf(now);
+    for (const child of this.children) child.roll(now);
+  }
+
+  #rollSelf(now: number): void {
+    const win = Math.floor(now / this.#window);
+    // only forward: a window closes once
+    if (win <= this.#win) return;
+    const avg = this.#stats.take();
+    // samples from an older window: the last completed one was empty
+    const fresh = win === this.#win + 1;
+    for (const k of AVERAGED) this.gauges[k].set(fresh ? avg[k] : 0);
+    this.#win = win;
+    this.#winEnd = (win + 1) * this.#window;
+  }
+
+  /**
+   * Upstream's Sync: publishes the samples since the last window now and
+   * starts a new window (children too). Not needed with scrapes or pushes.
    */
   sync(): void {
     if (this.#closed) return;
     const avg = this.#stats.take();
-    const self = this as unknown as Record<GaugeName, ValueChild>;
-    for (const k of Object.keys(avg) as (keyof TxAverages)[]) self[k].set(avg[k]);
+    for (const k of AVERAGED) this.gauges[k].set(avg[k]);
+    this.#win = Math.floor(performance.now() / this.#window);
+    this.#winEnd = (this.#win + 1) * this.#window;
     for (const child of this.children) child.sync();
   }
 
-  /** Zeroes every gauge and stops syncing (upstream's Close). */
+  /** Zeroes every gauge and stops sampling (upstream's Close). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#timer);
     this.#unsubscribe?.();
-    const self = this as unknown as Record<GaugeName, ValueChild>;
-    for (const [field] of GAUGES) self[field].set(0);
+    for (const [field] of GAUGES) this.gauges[field].set(0);
+    const mine = bindings.get(this.registry);
+    if (mine?.get(this.#mach) === this) mine.delete(this.#mach);
   }
 
   /** Removes this machine's series from the registry (its families stay). */
@@ -266,6 +291,7 @@ export class Metrics {
    * removes the series, so machines that come and go don't pile up.
    */
   dispose(): void {
+    if (this.#closed) return;
     this.close();
     let collections = 0;
     const off = this.registry.onCollect(() => {
@@ -275,85 +301,84 @@ export class Metrics {
     });
   }
 
-  /** Binds a submachine's metrics with the same options. */
-  bindChild(mach: Machine): Metrics {
-    const child = new Metrics(mach, { ...this.#opts, interval: undefined }, true);
+  /** Detaches from the machine and its submachines, then {@linkcode PrometheusMetrics.dispose}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    for (const child of this.children) void child[Symbol.asyncDispose]();
+    this.#mach.detachTracer(this.tracer.id);
+    this.dispose();
+    return Promise.resolve();
+  }
+
+  /** Binds a submachine's metrics with the same options (once per registry). */
+  bindChild(mach: Machine): PrometheusMetrics {
+    const existing = bindings.get(this.registry)?.get(mach);
+    if (existing) return existing;
+    const child = new PrometheusMetrics(mach, this.#opts, true);
+    remember(child);
     mach.bindTracer(child.tracer);
     this.children.push(child);
     return child;
   }
 }
 
-/** Feeds {@linkcode Metrics} from a machine's transitions. */
-class PromTracer implements Tracer {
-  readonly id: string;
-  #metrics: Metrics;
-  #start = 0;
-
-  constructor(metrics: Metrics) {
-    this.#metrics = metrics;
-    this.id = "prom-" + randId(4);
-  }
-
-  transitionInit(): void {
-    this.#start = performance.now();
-  }
-
-  transitionEnd(tx: Transition): void {
-    if (!tx.accepted) return;
-    this.#metrics.sample(tx, (performance.now() - this.#start) * 1000);
-  }
-
-  newSubmachine(_parent: Machine, mach: Machine): void {
-    if (isRpcMachine(mach.tags)) return;
-    this.#metrics.bindChild(mach);
-  }
-
-  schemaChange(mach: Machine): void {
-    this.#metrics.updateSchema(mach.schema(), mach.stateNames().length);
-  }
-
-  machineDispose(): void {
-    this.#metrics.dispose();
-  }
+function remember(metrics: PrometheusMetrics): void {
+  let mine = bindings.get(metrics.registry);
+  if (!mine) bindings.set(metrics.registry, mine = new WeakMap());
+  mine.set(metrics.machine, metrics);
 }
 
 /**
  * Binds Prometheus metrics to a machine (and, automatically, to its
- * submachines). Metrics sync before each scrape of the registry by
- * `metricsHandler` or push by a `Pusher`, or every `opts.interval` ms.
+ * submachines), into `opts.registry` (default `defaultRegistry`). Serve them
+ * with `metricsHandler` or push them with a `Pusher`.
+ *
+ * Idempotent per machine and registry: binding again (also through
+ * {@linkcode transitionsToPrometheus}) returns the first binding, whatever
+ * the options, so nothing is counted twice.
+ *
+ * @param mach The machine.
+ * @param opts Registry, naming, window, buckets.
  *
  * @example Usage
  * ```ts
  * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { bindMach, Registry } from "@asyncmachine/telemetry/prometheus";
+ * import { bindPrometheusMetrics, Registry } from "@asyncmachine/telemetry/prometheus";
  * const registry = new Registry();
  * const mach = new Machine({ Foo: {} }, { id: "m1" });
- * const metrics = bindMach(mach, { registry });
+ * const metrics = bindPrometheusMetrics(mach, { registry });
+ * bindPrometheusMetrics(mach, { registry }) === metrics; // true
  * mach.add(["Foo"]);
- * metrics.sync();
- * metrics.transitionsCount.value; // 1
+ * registry.render().includes('am_transitions_total{mach_id="m1"} 1'); // true
  * ```
  */
-export function bindMach(mach: Machine, opts: BindMachOptions = {}): Metrics {
-  const metrics = new Metrics(mach, opts, false);
+export function bindPrometheusMetrics(
+  mach: Machine,
+  opts?: PrometheusMetricsOptions,
+): PrometheusMetrics {
+  opts ??= {};
+  const existing = bindings.get(opts.registry ?? defaultRegistry)?.get(mach);
+  if (existing && !existing.closed) return existing;
+  const metrics = new PrometheusMetrics(mach, opts, false);
+  remember(metrics);
   mach.bindTracer(metrics.tracer);
   mach.log("[bind] prometheus metrics");
   return metrics;
 }
 
 /**
- * Upstream's TransitionsToPrometheus: {@linkcode bindMach} on the default
- * registry, synced every `interval` ms when given.
+ * Upstream's TransitionsToPrometheus: {@linkcode bindPrometheusMetrics} on
+ * the default registry, averaging over `interval` ms windows when given.
+ *
+ * @param mach The machine.
+ * @param interval The window, ms; default 15 s.
  *
  * @example Usage
  * ```ts
  * import { Machine } from "@asyncmachine/telemetry/machine";
  * import { transitionsToPrometheus } from "@asyncmachine/telemetry/prometheus";
- * const metrics = transitionsToPrometheus(new Machine({ Foo: {} }), 5_000);
- * metrics.close();
+ * await using metrics = transitionsToPrometheus(new Machine({ Foo: {} }), 5_000);
  * ```
  */
-export function transitionsToPrometheus(mach: Machine, interval?: number): Metrics {
-  return bindMach(mach, { interval });
+export function transitionsToPrometheus(mach: Machine, interval?: number): PrometheusMetrics {
+  return bindPrometheusMetrics(mach, { window: interval });
 }

@@ -99,8 +99,9 @@ export function uniqueSeriesId(
   scope: object,
   id: string,
   encoded: string,
-  opts: UniqueSeriesIdOptions = {},
+  opts?: UniqueSeriesIdOptions,
 ): string {
+  opts ??= {};
   let taken = seriesIds.get(scope);
   if (!taken) seriesIds.set(scope, taken = new Map());
   const ns = (opts.namespace ?? "") + "\0";
@@ -135,7 +136,8 @@ export function uniqueSeriesId(
  * releaseSeriesId(scope, uniqueSeriesId(scope, "m1", "m1"));
  * ```
  */
-export function releaseSeriesId(scope: object, encoded: string, namespace = ""): void {
+export function releaseSeriesId(scope: object, encoded: string, namespace?: string): void {
+  namespace ??= "";
   seriesIds.get(scope)?.delete(namespace + "\0" + encoded);
 }
 
@@ -169,7 +171,7 @@ export function escapeHelp(help: string, openMetrics: boolean): string {
  *
  * @example Usage
  * ```ts
- * import { formatValue } from "@asyncmachine/telemetry/prometheus";
+ * import { formatValue } from "./names.ts";
  * formatValue(Infinity); // "+Inf"
  * ```
  */
@@ -186,7 +188,7 @@ export function formatValue(v: number): string {
  *
  * @example Usage
  * ```ts
- * import { renderLabels } from "@asyncmachine/telemetry/prometheus";
+ * import { renderLabels } from "./names.ts";
  * renderLabels(["mach_id"], { mach_id: 'a"b' }); // '{mach_id="a\\"b"}'
  * ```
  */

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { getEnv } from "../internal/env.ts";
+import { readTelemetryConfig, type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
 import { fetchRetrying } from "../internal/http.ts";
 import type { Machine } from "../machine/mod.ts";
-import { bindMach, type Metrics } from "./metrics.ts";
+import { bindPrometheusMetrics, type PrometheusMetrics } from "./metrics.ts";
 import { normalizeId } from "./names.ts";
 import { defaultRegistry, Registry, TEXT_CONTENT_TYPE } from "./registry.ts";
 
@@ -55,13 +55,12 @@ function segment(name: string, value: string): string {
  * @example Usage
  * ```ts ignore
  * import { Pusher, Registry } from "@asyncmachine/telemetry/prometheus";
- * const pusher = new Pusher({ url: "http://localhost:9091", job: "my_service" });
+ * await using pusher = new Pusher({ url: "http://localhost:9091", job: "my_service" });
  * await pusher.push(); // false on failure, reported through onError
- * pusher.start(); // every 15 s
- * await pusher.stop(); // a last push
+ * pusher.start(); // every 15 s; disposing stops and pushes a last time
  * ```
  */
-export class Pusher {
+export class Pusher implements AsyncDisposable {
   /** The group's URL (`…/metrics/job/<job>/…`). */
   readonly groupUrl: string;
   /** Successful pushes. */
@@ -151,11 +150,21 @@ export class Pusher {
     Deno.unrefTimer?.(timer);
   }
 
-  /** Stops the interval and pushes a last time. */
+  /** Pushes now; resolves when done (failures are reported, never thrown). */
+  async flush(): Promise<void> {
+    await this.push();
+  }
+
+  /** Stops the interval and pushes a last time; false when that push failed. */
   async stop(): Promise<boolean> {
     clearInterval(this.#timer);
     this.#timer = undefined;
     return await this.push();
+  }
+
+  /** {@linkcode Pusher.stop}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   /** Deletes the group from the Pushgateway. */
@@ -173,19 +182,99 @@ export class Pusher {
   }
 }
 
-/** What {@linkcode machMetricsEnv} bound. */
-export interface MetricsEnv {
+/**
+ * What {@linkcode bindPrometheusEnv} bound: the machine's metrics in their
+ * own registry and a started pusher. Dispose (`await using`) stops the
+ * pusher after a last push and detaches the metrics.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindPrometheusEnv } from "@asyncmachine/telemetry/prometheus";
+ * await using prom = bindPrometheusEnv(new Machine({ Foo: {} })); // undefined unless the env asks
+ * await prom?.flush();
+ * ```
+ */
+export class PrometheusEnvBinding implements AsyncDisposable {
   /** The machine's metrics (in their own registry). */
-  metrics: Metrics;
+  readonly metrics: PrometheusMetrics;
   /** The pusher, started. */
-  pusher: Pusher;
+  readonly pusher: Pusher;
+  #disposed: Promise<void> | undefined;
+
+  /**
+   * Use {@linkcode bindPrometheusEnv}.
+   *
+   * @param metrics The bound metrics.
+   * @param pusher Their pusher.
+   */
+  constructor(metrics: PrometheusMetrics, pusher: Pusher) {
+    this.metrics = metrics;
+    this.pusher = pusher;
+  }
+
+  /** Pushes now. */
+  flush(): Promise<void> {
+    return this.pusher.flush();
+  }
+
+  /** A last push (the final averages), then the metrics detach; once. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#disposed ??= (async () => {
+      this.metrics.sync();
+      await this.pusher.stop();
+      await this.metrics[Symbol.asyncDispose]();
+    })();
+  }
 }
+
+/** @deprecated Use {@linkcode PrometheusEnvBinding}. */
+export type MetricsEnv = PrometheusEnvBinding;
 
 /**
  * Upstream's MachMetricsEnv: with AM_PROM_PUSH_URL and AM_SERVICE set,
  * binds metrics to a top-level machine and pushes them every 15 s (and on
- * dispose) under job `normalizeId(AM_SERVICE)`. Returns undefined (binding
- * nothing) without env access, without the variables, or for submachines.
+ * dispose, also the machine's) under job `normalizeId(AM_SERVICE)`.
+ * Returns undefined (binding nothing) without env access, without the
+ * variables, or for submachines.
+ *
+ * @param mach A top-level machine.
+ * @param config The settings; default read from the env.
+ * @param interval Push (and window) interval, ms; default 15 s.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { bindPrometheusEnv } from "@asyncmachine/telemetry/prometheus";
+ * bindPrometheusEnv(new Machine({ Foo: {} })); // undefined unless the env asks
+ * ```
+ */
+export function bindPrometheusEnv(
+  mach: Machine,
+  config?: TelemetryConfig,
+  interval?: number,
+): PrometheusEnvBinding | undefined {
+  interval ??= 15_000;
+  config = topLevelConfig(mach, config);
+  const { promPushUrl: url, service } = config ?? {};
+  if (!config || !url || !service) return undefined;
+  const registry = new Registry();
+  const metrics = bindPrometheusMetrics(mach, {
+    registry,
+    window: interval,
+    rpcDbg: config.rpcDbg,
+  });
+  const pusher = new Pusher({ url, job: normalizeId(service), registry, interval });
+  pusher.start();
+  const binding = new PrometheusEnvBinding(metrics, pusher);
+  mach.onDispose(() => void binding[Symbol.asyncDispose]());
+  return binding;
+}
+
+/**
+ * Upstream's name for {@linkcode bindPrometheusEnv}.
+ *
+ * @deprecated Use {@linkcode bindPrometheusEnv}.
  *
  * @example Usage
  * ```ts
@@ -194,15 +283,7 @@ export interface MetricsEnv {
  * machMetricsEnv(new Machine({ Foo: {} })); // undefined unless the env asks
  * ```
  */
-export function machMetricsEnv(mach: Machine, interval = 15_000): MetricsEnv | undefined {
-  if (mach.parentId !== "") return undefined;
-  const url = getEnv("AM_PROM_PUSH_URL");
-  const service = getEnv("AM_SERVICE");
-  if (!url || !service) return undefined;
-  const registry = new Registry();
-  const metrics = bindMach(mach, { registry });
-  const pusher = new Pusher({ url, job: normalizeId(service), registry, interval });
-  pusher.start();
-  mach.onDispose(() => void pusher.stop());
-  return { metrics, pusher };
+export function machMetricsEnv(mach: Machine, interval?: number): PrometheusEnvBinding | undefined {
+  interval ??= 15_000;
+  return bindPrometheusEnv(mach, readTelemetryConfig(), interval);
 }

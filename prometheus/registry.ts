@@ -16,6 +16,9 @@ import {
   type MetricOptions,
 } from "./metric.ts";
 import { sanitizeMetricName } from "./names.ts";
+import { sharedWriter, utf8 } from "./bytes.ts";
+
+const EOF = utf8("# EOF\n");
 
 /** Content type of the text format 0.0.4. */
 export const TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -134,10 +137,34 @@ export class Registry {
   }
 
   /** Renders every family; OpenMetrics ends with `# EOF`. */
-  render(format: Format = "text"): string {
-    let out = "";
-    for (const m of this.metrics()) out += m.render(format);
-    return format === "openmetrics" ? out + "# EOF\n" : out;
+  render(format?: Format): string {
+    this.#write(format ?? "text");
+    return sharedWriter.text();
+  }
+
+  /**
+   * Renders every family as the UTF-8 bytes of a response body (what
+   * {@linkcode render} returns, encoded, without building a string).
+   *
+   * @example Usage
+   * ```ts
+   * import { Registry } from "@asyncmachine/telemetry/prometheus";
+   * const registry = new Registry();
+   * registry.gauge({ name: "up", help: "Up" }).set(1);
+   * new TextDecoder().decode(registry.renderBytes("text")); // "# HELP up Up\n# TYPE up gauge\nup 1\n"
+   * ```
+   */
+  renderBytes(format?: Format): Uint8Array<ArrayBuffer> {
+    this.#write(format ?? "text");
+    return sharedWriter.take();
+  }
+
+  #write(format: Format): void {
+    for (const m of this.metrics()) m.write(sharedWriter, format);
+    if (format === "openmetrics") {
+      sharedWriter.reserve(EOF.length);
+      sharedWriter.segment(EOF);
+    }
   }
 }
 

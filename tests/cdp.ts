@@ -9,6 +9,8 @@ export interface CdpPage {
   evaluate<T>(expression: string): Promise<T>;
   navigate(url: string): Promise<void>;
   screenshot(): Promise<Uint8Array>;
+  /** Console errors and uncaught exceptions since launch (after the first navigate). */
+  errors: string[];
 }
 
 /** The chromium binary, if installed. */
@@ -67,6 +69,7 @@ export async function launch(): Promise<{ page: CdpPage; close: () => Promise<vo
     { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }
   >();
   const waiters: { method: string; resolve: () => void }[] = [];
+  const errors: string[] = [];
   ws.onmessage = (e) => {
     const msg = JSON.parse(e.data);
     if (msg.id !== undefined) {
@@ -75,6 +78,19 @@ export async function launch(): Promise<{ page: CdpPage; close: () => Promise<vo
       if (msg.error) p?.reject(new Error(`${msg.error.message}`));
       else p?.resolve(msg.result ?? {});
     } else if (msg.method) {
+      if (msg.method === "Runtime.consoleAPICalled" && msg.params?.type === "error") {
+        errors.push(
+          "console.error: " +
+            (msg.params.args ?? []).map((a: { value?: unknown; description?: string }) =>
+              a.value ?? a.description
+            ).join(" "),
+        );
+      } else if (msg.method === "Runtime.exceptionThrown") {
+        const d = msg.params?.exceptionDetails;
+        errors.push("exception: " + (d?.exception?.description ?? d?.text ?? ""));
+      } else if (msg.method === "Log.entryAdded" && msg.params?.entry?.level === "error") {
+        errors.push("log: " + msg.params.entry.text + " " + (msg.params.entry.url ?? ""));
+      }
       for (const w of waiters.splice(0)) {
         if (w.method === msg.method) w.resolve();
         else waiters.push(w);
@@ -94,6 +110,7 @@ export async function launch(): Promise<{ page: CdpPage; close: () => Promise<vo
     sessionId: string;
   };
   const page: CdpPage = {
+    errors,
     send: (method, params) => send(method, params, sessionId),
     async evaluate<T>(expression: string): Promise<T> {
       const res = await send("Runtime.evaluate", {
@@ -108,6 +125,8 @@ export async function launch(): Promise<{ page: CdpPage; close: () => Promise<vo
     },
     async navigate(url: string) {
       await send("Page.enable", {}, sessionId);
+      await send("Runtime.enable", {}, sessionId);
+      await send("Log.enable", {}, sessionId);
       const loaded = new Promise<void>((resolve) =>
         waiters.push({ method: "Page.loadEventFired", resolve })
       );

@@ -5,12 +5,12 @@
 // bound (tests/fuzz.ts).
 
 import { assert } from "@std/assert";
-import { dbgHandler, DbgHub } from "../dbg/mod.ts";
+import { dbgHandler, DbgHub, RPC_ERRORS } from "../dbg/mod.ts";
 import { fuzz, FUZZ_BOUNDS, mutate, Rand } from "./fuzz.ts";
 
 const SEED = 0x15f;
-/** JSON-RPC 2.0's codes and the endpoint's server error. */
-const DOCUMENTED_CODES = new Set([-32700, -32600, -32601, -32602, -32603, -32000]);
+/** The endpoint's documented codes (RPC_ERRORS) and JSON-RPC 2.0's internal error. */
+const DOCUMENTED_CODES = new Set<number>([...Object.values(RPC_ERRORS), -32603]);
 const enc = new TextEncoder();
 
 function randJson(r: Rand, depth: number): unknown {
@@ -36,7 +36,15 @@ function randJson(r: Rand, depth: number): unknown {
     "constructor",
     "k",
   ];
-  for (let i = r.int(5); i > 0; i--) o[r.pick(keys)] = randJson(r, depth - 1);
+  for (let i = r.int(5); i > 0; i--) {
+    // an own property, as JSON.parse makes it (`__proto__` included), not the setter
+    Object.defineProperty(o, r.pick(keys), {
+      value: randJson(r, depth - 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return o;
 }
 

@@ -4,18 +4,19 @@
 
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import {
+  type ByteConn,
   DbgHub,
   DbgMsgStructType,
   dbgWsRoute,
-  go,
-  GobEncoder,
   GobRpcTransport,
   listenDbgTcp,
   type ListenDbgTcpOptions,
   NetRpcClient,
   RpcRequestType,
   tcpByteConn,
+  wsByteConn,
 } from "../dbg/mod.ts";
+import { go, GobEncoder } from "../dbg/gob/mod.ts";
 
 const SCHEMA = { ID: "m1", StatesIndex: ["A"], States: new Map([["A", {}]]) };
 
@@ -188,5 +189,103 @@ Deno.test("net/rpc hostile: an optional token gates the TCP listener", async () 
   await good.send([msg]);
   assert(await s.hub.schema("m1"));
   for (const t of [anon, wrong, good]) await t.close();
+  s.close();
+});
+
+Deno.test("net/rpc hostile: a WebSocket peer outrunning its reader is cut off at maxQueuedBytes", async () => {
+  let conn: ByteConn | undefined;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.addEventListener("open", () => conn = wsByteConn(socket, { maxQueuedBytes: 1000 }));
+    return response;
+  });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/`);
+  const closed = new Promise<number>((r) => ws.onclose = (e) => r(e.code));
+  await new Promise((r) => ws.onopen = r);
+  ws.send(new Uint8Array(600));
+  ws.send(new Uint8Array(600)); // nobody reads: over 1000 queued
+  assertEquals(await closed, 1009);
+  assert(conn);
+  assertEquals(conn.queued, 0);
+  await server.shutdown();
+});
+
+Deno.test("net/rpc hostile: over /dbg.ws too, a call decoding over the budget closes the socket", async () => {
+  const hub = new DbgHub();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    dbgWsRoute(hub, undefined, { maxDecodedBytes: 1 << 20 }),
+  );
+  const ws = new WebSocket(`ws://127.0.0.1:${server.addr.port}/dbg.ws`);
+  ws.binaryType = "arraybuffer";
+  let replied = false;
+  ws.onmessage = () => replied = true;
+  const closed = new Promise<void>((r) => ws.onclose = () => r());
+  await new Promise((r) => ws.onopen = r);
+  ws.send(emptyStructsCall(100_000));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const got = await Promise.race([
+    closed.then(() => "closed"),
+    new Promise((r) => timer = setTimeout(() => r("open"), 5000)),
+  ]);
+  clearTimeout(timer);
+  assertEquals([got, replied], ["closed", false]);
+  ws.close();
+  await server.shutdown();
+});
+
+Deno.test("net/rpc hostile: a server that never replies fails the call after timeoutMs", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  (async () => {
+    for await (const c of listener) accepted.push(c); // reads nothing, answers nothing
+  })().catch(() => {});
+  const port = (listener.addr as Deno.NetAddr).port;
+  const client = new NetRpcClient(tcpByteConn(await Deno.connect({ port })), { timeoutMs: 200 });
+  await assertRejects(
+    () => client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA),
+    Error,
+    "no reply",
+  );
+  await assertRejects(() => client.call("RPCServer.DbgMsgSchema", DbgMsgStructType, SCHEMA));
+  for (const c of accepted) closeQuietly(c);
+  listener.close();
+});
+
+Deno.test("net/rpc hostile: a busy client whose chunks always end mid-message isn't timed out", async () => {
+  const s = listen({ readTimeoutMs: 300 });
+  const conn = await Deno.connect({ port: s.port });
+  const enc = new GobEncoder();
+  const call = (seq: number) =>
+    [
+      enc.encode(RpcRequestType, { ServiceMethod: "RPCServer.DbgMsgSchema", Seq: seq }),
+      enc.encode(DbgMsgStructType, SCHEMA),
+    ].flatMap((b) => [...b]);
+  // for 1.2 s: every write completes the previous call and starts the next one
+  let carry: number[] = [];
+  for (let seq = 0; seq < 12; seq++) {
+    const bytes = [...carry, ...call(seq)];
+    const cut = bytes.length - 5;
+    await writeAll(conn, Uint8Array.from(bytes.slice(0, cut)));
+    carry = bytes.slice(cut);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await writeAll(conn, Uint8Array.from(carry));
+  // replies to all 12 calls arrive, the connection still open
+  const replies = await new Promise<number>((resolve) => {
+    let got = 0;
+    const buf = new Uint8Array(65536);
+    const read = (): void => {
+      conn.read(buf).then((n) => {
+        if (n === null) return resolve(-1);
+        got += n;
+        if (got >= 12 * 20) resolve(got);
+        else read();
+      }, () => resolve(-1));
+    };
+    read();
+  });
+  assert(replies > 0, "the connection was closed");
+  closeQuietly(conn);
   s.close();
 });

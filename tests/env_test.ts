@@ -2,7 +2,15 @@
 // peers, and running with no --allow-env at all.
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { dbgHandler, DbgHub, type DbgTracer, LogLevel, Machine, machTelemetryEnv } from "../mod.ts";
+import {
+  dbgHandler,
+  DbgHub,
+  type DbgTracer,
+  LogLevel,
+  Machine,
+  machTelemetryEnv,
+  readTelemetryConfig,
+} from "../mod.ts";
 
 Deno.test("env: without --allow-env nothing is bound and nothing throws", async () => {
   const res = await new Deno.Command(Deno.execPath(), {
@@ -18,11 +26,13 @@ Deno.test("env: without --allow-env nothing is bound and nothing throws", async 
 
 Deno.test("env: no variables bind nothing; submachines are left to inheritance", async () => {
   const m = new Machine({ A: {} });
-  const dispose = machTelemetryEnv(m);
+  const telemetry = machTelemetryEnv(m, readTelemetryConfig(() => undefined));
   assertEquals(m.tracers().length, 0);
-  await dispose();
+  assertEquals(telemetry.bindings.length, 0);
+  await telemetry[Symbol.asyncDispose]();
   const child = new Machine({ B: {} }, { parent: m });
-  await machTelemetryEnv(child)();
+  const env = { AM_DBG_ADDR: "1", AM_LOG_PRINT: "1" } as Record<string, string>;
+  await using _ = machTelemetryEnv(child, readTelemetryConfig((name) => env[name]));
   assertEquals(child.tracers().length, 0);
 });
 
@@ -30,11 +40,10 @@ Deno.test("env: AM_DBG_ADDR=1 is am-dbg's default address", async () => {
   Deno.env.set("AM_DBG_ADDR", "1");
   try {
     const m = new Machine({ A: {} }, { id: "env-dbg1" });
-    const dispose = machTelemetryEnv(m);
+    await using _ = machTelemetryEnv(m);
     const tracer = m.tracers().find((t) => t.id.startsWith("dbg"));
     assert(tracer, `dbg bound: ${m.tracers().map((t) => t.id).join()}`);
     assertEquals((tracer as DbgTracer).transport.address, "localhost:6831");
-    await dispose();
   } finally {
     Deno.env.delete("AM_DBG_ADDR");
   }
@@ -71,7 +80,8 @@ Deno.test("env: every exporter its variables ask for, flushed and detached by th
   for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
   try {
     const m = new Machine({ A: {}, B: {} }, { id: "env-m" });
-    const dispose = machTelemetryEnv(m);
+    const telemetry = machTelemetryEnv(m);
+    assertEquals(telemetry.bindings.length, 5);
     assertEquals(m.logLevel, LogLevel.Ops);
     const ids = m.tracers().map((t) => t.id);
     for (const id of ["dbg", "prom-", "grafanasync", "otel-", "loki"]) {
@@ -79,7 +89,8 @@ Deno.test("env: every exporter its variables ask for, flushed and detached by th
     }
     m.add1("A");
     m.add1("B");
-    await dispose();
+    await telemetry.flush();
+    await telemetry[Symbol.asyncDispose]();
     assertEquals(m.tracers().length, 0, "all detached");
     for (
       const key of ["/rpc", "pushgateway", "/api/dashboards/db", "/v1/traces", "/loki/api/v1/push"]

@@ -6,11 +6,15 @@
 import { assert } from "@std/assert";
 import {
   type ByteConn,
-  concatBytes,
   DbgHub,
   DbgHubError,
   DbgMsgStructType,
   DbgMsgTxType,
+  importDbgRecording,
+  RpcRequestType,
+  serveNetRpc,
+} from "../dbg/mod.ts";
+import {
   decodeGob,
   go,
   GobDecoder,
@@ -18,10 +22,8 @@ import {
   GobError,
   goTime,
   type GoType,
-  importDbgRecording,
-  RpcRequestType,
-  serveNetRpc,
-} from "../dbg/mod.ts";
+} from "../dbg/gob/mod.ts";
+import { concatBytes } from "../dbg/gob/wire.ts";
 import { fuzz, mutate, Rand } from "./fuzz.ts";
 
 const SEED = 0x15;

@@ -3,20 +3,22 @@
 
 import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
 import {
-  concatBytes,
   DbgMsgStructType,
   DbgMsgTxType,
-  decodeGob,
   exportDbgRecording,
+  importDbgRecording,
+  RpcRequestType,
+} from "../dbg/mod.ts";
+import {
+  decodeGob,
   go,
   GobDecoder,
   GobEncoder,
   GobError,
   goTime,
   type GoType,
-  importDbgRecording,
-  RpcRequestType,
-} from "../dbg/mod.ts";
+} from "../dbg/gob/mod.ts";
+import { concatBytes } from "../dbg/gob/wire.ts";
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const unhex = (s: string) => new Uint8Array(s.match(/../g)!.map((h) => parseInt(h, 16)));

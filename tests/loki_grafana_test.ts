@@ -188,8 +188,14 @@ Deno.test("grafana: folder created once, dashboard upserted with a stable uid", 
   assertEquals(b.version, 2);
   assertEquals(g.folders.map((f) => f.title), ["asyncmachine"]);
   assertEquals(g.calls.filter((c) => c === "POST /api/folders").length, 1);
-  const d = g.dashboards.get(a.uid)!.dashboard as { panels: unknown[]; uid: string };
-  assertEquals(d.panels.length, 2 * 8);
+  const d = g.dashboards.get(a.uid)!.dashboard as {
+    panels: unknown[];
+    templating: { list: { name: string; current?: { value: string[] } }[] };
+  };
+  // one set of panels; the machines are the mach_id variable's selection
+  assertEquals(d.panels.length, 11);
+  const machVar = d.templating.list.find((v) => v.name === "mach_id");
+  assertEquals(machVar?.current?.value, ["m1", "m2"]);
   let err: Error | undefined;
   try {
     await syncGrafanaDashboard(["x"], { url: g.url, token: "wrong" });

@@ -4,7 +4,8 @@
 
 import { assert, assertEquals, assertFalse, assertThrows } from "@std/assert";
 import { Machine, Relation, Result, StepType } from "../mod.ts";
-import { goSliceStable, parseSchema } from "../machine/mod.ts";
+import { parseSchema } from "../machine/mod.ts";
+import { goSliceStable } from "../machine/sort.ts";
 import { assertStates } from "./helpers.ts";
 
 Deno.test("playground FooBar: Require not met cancels the add", () => {

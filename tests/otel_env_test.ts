@@ -145,13 +145,18 @@ Deno.test("otel metrics: instruments fed per machine and submachine", () => {
   const counters: Record<string, { v: number; a?: unknown }[]> = {};
   const observed: { name: string; v: number; a?: Record<string, unknown> }[] = [];
   let callback: ((r: OtelObservableResult) => void) | undefined;
-  const meter: OtelMeter = {
-    createCounter: (name) => ({ add: (v, a) => void (counters[name] ??= []).push({ v, a }) }),
-    createHistogram: (name) => ({ record: (v, a) => void (counters[name] ??= []).push({ v, a }) }),
-    createObservableGauge: (name) => ({ name }),
-    addBatchObservableCallback: (cb) => void (callback = cb),
+  // only what the binding uses of a Meter
+  const meter = {
+    createCounter: (name: string) => ({
+      add: (v: number, a?: unknown) => void (counters[name] ??= []).push({ v, a }),
+    }),
+    createHistogram: (name: string) => ({
+      record: (v: number, a?: unknown) => void (counters[name] ??= []).push({ v, a }),
+    }),
+    createObservableGauge: (name: string) => ({ name }),
+    addBatchObservableCallback: (cb: (r: OtelObservableResult) => void) => void (callback = cb),
     removeBatchObservableCallback: () => void (callback = undefined),
-  };
+  } as unknown as OtelMeter;
   const mach = new Machine({ A: {}, B: { require: ["A"] } }, { id: "mm" });
   const metrics = bindOtelMetrics(mach, meter);
   const child = new Machine({ C: {} }, { id: "mc", parent: mach });
@@ -162,8 +167,9 @@ Deno.test("otel metrics: instruments fed per machine and submachine", () => {
   assertEquals(counters.am_exceptions.length, 1);
   assertEquals(counters.am_transition_duration.length, 3);
   callback!({
-    observe: (o, v, a) => observed.push({ name: (o as { name: string }).name, v, a }),
-  });
+    observe: (o: unknown, v: number, a?: Record<string, unknown>) =>
+      void observed.push({ name: (o as { name: string }).name, v, a }),
+  } as unknown as OtelObservableResult);
   const steps = observed.find((o) => o.name === "am_steps" && o.a?.mach_id === "mm")!;
   assert(steps.v > 0);
   assertEquals(observed.find((o) => o.name === "am_states" && o.a?.mach_id === "mc")?.v, 2);

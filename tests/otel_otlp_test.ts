@@ -4,7 +4,9 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { Machine } from "../machine/mod.ts";
+import { readTelemetryConfig } from "../mod.ts";
 import {
+  bindOtelEnv,
   JaegerJsonExporter,
   newOtelProvider,
   OtelMachTracer,
@@ -14,6 +16,7 @@ import {
 interface OtlpSpan {
   name: string;
   spanId: string;
+  traceId: string;
   parentSpanId?: string;
   attributes?: { key: string; value: Record<string, unknown> }[];
 }
@@ -151,7 +154,7 @@ Deno.test("otel Jaeger: spans as a Jaeger UI import file", async () => {
   }
 });
 
-Deno.test("machBindOtelEnv: AM_* variables switch tracing on, the disposer flushes", async () => {
+Deno.test("bindOtelEnv: AM_* settings switch tracing on, dispose flushes, the env stays untouched", async () => {
   const sink = otlpSink();
   const vars: Record<string, string> = {
     AM_SERVICE: "env-svc",
@@ -160,17 +163,16 @@ Deno.test("machBindOtelEnv: AM_* variables switch tracing on, the disposer flush
     AM_OTEL_TRACE_SKIP_STATES: "Skipped",
     OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
   };
-  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  const config = readTelemetryConfig((name) => vars[name]);
   try {
-    const { machBindOtelEnv } = await import("../otel/mod.ts");
     const mach = new Machine({ A: {}, Skipped: {} }, { id: "env-mach" });
     const child = new Machine({ B: {} }, { id: "env-child", parent: mach });
     // only top-level machines bind
-    const noop = machBindOtelEnv(child);
-    await noop();
-    const dispose = machBindOtelEnv(mach);
+    assertEquals(bindOtelEnv(child, config), undefined);
+    const binding = bindOtelEnv(mach, config)!;
     mach.add(["A", "Skipped"]);
-    await dispose();
+    await binding[Symbol.asyncDispose]();
+    assertEquals(mach.tracers().length, 0, "detached");
     const names = sink.spans.map((s) => s.name);
     assert(names.includes("root"), names.join());
     assert(names.includes("mach:0:env-mach"));
@@ -180,11 +182,11 @@ Deno.test("machBindOtelEnv: AM_* variables switch tracing on, the disposer flush
     const root = sink.spans.find((s) => s.name === "root")!;
     const mach0 = sink.spans.find((s) => s.name === "mach:0:env-mach")!;
     assertEquals(mach0.parentSpanId, root.spanId);
-    assertEquals(Deno.env.get("AM_OTEL_SPAN_ID"), root.spanId);
+    // the root's ids are handed over for child processes, never written to the env
+    assertEquals(binding.childEnv.AM_OTEL_SPAN_ID, root.spanId);
+    assertEquals(binding.childEnv.AM_OTEL_TRACE_ID, root.traceId);
+    assertEquals(Deno.env.get("AM_OTEL_SPAN_ID"), undefined);
   } finally {
-    for (const k of [...Object.keys(vars), "AM_OTEL_TRACE_ID", "AM_OTEL_SPAN_ID"]) {
-      Deno.env.delete(k);
-    }
     await sink.server.shutdown();
   }
 });

@@ -12,6 +12,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { type HandlerEvent, Machine, type Schema } from "../machine/mod.ts";
 import { OtelMachTracer, type OtelMachTracerOptions } from "../otel/mod.ts";
+import { readTelemetryConfig } from "../mod.ts";
 
 /** Counts started and ended spans, to prove none stays open. */
 class OpenSpans implements SpanProcessor {
@@ -108,7 +109,7 @@ function scenario(otel: OtelMachTracer) {
   }, { id: "h2" });
   m2.add1("B"); // exception in a final handler: B rolled back, its span ends
   m2.set(["A"]); // A stays (added by m1's evAdd), Exception goes
-  m1.remove1("Start"); // removes Ready too; auto Ready then canceled
+  m1.remove1("Start"); // removes Ready too (diff in index order: the core's tx.diff); auto Ready then canceled
   child.add1("C");
   child.dispose();
   m1.dispose();
@@ -131,7 +132,7 @@ mach:0:m1 {id=m1}
     0: [add] Bad {time_before=2 mutation=0: [add] Bad accepted=false auto=false time_after=2 steps_count=9}
     0: [add] Msg {time_before=2 mutation=0: [add] Msg states_diff=+Msg time_after=3 accepted=true auto=false steps_count=4} events=MsgState@h1 links=0:Msg [M]
     0: [add] Msg {time_before=3 mutation=0: [add] Msg states_diff=+Msg time_after=5 accepted=true auto=false steps_count=3} events=MsgState@h1 links=0:Msg [M]
-    0: [remove] Start {time_before=5 mutation=0: [remove] Start states_diff=-Start -Ready time_after=7 accepted=true auto=false steps_count=4} links=0:Start,0:Ready
+    0: [remove] Start {time_before=5 mutation=0: [remove] Start states_diff=-Ready -Start time_after=7 accepted=true auto=false steps_count=4} links=0:Ready,0:Start
     0: [add] Ready {time_before=7 mutation=0: [add] Ready accepted=false auto=true time_after=7 steps_count=6}
   0:submachines {mach_id=m1}
     mach:2:c1 {id=c1}
@@ -225,22 +226,23 @@ Deno.test("otel: a broken OpenTelemetry tracer never reaches the machine", () =>
   assert(m.tracerErrors > 0);
 });
 
-Deno.test("otel: remote parent from AM_OTEL_TRACE_ID/AM_OTEL_SPAN_ID", () => {
+Deno.test("otel: remote parent from AM_OTEL_TRACE_ID/AM_OTEL_SPAN_ID (through the config)", () => {
   const traceId = "0af7651916cd43dd8448eb211c80319c";
   const spanId = "b7ad6b7169203331";
-  Deno.env.set("AM_OTEL_TRACE_ID", traceId);
-  Deno.env.set("AM_OTEL_SPAN_ID", spanId);
-  try {
-    const { exporter, otel } = setup();
-    new Machine({ A: {} }, { id: "r", tracers: [otel] });
-    otel.dispose();
-    const mach = exporter.getFinishedSpans().find((s) => s.name === "mach:0:r")!;
-    assertEquals(mach.spanContext().traceId, traceId);
-    assertEquals(mach.parentSpanContext?.spanId, spanId);
-  } finally {
-    Deno.env.delete("AM_OTEL_TRACE_ID");
-    Deno.env.delete("AM_OTEL_SPAN_ID");
-  }
+  const env: Record<string, string> = {
+    AM_OTEL_TRACE_ID: traceId.toUpperCase(),
+    AM_OTEL_SPAN_ID: spanId,
+  };
+  const remoteParent = readTelemetryConfig((name) => env[name]).otel.parent;
+  const { exporter, otel } = setup({ remoteParent });
+  new Machine({ A: {} }, { id: "r", tracers: [otel] });
+  otel.dispose();
+  const mach = exporter.getFinishedSpans().find((s) => s.name === "mach:0:r")!;
+  assertEquals(mach.spanContext().traceId, traceId);
+  assertEquals(mach.parentSpanContext?.spanId, spanId);
+  // invalid ids are no parent
+  env.AM_OTEL_SPAN_ID = "0000000000000000";
+  assertEquals(readTelemetryConfig((name) => env[name]).otel.parent, undefined);
 });
 
 Deno.test("otel: rpc submachines are not traced", () => {

@@ -84,3 +84,53 @@ export async function run(
   const dec = new TextDecoder();
   return { code, out: dec.decode(stdout) + dec.decode(stderr) };
 }
+
+/** Reads a text stream until `re` matches what was read; the match. */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  re: RegExp,
+): Promise<RegExpMatchArray> {
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`stream ended before ${re}: ${text}`);
+    text += value;
+    const m = text.match(re);
+    if (m) return m;
+  }
+}
+
+/**
+ * A real Prometheus scraping `target` (host:port) every second as job
+ * `job`, on a free loopback port; `stop` kills it and removes its data.
+ */
+export async function startPrometheus(
+  target: string,
+  job = "am",
+): Promise<{ api: string; stop: () => Promise<void> }> {
+  const dir = await Deno.makeTempDir();
+  const port = freePort();
+  await Deno.writeTextFile(
+    `${dir}/prometheus.yml`,
+    [
+      "global:",
+      "  scrape_interval: 1s",
+      "scrape_configs:",
+      `  - job_name: ${job}`,
+      "    static_configs:",
+      `      - targets: ["${target}"]`,
+    ].join("\n"),
+  );
+  const kill = spawn("prometheus", [
+    `--config.file=${dir}/prometheus.yml`,
+    `--storage.tsdb.path=${dir}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
+  return {
+    api: `http://127.0.0.1:${port}/api/v1`,
+    stop: async () => {
+      await kill();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}

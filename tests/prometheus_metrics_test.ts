@@ -97,7 +97,9 @@ Deno.test("metrics: submachines get their own metrics, synced by the parent", ()
   assertEquals(metrics.children.map((m) => m.machId), ["child"]);
   child.add1("C");
   child.add1("C"); // no change, but still an accepted transition
-  registry.collect(); // syncs the root, which syncs its children
+  registry.collect(); // same window: nothing published yet
+  assertEquals(metrics.children[0].transitionsCount.value, 0);
+  metrics.roll(performance.now() + 15_000); // the next window: the root rolls its children
   assertEquals(metrics.children[0].transitionsCount.value, 2);
   const text = registry.render("text");
   assertStringIncludes(text, 'am_transitions_total{mach_id="child"} 2\n');
@@ -143,20 +145,28 @@ Deno.test("metrics: interval sync on a timer", async () => {
   metrics.close();
 });
 
-Deno.test("grafana: panels per machine in both naming modes", () => {
+Deno.test("grafana: labeled panels on counters and histogram with a mach_id variable; legacy rows per machine", () => {
   const d = grafanaDashboard(["mach1", "mach-2"], { source: "my-service" });
   const panels = d.panels as { type: string; title: string; targets?: { expr: string }[] }[];
-  assertEquals(panels.filter((p) => p.type === "row").length, 2);
-  assertEquals(panels.filter((p) => p.type !== "row").length, 14);
   const exprs = panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
-  assert(exprs.includes('am_transitions_interval{mach_id="mach1", job="my_service"}'));
-  assert(exprs.includes('{service_name="my_service", asyncmachine_id="mach-2"}'));
+  const m = 'mach_id=~"$mach_id", job="my_service"';
+  assert(exprs.includes(`sum by (mach_id) (rate(am_transitions_total{${m}}[$__rate_interval]))`));
+  assert(exprs.some((e) => e.startsWith("histogram_quantile(0.99, sum by (mach_id, le)")));
+  assert(exprs.includes(`am_transitions_interval{${m}}`));
+  assert(exprs.includes('{service_name="my_service", asyncmachine_id=~"$mach_id"}'));
+  assertEquals(panels.filter((p) => p.type === "heatmap").length, 0);
+  const vars = (d.templating as { list: { name: string; current?: { value: string[] } }[] }).list;
+  assertEquals(vars.find((v) => v.name === "mach_id")?.current?.value, ["mach1", "mach-2"]);
+  // upstream's names: its generator's rows per machine, no variable
   const legacy = grafanaDashboard(["mach-2"], { source: "my-service", legacyNames: true });
-  const lexprs = (legacy.panels as { targets?: { expr: string }[] }[])
-    .flatMap((p) => p.targets ?? []).map((t) => t.expr);
+  const lpanels = legacy.panels as { type: string; targets?: { expr: string }[] }[];
+  assertEquals(lpanels.filter((p) => p.type === "row").length, 1);
+  const lexprs = lpanels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
   // upstream's sample dashboard expressions
   assert(lexprs.includes('am_transitions_mach_2{job="my_service"}'));
   assert(
     lexprs.includes('am_relations_mach_2{job="my_service"} / am_states_mach_2{job="my_service"}'),
   );
+  const lvars = (legacy.templating as { list: { name: string }[] }).list.map((v) => v.name);
+  assertEquals(lvars, ["prometheus", "loki"]);
 });

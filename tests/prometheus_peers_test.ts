@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { Machine, type Schema } from "../machine/mod.ts";
 import { bindMach, metricsHandler, Pusher, Registry } from "../prometheus/mod.ts";
-import { freePort, needs, poll, run, spawn } from "./peers.ts";
+import { freePort, needs, poll, run, spawn, startPrometheus } from "./peers.ts";
 
 const HOSTILE_IDS = ['q"uote', "back\\slash", "new\nline", "ünï✓", "", "9lives", "a b/c"];
 
@@ -59,28 +59,11 @@ Deno.test({
       served.push(res.headers.get("content-type") ?? "");
       return res;
     });
-    const dir = await Deno.makeTempDir();
-    const promPort = freePort();
-    await Deno.writeTextFile(
-      `${dir}/prometheus.yml`,
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "scrape_configs:",
-        "  - job_name: am",
-        "    static_configs:",
-        `      - targets: ["127.0.0.1:${server.addr.port}"]`,
-      ].join("\n"),
-    );
-    const stop = spawn("prometheus", [
-      `--config.file=${dir}/prometheus.yml`,
-      `--storage.tsdb.path=${dir}/data`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ]);
+    const { api, stop } = await startPrometheus(`127.0.0.1:${server.addr.port}`);
     try {
       const query = encodeURIComponent('am_transitions_total{mach_id="scraped-mach"}');
       const value = await poll(async () => {
-        const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${query}`);
+        const res = await fetch(`${api}/query?query=${query}`);
         const body = await res.json();
         const v = body?.data?.result?.[0]?.value?.[1];
         return v !== undefined && Number(v) > 0 ? Number(v) : undefined;
@@ -88,10 +71,10 @@ Deno.test({
       assert(value >= 3, `am_transitions_total = ${value}`);
       // the escaped id made it through as the same label value
       const q2 = encodeURIComponent('am_transitions_total{mach_id="q\\"uote"}');
-      const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${q2}`);
+      const res = await fetch(`${api}/query?query=${q2}`);
       assertEquals((await res.json()).data.result[0]?.value[1], "3");
       // scrape health: no errors
-      const targets = await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json();
+      const targets = await (await fetch(`${api}/targets`)).json();
       assertEquals(targets.data.activeTargets[0].lastError, "");
       assertEquals(targets.data.activeTargets[0].health, "up");
       assert(served[0].startsWith("application/openmetrics-text"), served[0]);
@@ -99,7 +82,6 @@ Deno.test({
       await stop();
       await server.shutdown();
       mach.dispose();
-      await Deno.remove(dir, { recursive: true });
     }
   },
 });

@@ -26,8 +26,9 @@ function fakeGateway(statuses: number[], delayMs = 0) {
 function registryWithMachine(): Registry {
   const registry = new Registry();
   const mach = new Machine({ A: {} }, { id: "m1" });
-  bindMach(mach, { registry });
+  const metrics = bindMach(mach, { registry });
   mach.add1("A");
+  metrics.sync(); // publish now, not at the end of the window
   return registry;
 }
 

@@ -15,9 +15,10 @@
  * @module
  */
 
-import type { GobInterfaceValue } from "./encoder.ts";
-import { BUILTIN_IDS, FIRST_USER_ID, goTime, type GoType } from "./types.ts";
-import { GobError, GobReader } from "./wire.ts";
+import { LEAVES, type Plan, wirePlan } from "./plan.ts";
+import { FIRST_USER_ID } from "./types.ts";
+import { ValueReader } from "./value_reader.ts";
+import { GobError, GobLimitError, GobReader } from "./wire.ts";
 import { readWireType, type WireType } from "./wire_type.ts";
 
 /** Limits of a {@linkcode GobDecoder}; each one a {@linkcode GobError} when exceeded. */
@@ -40,7 +41,15 @@ export interface GobDecoderOptions {
   maxDepth?: number;
 }
 
-/** The defaults of {@linkcode GobDecoderOptions}. */
+/**
+ * The defaults of {@linkcode GobDecoderOptions}.
+ *
+ * @example Usage
+ * ```ts
+ * import { GOB_DECODER_DEFAULTS } from "./decoder.ts";
+ * GOB_DECODER_DEFAULTS.maxDepth; // 64
+ * ```
+ */
 export const GOB_DECODER_DEFAULTS: Readonly<Required<GobDecoderOptions>> = {
   maxMessageBytes: 64 * 1024 * 1024,
   maxTypes: 10_000,
@@ -49,82 +58,7 @@ export const GOB_DECODER_DEFAULTS: Readonly<Required<GobDecoderOptions>> = {
   maxDepth: 64,
 };
 
-// what a decoded value costs beyond its 8-byte slot, roughly as V8 lays it out
-const OBJECT_COST = 48;
-const FIELD_COST = 16;
-const SLOT_COST = 8;
-const ARRAY_COST = 16;
-const MAP_COST = 64;
-const MAP_ENTRY_COST = 48;
-const IFACE_COST = 48;
-
-/** How a type decodes: a leaf read in one go, or a container walked frame by frame. */
-type Plan =
-  | { k: "leaf"; read: (r: GobReader) => unknown }
-  | { k: "struct"; name: string; names: string[]; ids: number[]; plans: (Plan | undefined)[] }
-  | { k: "slice"; name: string; elem: number; plan?: Plan }
-  | { k: "map"; name: string; key: number; elem: number; keyPlan?: Plan; elemPlan?: Plan }
-  | { k: "iface" };
-
-/** A container being decoded (one shape for all kinds: monomorphic). */
-class Frame {
-  obj: Record<string, unknown> | undefined = undefined;
-  arr: unknown[] | undefined = undefined;
-  map: Map<unknown, unknown> | undefined = undefined;
-  i = 0;
-  n = 0;
-  field = -1;
-  key: unknown = undefined;
-  hasKey = false;
-  name = "";
-  constructor(readonly plan: Plan, readonly r: GobReader) {}
-}
-
-const NO_VALUE = Symbol("no value");
-const decodeTime = (goTime as GoType & { kind: "gobencoder" }).decode;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-function leafCost(v: unknown): number {
-  switch (typeof v) {
-    case "string":
-      return 16 + v.length;
-    case "object":
-      return v instanceof Uint8Array ? 96 + v.length : 32;
-    case "bigint":
-      return 24;
-    default:
-      return 0;
-  }
-}
-
-function opaque(name: string): (r: GobReader) => unknown {
-  return (r) => {
-    const b = r.bytes();
-    // time.Time: Go names it "Time" or leaves the name empty
-    if (
-      (name === "Time" || name === "") && (b.length === 15 || b.length === 16) &&
-      (b[0] === 1 || b[0] === 2)
-    ) {
-      try {
-        return decodeTime(b);
-      } catch {
-        return b.slice();
-      }
-    }
-    return b.slice();
-  };
-}
-
-const LEAVES: Record<number, Plan> = {
-  [BUILTIN_IDS.bool]: { k: "leaf", read: (r) => r.uint() !== 0 },
-  [BUILTIN_IDS.int]: { k: "leaf", read: (r) => r.int() },
-  [BUILTIN_IDS.uint]: { k: "leaf", read: (r) => r.uint() },
-  [BUILTIN_IDS.float]: { k: "leaf", read: (r) => r.float() },
-  [BUILTIN_IDS.bytes]: { k: "leaf", read: (r) => r.bytes().slice() },
-  [BUILTIN_IDS.string]: { k: "leaf", read: (r) => r.string() },
-  [BUILTIN_IDS.complex]: { k: "leaf", read: (r) => [r.float(), r.float()] },
-  [BUILTIN_IDS.interface]: { k: "iface" },
-};
 
 /**
  * Decodes a gob stream incrementally: {@linkcode GobDecoder.push} chunks,
@@ -133,7 +67,7 @@ const LEAVES: Record<number, Plan> = {
  *
  * @example Usage
  * ```ts
- * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg";
+ * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg/gob";
  * const T = go.struct("T", { A: go.int });
  * const bytes = new GobEncoder().encode(T, { A: -3 });
  * const dec = new GobDecoder();
@@ -150,10 +84,8 @@ export class GobDecoder {
   #limits: Required<GobDecoderOptions>;
   // the message being decoded, its frames and budget
   #msg: GobReader | undefined;
-  #stack: Frame[] = [];
-  #result: unknown = NO_VALUE;
-  #elements = 0;
-  #heap = 0;
+  #reader: ValueReader;
+  #isValue = false;
   #busy = false;
   #failed: GobError | undefined;
 
@@ -162,11 +94,13 @@ export class GobDecoder {
    *
    * @param opts Limits (defaults: {@linkcode GOB_DECODER_DEFAULTS}).
    */
-  constructor(opts: GobDecoderOptions = {}) {
+  constructor(opts?: GobDecoderOptions) {
+    opts ??= {};
     this.#limits = { ...GOB_DECODER_DEFAULTS };
     for (const [k, v] of Object.entries(opts)) {
       if (v !== undefined) this.#limits[k as keyof GobDecoderOptions] = v;
     }
+    this.#reader = new ValueReader(this.#limits, (id) => this.#plan(id));
   }
 
   /** Bytes received but not yet decoded (a partial message, or one being decoded). */
@@ -196,12 +130,13 @@ export class GobDecoder {
    *
    * @example Usage
    * ```ts
-   * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg";
+   * import { go, GobDecoder, GobEncoder } from "@asyncmachine/telemetry/dbg/gob";
    * const bytes = new GobEncoder().encode(go.slice(go.int), [1, 2, 3]);
    * await new GobDecoder().pushAsync(bytes); // [[1, 2, 3]]
    * ```
    */
-  async pushAsync(chunk: Uint8Array, opts: { sliceMs?: number } = {}): Promise<unknown[]> {
+  async pushAsync(chunk: Uint8Array, opts?: { sliceMs?: number }): Promise<unknown[]> {
+    opts ??= {};
     const slice = opts.sliceMs ?? 10;
     this.#enter();
     try {
@@ -233,7 +168,7 @@ export class GobDecoder {
     // RangeError etc. can only come from a bug or a platform limit: still a bad stream
     const err = e instanceof GobError ? e : new GobError(`decode failed: ${(e as Error)?.message}`);
     this.#failed = err;
-    this.#stack = [];
+    this.#reader.reset();
     this.#msg = undefined;
     this.#buf = new Uint8Array(0);
     this.#start = this.#end = 0;
@@ -265,14 +200,14 @@ export class GobDecoder {
       if (!this.#msg) {
         const r = this.#nextMessage();
         if (!r) return true;
-        this.#begin(r);
+        this.#msg = r;
+        this.#isValue = this.#begin(r);
       }
-      if (this.#stack.length && !this.#run(deadline)) return false;
+      if (this.#isValue && !this.#reader.run(deadline)) return false;
       const r = this.#msg!;
       if (r.remaining) throw new GobError(`${r.remaining} bytes left in a value message`);
-      if (this.#result !== NO_VALUE) out.push(this.#result);
+      if (this.#isValue) out.push(this.#reader.result);
       this.#msg = undefined;
-      this.#result = NO_VALUE;
     }
   }
 
@@ -289,18 +224,15 @@ export class GobDecoder {
     }
     if (len === 0) throw new GobError("zero-length message");
     const max = this.#limits.maxMessageBytes;
-    if (len > max) throw new GobError(`message of ${len} bytes over the ${max} limit`);
+    if (len > max) throw new GobLimitError(`message of ${len} bytes over the ${max} limit`);
     if (head.pos + len > this.#end) return undefined;
     const r = new GobReader(this.#buf, head.pos, head.pos + len);
     this.#start = head.pos + len;
     return r;
   }
 
-  /** Starts a message: a type definition is read whole, a value gets its root frame. */
-  #begin(r: GobReader): void {
-    this.#msg = r;
-    this.#elements = 0;
-    this.#heap = 0;
+  /** Starts a message: a type definition is read whole (false), a value is started (true). */
+  #begin(r: GobReader): boolean {
     const id = r.int();
     if (typeof id !== "number") throw new GobError(`bad type id ${id}`);
     if (id < 0) {
@@ -308,205 +240,17 @@ export class GobDecoder {
       if (-id < FIRST_USER_ID - 1) throw new GobError(`type id ${-id} is reserved`);
       if (this.#types.has(-id)) throw new GobError(`duplicate type ${-id} received`);
       if (this.#types.size >= this.#limits.maxTypes) {
-        throw new GobError("too many type definitions");
+        throw new GobLimitError("too many type definitions");
       }
       this.#types.set(-id, readWireType(r));
-      return;
+      return false;
     }
     const plan = this.#plan(id);
     // a top-level non-struct value is a singleton field 0
     if (plan.k !== "struct" && r.byte() !== 0) {
       throw new GobError("non-struct value without the singleton marker");
     }
-    this.#charge(1, SLOT_COST);
-    this.#value(plan, r);
-  }
-
-  #charge(elements: number, heap: number): void {
-    this.#elements += elements;
-    this.#heap += heap;
-    const { maxElements, maxDecodedBytes } = this.#limits;
-    if (this.#elements > maxElements) {
-      throw new GobError(`message decodes to over ${maxElements} values (maxElements)`);
-    }
-    if (this.#heap > maxDecodedBytes) {
-      throw new GobError(`message decodes to over ${maxDecodedBytes} bytes (maxDecodedBytes)`);
-    }
-  }
-
-  /** Reads a value of `plan`: a leaf at once, a container by pushing its frame. */
-  #value(plan: Plan, r: GobReader): void {
-    if (plan.k === "leaf") {
-      const v = plan.read(r);
-      if ((this.#heap += leafCost(v)) > this.#limits.maxDecodedBytes) this.#charge(0, 0);
-      this.#deliver(v);
-      return;
-    }
-    if (this.#stack.length >= this.#limits.maxDepth) {
-      throw new GobError(`values nested deeper than ${this.#limits.maxDepth} (maxDepth)`);
-    }
-    const f = new Frame(plan, r);
-    switch (plan.k) {
-      case "struct":
-        this.#charge(0, OBJECT_COST);
-        f.obj = {};
-        break;
-      case "slice": {
-        const n = r.count("element count");
-        // every element takes at least one byte: no huge allocation for a tiny input
-        if (n > r.remaining) throw new GobError(`${n} elements exceed the message`);
-        this.#charge(n, ARRAY_COST + SLOT_COST * n);
-        f.arr = new Array(n);
-        f.n = n;
-        break;
-      }
-      case "map": {
-        const n = r.count("map size");
-        if (n * 2 > r.remaining) throw new GobError(`map of ${n} entries exceeds the message`);
-        this.#charge(2 * n, MAP_COST + MAP_ENTRY_COST * n);
-        f.map = new Map();
-        f.n = n;
-        break;
-      }
-      case "iface": {
-        const name = r.string();
-        if (name === "") {
-          this.#deliver(null);
-          return;
-        }
-        const id = r.int();
-        if (typeof id !== "number" || id < 0) {
-          throw new GobError(`interface ${name}: inline type definitions are not supported`);
-        }
-        const len = r.count("interface value length");
-        if (len > r.remaining) throw new GobError(`interface ${name}: value exceeds the message`);
-        const inner = new GobReader(r.buf, r.pos, r.pos + len);
-        r.pos += len;
-        const p = this.#plan(id);
-        if (p.k !== "struct" && inner.byte() !== 0) {
-          throw new GobError(`interface ${name}: missing singleton marker`);
-        }
-        this.#charge(1, IFACE_COST + name.length);
-        f.name = name;
-        this.#stack.push(f);
-        this.#value(p, inner);
-        return;
-      }
-    }
-    this.#stack.push(f);
-  }
-
-  /** Hands a completed value to the frame below (or makes it the message's value). */
-  #deliver(v: unknown): void {
-    for (;;) {
-      const f = this.#stack[this.#stack.length - 1];
-      if (!f) {
-        this.#result = v;
-        return;
-      }
-      switch (f.plan.k) {
-        case "struct":
-          f.obj![f.plan.names[f.field]] = v;
-          return;
-        case "slice":
-          f.arr![f.i++] = v;
-          return;
-        case "map":
-          if (f.hasKey) {
-            f.map!.set(f.key, v);
-            f.key = undefined;
-            f.hasKey = false;
-            f.i++;
-          } else {
-            f.key = v;
-            f.hasKey = true;
-          }
-          return;
-        case "iface":
-          // an interface completes with its value
-          this.#stack.pop();
-          v = { name: f.name, value: v } satisfies GobInterfaceValue;
-          continue;
-      }
-    }
-  }
-
-  /** Steps the frames until the message is done (true) or the deadline passed (false). */
-  #run(deadline: number): boolean {
-    const stack = this.#stack;
-    const maxHeap = this.#limits.maxDecodedBytes;
-    let steps = 0;
-    while (stack.length) {
-      if (steps >= 4096) {
-        steps = 0;
-        if (performance.now() > deadline) return false;
-      }
-      const f = stack[stack.length - 1];
-      const plan = f.plan;
-      const r = f.r;
-      switch (plan.k) {
-        case "struct": {
-          // leaf fields inline; a container field gets its frame and the loop goes on there
-          for (;;) {
-            steps++;
-            const d = r.count("field delta");
-            if (d === 0) {
-              stack.pop();
-              this.#deliver(f.obj);
-              break;
-            }
-            const field = f.field += d;
-            if (field >= plan.names.length) {
-              throw new GobError(`${plan.name}: field ${field} out of range`);
-            }
-            this.#charge(1, FIELD_COST);
-            const p = plan.plans[field] ??= this.#plan(plan.ids[field]);
-            if (p.k !== "leaf") {
-              this.#value(p, r);
-              break;
-            }
-            const v = p.read(r);
-            if ((this.#heap += leafCost(v)) > maxHeap) this.#charge(0, 0);
-            f.obj![plan.names[field]] = v;
-          }
-          break;
-        }
-        case "slice": {
-          const p = plan.plan ??= this.#plan(plan.elem);
-          const arr = f.arr!;
-          if (p.k === "leaf") {
-            let heap = this.#heap;
-            const end = Math.min(f.n, f.i + 4096);
-            for (let i = f.i; i < end; i++) heap += leafCost(arr[i] = p.read(r));
-            steps += end - f.i;
-            f.i = end;
-            if ((this.#heap = heap) > maxHeap) this.#charge(0, 0);
-          } else if (f.i < f.n) {
-            steps++;
-            this.#value(p, r);
-          }
-          if (f.i === f.n && stack[stack.length - 1] === f) {
-            stack.pop();
-            this.#deliver(arr);
-          }
-          break;
-        }
-        case "map":
-          steps++;
-          if (f.i === f.n) {
-            stack.pop();
-            this.#deliver(f.map);
-          } else if (f.hasKey) {
-            this.#value(plan.elemPlan ??= this.#plan(plan.elem), r);
-          } else {
-            this.#value(plan.keyPlan ??= this.#plan(plan.key), r);
-          }
-          break;
-        default:
-          // an interface frame only waits for its value, pushed above it
-          throw new GobError("interface without a value");
-      }
-    }
+    this.#reader.start(plan, r);
     return true;
   }
 
@@ -518,28 +262,7 @@ export class GobDecoder {
     if (cached) return cached;
     const wire = this.#types.get(id);
     if (!wire) throw new GobError(`undefined type id ${id}`);
-    let plan: Plan;
-    switch (wire.kind) {
-      case "struct":
-        plan = {
-          k: "struct",
-          name: wire.name,
-          names: wire.fields.map((f) => f.name),
-          ids: wire.fields.map((f) => f.id),
-          plans: [],
-        };
-        break;
-      case "slice":
-      case "array":
-        plan = { k: "slice", name: wire.name, elem: wire.elem };
-        break;
-      case "map":
-        plan = { k: "map", name: wire.name, key: wire.key, elem: wire.elem };
-        break;
-      case "gobencoder":
-        plan = { k: "leaf", read: opaque(wire.name) };
-        break;
-    }
+    const plan = wirePlan(wire);
     this.#plans.set(id, plan);
     return plan;
   }
@@ -550,14 +273,15 @@ export class GobDecoder {
  *
  * @example Usage
  * ```ts
- * import { decodeGob } from "@asyncmachine/telemetry/dbg";
+ * import { decodeGob } from "@asyncmachine/telemetry/dbg/gob";
  * decodeGob(new Uint8Array([3, 12, 0, 0])); // [""]: net/rpc's empty string reply
  * ```
  *
  * @param bytes The stream.
  * @param opts Limits; `maxMessageBytes` defaults to the stream's length.
  */
-export function decodeGob(bytes: Uint8Array, opts: GobDecoderOptions = {}): unknown[] {
+export function decodeGob(bytes: Uint8Array, opts?: GobDecoderOptions): unknown[] {
+  opts ??= {};
   const dec = new GobDecoder({ maxMessageBytes: Math.max(bytes.length, 1), ...opts });
   const out = dec.push(bytes);
   dec.end();

@@ -77,7 +77,7 @@ function isZero(t: GoType, v: unknown): boolean {
  *
  * @example Usage
  * ```ts
- * import { go, GobEncoder } from "@asyncmachine/telemetry/dbg";
+ * import { go, GobEncoder } from "@asyncmachine/telemetry/dbg/gob";
  * const LogEntry = go.struct("LogEntry", { Level: go.int, Text: go.string });
  * const bytes = new GobEncoder().encode(LogEntry, { Level: 2, Text: "[state] +A" });
  * ```

@@ -82,7 +82,7 @@ export interface GoTypeBuilders {
  *
  * @example Declaring `struct { Level int; Text string }`
  * ```ts
- * import { go } from "@asyncmachine/telemetry/dbg";
+ * import { go } from "@asyncmachine/telemetry/dbg/gob";
  * const LogEntry = go.struct("LogEntry", { Level: go.int, Text: go.string });
  * ```
  */
@@ -133,7 +133,8 @@ const UNIX_TO_INTERNAL = 62135596800n;
  */
 export const goTime: GoType = {
   kind: "gobencoder",
-  name: "Time",
+  // Go leaves time.Time's GobEncoder type unnamed on the wire
+  name: "",
   encode(value: unknown): Uint8Array {
     const d = value instanceof Date ? value : new Date(String(value));
     const ms = BigInt(d.getTime());

@@ -18,6 +18,32 @@ export class GobError extends Error {
   }
 }
 
+/**
+ * A gob stream over a limit (message size, decoded size, depth, counts):
+ * well-formed or not, it is refused for what it would cost.
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeGob, GobLimitError } from "@asyncmachine/telemetry/dbg/gob";
+ * try {
+ *   decodeGob(new Uint8Array([3, 12, 0, 0]), { maxMessageBytes: 2 });
+ * } catch (e) {
+ *   e instanceof GobLimitError; // true
+ * }
+ * ```
+ */
+export class GobLimitError extends GobError {
+  /**
+   * Creates one.
+   *
+   * @param message Which limit, and by how much.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "GobLimitError";
+  }
+}
+
 const enc = new TextEncoder();
 
 /**
@@ -25,7 +51,7 @@ const enc = new TextEncoder();
  *
  * @example Usage
  * ```ts
- * import { concatBytes } from "@asyncmachine/telemetry/dbg";
+ * import { concatBytes } from "./wire.ts";
  * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
  * ```
  */

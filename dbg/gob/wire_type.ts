@@ -6,7 +6,7 @@
  * @module
  */
 
-import { GobError, type GobReader } from "./wire.ts";
+import { GobError, GobLimitError, type GobReader } from "./wire.ts";
 
 /** A received type definition. */
 export type WireType =
@@ -36,7 +36,9 @@ function readCommon(r: GobReader): { name: string; id: number } {
 function readFields(r: GobReader): { name: string; id: number }[] {
   const n = r.count("field count");
   if (n > r.remaining) throw new GobError(`field count ${n} exceeds the message`);
-  if (n > MAX_STRUCT_FIELDS) throw new GobError(`struct of ${n} fields over ${MAX_STRUCT_FIELDS}`);
+  if (n > MAX_STRUCT_FIELDS) {
+    throw new GobLimitError(`struct of ${n} fields over ${MAX_STRUCT_FIELDS}`);
+  }
   const fields: { name: string; id: number }[] = [];
   for (let i = 0; i < n; i++) {
     let ff = -1;

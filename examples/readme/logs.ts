@@ -1,8 +1,8 @@
-import { bindLokiLogger, bindOtelLogger, LogLevel, Machine } from "../../mod.ts";
+import { bindLokiLogger, bindOtelLogger, LogLevel, Machine } from "@asyncmachine/telemetry";
 
 // a stand-in Loki: counts the pushed lines
 let pushed = 0;
-const loki = Deno.serve({ port: 3100, onListen() {} }, async (req) => {
+await using loki = Deno.serve({ port: 0, onListen() {} }, async (req) => {
   const { streams } = await req.json();
   for (const s of streams) pushed += s.values.length;
   return new Response(null, { status: 204 });
@@ -11,9 +11,14 @@ const loki = Deno.serve({ port: 3100, onListen() {} }, async (req) => {
 const mach = new Machine({ Foo: {}, Bar: { require: ["Foo"] } }, { id: "mach1" });
 mach.logLevel = LogLevel.Changes;
 // no logger given: Deno's built-in OpenTelemetry (OTEL_DENO=true), as console output in span context
-bindOtelLogger(mach, { logger: { emit: (r) => console.log(r.severityText, r.body) } });
-const lokiLogger = bindLokiLogger(mach, { url: "http://localhost:3100", service: "my-service" });
-mach.add(["Foo", "Bar"]); // prints: changes [state] +Foo +Bar
-await lokiLogger.dispose(); // flushes
+await using _otelLogs = bindOtelLogger(mach, {
+  logger: { emit: (r) => console.log(r.severityText, r.body) },
+});
+{
+  await using _lokiLogs = bindLokiLogger(mach, {
+    url: `http://localhost:${loki.addr.port}`,
+    service: "my-service",
+  });
+  mach.add(["Foo", "Bar"]); // prints: changes [state] +Foo +Bar
+} // disposed: detached, the last lines pushed
 console.log("lines pushed to Loki:", pushed);
-await loki.shutdown();

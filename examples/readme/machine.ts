@@ -1,4 +1,4 @@
-import { Machine, Result } from "../../mod.ts";
+import { Machine, Result } from "@asyncmachine/telemetry";
 
 const mach = new Machine({
   Start: {},

@@ -1,4 +1,4 @@
-import { Machine } from "../../mod.ts";
+import { Machine } from "@asyncmachine/telemetry";
 
 const mach = new Machine({ Connected: {}, Ready: { require: ["Connected"] } });
 

@@ -1,11 +1,17 @@
-import { JaegerJsonExporter, Machine, newOtelProvider, OtelMachTracer } from "../../mod.ts";
+import {
+  JaegerJsonExporter,
+  Machine,
+  newOtelProvider,
+  OtelMachTracer,
+} from "@asyncmachine/telemetry";
 
 const exporter = new JaegerJsonExporter(); // or omit: OTLP/HTTP JSON, or Deno's built-in OTel
 const { tracer, forceFlush } = newOtelProvider("my-service", { exporter });
-const otel = new OtelMachTracer(tracer); // inherited by submachines
-const mach = new Machine({ Foo: {} }, { id: "mach1", tracers: [otel] });
-mach.add(["Foo"]);
-otel.dispose(); // ends every open span
+{
+  await using otel = new OtelMachTracer(tracer); // inherited by submachines
+  const mach = new Machine({ Foo: {} }, { id: "mach1", tracers: [otel] });
+  mach.add(["Foo"]);
+} // disposed: every open span ended
 await forceFlush();
 const file = exporter.toJSON(); // the Jaeger UI's import format
 console.log(file.data[0].spans.map((s) => s.operationName)); // mach:0:mach1, 0:states, ...

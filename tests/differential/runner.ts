@@ -17,9 +17,8 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { OtelMachTracer } from "../../otel/mod.ts";
-import { type DbgTracer, transitionsToDbg } from "../../dbg/tracer.ts";
-import type { DbgMessage } from "../../dbg/transport.ts";
-import { bindMach, type Metrics } from "../../prometheus/metrics.ts";
+import { type DbgMessage, type DbgTracer, transitionsToDbg } from "../../dbg/mod.ts";
+import { bindMach, type Metrics } from "../../prometheus/mod.ts";
 import { Registry } from "../../prometheus/registry.ts";
 import type { Action, Mut, MutOut, Out, Scenario, SpanOut, StateDef, TxOut } from "./scenario.ts";
 
@@ -278,7 +277,7 @@ function spanTree(spans: ReadableSpan[], normTx: (id: string) => string): SpanOu
   });
 }
 
-/** Gauge values by name, as a scrape sees them (the scrape syncs). */
+/** Gauge values by name, as a scrape sees them (after a sync). */
 function readGauges(reg: Registry): Record<string, number> {
   const ret: Record<string, number> = {};
   reg.collect();
@@ -319,6 +318,8 @@ export async function runTs(sc: Scenario): Promise<Out> {
         cur.clock[name] = m.time();
         cur.queueTick[name] = m.queueTick();
       }
+      // upstream's Sync before each read (our gauges publish fixed windows, not per scrape)
+      r.prom?.sync();
       if (r.reg) cur.prom = readGauges(r.reg);
       r.cur = undefined;
       out.muts.push(cur);

@@ -1,0 +1,57 @@
+/**
+ * Upstream's TransitionsToDbg: binds a {@linkcode DbgTracer} to a machine,
+ * once per destination.
+ *
+ * @module
+ */
+
+import { readTelemetryConfig } from "../internal/config.ts";
+import type { Machine } from "../machine/mod.ts";
+import { DbgTracer, type DbgTracerOptions } from "./tracer.ts";
+import type { DbgTransport } from "./transport.ts";
+import { dbgAddrFromEnv, dbgTransportFor, hasDbgTransport } from "./transport_registry.ts";
+
+/**
+ * Upstream's TransitionsToDbg: binds a {@linkcode DbgTracer} sending to an
+ * address (`http(s)://` endpoint, or am-dbg's `host:port` / `ws://` once a
+ * gob transport is registered) or a transport. Binding the same address
+ * twice returns the bound tracer.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * import { DbgHub, HubTransport, transitionsToDbg } from "@asyncmachine/telemetry/dbg";
+ * const tracer = transitionsToDbg(new Machine({ Foo: {} }), new HubTransport(new DbgHub()));
+ * ```
+ */
+export function transitionsToDbg(
+  mach: Machine,
+  addrOrTransport?: string | DbgTransport,
+  opts?: DbgTracerOptions,
+): DbgTracer {
+  // AM_DBG_NO_TRACE wins; else the option; else AM_DBG_TRACE
+  const env = readTelemetryConfig().dbgStackTraces;
+  opts = { ...opts, stackTraces: env === false ? false : opts?.stackTraces ?? env };
+  let transport: DbgTransport;
+  if (typeof addrOrTransport === "object") {
+    transport = addrOrTransport;
+  } else {
+    const addr = addrOrTransport || dbgAddrFromEnv();
+    if (!hasDbgTransport(addr)) {
+      throw new Error(
+        `dbg: no transport for ${addr} (use http(s)://host/ for a dbg endpoint, or import the ` +
+          `gob transport for am-dbg's host:port)`,
+      );
+    }
+    const existing = mach.tracers().find((t) =>
+      t instanceof DbgTracer && t.transport.address.includes(addr)
+    );
+    if (existing) return existing as DbgTracer;
+    transport = dbgTransportFor(addr)!;
+  }
+  const existing = mach.tracers().find((t) => t instanceof DbgTracer && t.transport === transport);
+  if (existing) return existing as DbgTracer;
+  const tracer = new DbgTracer(transport, opts);
+  mach.bindTracer(tracer);
+  return tracer;
+}

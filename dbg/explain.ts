@@ -1,0 +1,245 @@
+/**
+ * A transition message told in words: what was called, which relations were
+ * checked, which handlers ran, what was activated and deactivated, and why
+ * it was canceled, all read from the message's steps and log. For coding
+ * agents (the MCP tools) and people alike.
+ *
+ * @module
+ */
+
+import { Relation, StepType } from "../machine/types.ts";
+import { isActiveTick, mutationTypeName } from "../machine/utils.ts";
+import { StateException } from "../machine/states.ts";
+import type { DbgMsgSchema, DbgMsgTx, GoStep } from "./messages.ts";
+import { msgCalledStateNames } from "./messages.ts";
+
+/** A transition's facts, as {@linkcode explainTx} derives them. */
+export interface TxExplanation {
+  /** `add`, `remove` or `set`. */
+  mutation: string;
+  /** Called states. */
+  called: string[];
+  /** Whether the transition was accepted. */
+  accepted: boolean;
+  /** Whether it was an auto transition. */
+  auto: boolean;
+  /** States activated by it. */
+  activated: string[];
+  /** States deactivated by it. */
+  deactivated: string[];
+  /** Why it was canceled (empty when accepted). */
+  canceledBecause: string[];
+  /** One sentence per step, in order. */
+  steps: string[];
+  /** The log entries' texts. */
+  log: string[];
+  /** Mutation args, as logged. */
+  args: Record<string, string>;
+  /** The error of an Exception transition, when the log or args carry one. */
+  error: string;
+}
+
+const REL_VERBS: Record<number, string> = {
+  [Relation.After]: "runs after",
+  [Relation.Add]: "adds",
+  [Relation.Require]: "requires",
+  [Relation.Remove]: "removes",
+};
+
+function stateName(name: string, idx: number, index: readonly string[]): string {
+  if (name) return name;
+  return idx >= 0 && idx < index.length ? index[idx] : "";
+}
+
+function handlerName(s: GoStep, from: string, to: string): string {
+  if (s.IsSelf) return `${from}${to}`;
+  const state = from || to;
+  if (s.IsFinal) return state + (s.IsEnter ? "State" : "End");
+  return state + (s.IsEnter ? "Enter" : "Exit");
+}
+
+/**
+ * One step as a sentence, e.g. `Foo requires Bar` or `handler FooEnter ran`.
+ *
+ * @example Usage
+ * ```ts
+ * import { stepSentence } from "@asyncmachine/telemetry/dbg";
+ * stepSentence({
+ *   Type: 1, RelType: 2, IsFinal: false, IsSelf: false, IsEnter: false,
+ *   FromState: "Foo", FromStateIdx: -1, ToState: "Bar", ToStateIdx: -1,
+ * }, []); // "relation: Foo requires Bar"
+ * ```
+ */
+export function stepSentence(s: GoStep, index: readonly string[]): string {
+  const from = stateName(s.FromState, s.FromStateIdx, index);
+  const to = stateName(s.ToState, s.ToStateIdx, index);
+  const either = from || to || "Any";
+  switch (s.Type) {
+    case StepType.Relation:
+      return `relation: ${from} ${REL_VERBS[s.RelType] ?? "?"} ${to}`;
+    case StepType.Handler:
+      return `handler ${handlerName(s, from, to)} ran`;
+    case StepType.Set:
+      return from && to
+        ? `${to} will be activated (added by ${from})`
+        : `${either} will be activated`;
+    case StepType.Remove:
+      return from && to
+        ? `${to} will be deactivated (removed by ${from})`
+        : `${either} will be deactivated`;
+    case StepType.RemoveNotActive:
+      return `${either} dropped from the target states (it can't be active)`;
+    case StepType.Requested:
+      return `${either} was called by the mutation`;
+    case StepType.Cancel:
+      return `${either} canceled the transition`;
+    default:
+      return `step type ${s.Type}: ${[from, to].filter(Boolean).join(" → ")}`;
+  }
+}
+
+/** Why a rejected transition was rejected, from its steps and log. */
+function cancelReasons(msg: DbgMsgTx, index: readonly string[], called: string[]): string[] {
+  const steps = msg.Steps ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (s.Type !== StepType.Cancel) continue;
+    const state = stateName(s.ToState, s.ToStateIdx, index) ||
+      stateName(s.FromState, s.FromStateIdx, index);
+    // a cancel right after a require check names the missing requirement
+    const rel = steps.slice(Math.max(0, i - 3), i).reverse().find((p) =>
+      p.Type === StepType.Relation && p.RelType === Relation.Require &&
+      stateName(p.ToState, p.ToStateIdx, index) === state
+    );
+    out.push(
+      rel
+        ? `${stateName(rel.FromState, rel.FromStateIdx, index)} requires ${state}, ` +
+          `which is not active and not being added (step ${i})`
+        : `${state} was called but is not among the target states (step ${i})`,
+    );
+  }
+  if (out.length || msg.Accepted) return out;
+  // no cancel step: a handler said no (returned false, or threw and was recovered)
+  const last = [...steps].reverse().find((s) => s.Type === StepType.Handler);
+  if (last) {
+    const name = handlerName(
+      last,
+      stateName(last.FromState, last.FromStateIdx, index),
+      stateName(last.ToState, last.ToStateIdx, index),
+    );
+    out.push(
+      last.IsFinal
+        ? `the final handler ${name} threw (recovered into Exception)`
+        : `the negotiation handler ${name} returned false or threw`,
+    );
+  }
+  const logged = [...(msg.LogEntries ?? [])].reverse().find((e) => e.Text.startsWith("[cancel"));
+  if (logged) out.push(`log: ${logged.Text}`);
+  if (!out.length && called.length) {
+    out.push("no step explains it (steps not recorded, or the machine was busy or disposed)");
+  }
+  return out;
+}
+
+function clockDiff(
+  before: readonly number[] | undefined,
+  after: readonly number[],
+  index: readonly string[],
+): { activated: string[]; deactivated: string[] } {
+  const activated: string[] = [];
+  const deactivated: string[] = [];
+  for (let i = 0; i < after.length && i < index.length; i++) {
+    const now = isActiveTick(after[i]);
+    if (before) {
+      const was = isActiveTick(before[i] ?? 0);
+      if (now && (!was || after[i] - (before[i] ?? 0) >= 2)) activated.push(index[i]);
+      else if (!now && was) deactivated.push(index[i]);
+    }
+  }
+  return { activated, deactivated };
+}
+
+/**
+ * A transition message explained: the facts and one sentence per step.
+ * `prev` (the machine's previous transition) gives the activated and
+ * deactivated states; without it they come from the steps.
+ *
+ * @example Usage
+ * ```ts
+ * import { explainTx } from "@asyncmachine/telemetry/dbg";
+ * const schema = { ID: "m", StatesIndex: ["A", "B"], States: { A: { Require: ["B"] }, B: {} } };
+ * const tx = {
+ *   MachineID: "m", ID: "t1", Clocks: [0, 0], Type: 0, Accepted: false, CalledStatesIdxs: [0],
+ *   Steps: [
+ *     { Type: 32, RelType: 0, IsFinal: false, IsSelf: false, IsEnter: false,
+ *       FromState: "", FromStateIdx: -1, ToState: "A", ToStateIdx: -1 },
+ *     { Type: 1, RelType: 2, IsFinal: false, IsSelf: false, IsEnter: false,
+ *       FromState: "A", FromStateIdx: -1, ToState: "B", ToStateIdx: -1 },
+ *     { Type: 64, RelType: 0, IsFinal: false, IsSelf: false, IsEnter: false,
+ *       FromState: "", FromStateIdx: -1, ToState: "B", ToStateIdx: -1 },
+ *   ],
+ * };
+ * explainTx(tx, schema).canceledBecause[0]; // "A requires B, which is not active ..."
+ * ```
+ */
+export function explainTx(
+  msg: DbgMsgTx,
+  schema: DbgMsgSchema,
+  prev?: DbgMsgTx,
+): TxExplanation {
+  const index = schema.StatesIndex;
+  const called = msgCalledStateNames(msg, index);
+  const steps = (msg.Steps ?? []).map((s) => stepSentence(s, index));
+  let { activated, deactivated } = clockDiff(prev?.Clocks, msg.Clocks, index);
+  if (!prev && msg.Accepted) {
+    const from = (s: GoStep) => stateName(s.ToState, s.ToStateIdx, index);
+    activated = (msg.Steps ?? []).filter((s) => s.Type === StepType.Set).map(from);
+    deactivated = (msg.Steps ?? []).filter((s) => s.Type === StepType.Remove).map(from);
+  }
+  const log = [...(msg.PreLogEntries ?? []), ...(msg.LogEntries ?? [])].map((e) => e.Text);
+  const args = msg.Args ?? {};
+  const isErr = called.includes(StateException) || activated.includes(StateException);
+  const error = isErr ? args.err ?? "" : "";
+  return {
+    mutation: mutationTypeName(msg.Type).toLowerCase(),
+    called,
+    accepted: msg.Accepted,
+    auto: !!msg.IsAuto,
+    activated,
+    deactivated,
+    canceledBecause: msg.Accepted ? [] : cancelReasons(msg, index, called),
+    steps,
+    log,
+    args,
+    error,
+  };
+}
+
+/**
+ * An explanation as text an agent (or a person) reads well.
+ *
+ * @example Usage
+ * ```ts
+ * import { explainTx, explanationText } from "@asyncmachine/telemetry/dbg";
+ * const schema = { ID: "m", StatesIndex: ["A"], States: { A: {} } };
+ * const tx = { MachineID: "m", ID: "t1", Clocks: [1], Type: 0, Accepted: true, CalledStatesIdxs: [0] };
+ * explanationText(explainTx(tx, schema)); // "add [A]: accepted\n..."
+ * ```
+ */
+export function explanationText(x: TxExplanation): string {
+  const lines = [
+    `${x.mutation} [${x.called.join(" ")}]${x.auto ? " (auto)" : ""}: ${
+      x.accepted ? "accepted" : "canceled"
+    }`,
+  ];
+  if (x.canceledBecause.length) lines.push(`canceled because: ${x.canceledBecause.join("; ")}`);
+  if (x.activated.length) lines.push(`activated: ${x.activated.join(" ")}`);
+  if (x.deactivated.length) lines.push(`deactivated: ${x.deactivated.join(" ")}`);
+  if (x.error) lines.push(`error: ${x.error}`);
+  const args = Object.entries(x.args);
+  if (args.length) lines.push(`args: ${args.map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  if (x.steps.length) lines.push("steps:", ...x.steps.map((s, i) => `  ${i}. ${s}`));
+  if (x.log.length) lines.push("log:", ...x.log.map((l) => `  ${l}`));
+  return lines.join("\n");
+}

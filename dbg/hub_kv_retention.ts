@@ -1,0 +1,207 @@
+/**
+ * Retention of the Deno KV hub: per machine (count, bytes) inside the
+ * ingest commit when it can and after it otherwise, machines over the limit
+ * (gone first, then the least recently active), bytes in all (globally
+ * oldest first), and the entries of generations left behind by new
+ * sessions and evictions.
+ *
+ * @module
+ */
+
+import {
+  EMPTY_HEAD,
+  type Head,
+  KvBase,
+  type LogValue,
+  MAX_BATCH_ITEMS,
+  type Meta,
+} from "./hub_kv_model.ts";
+
+/** Keeps the KV hub within its limits. */
+export class KvRetention extends KvBase {
+  /** Machines over their limits after a commit. */
+  readonly dirty = new Set<string>();
+
+  /**
+   * In the commit being built: deletes a machine's oldest committed
+   * transitions while it's over its limits (one page; the rest after).
+   */
+  async dropOldest(id: string, m: Meta, head: Head, op: Deno.AtomicOperation): Promise<number> {
+    let n = 0;
+    const excess = m.count - this.l.maxTxsPerMachine;
+    for await (
+      // from the oldest retained: a commit in flight may be deleting older ones
+      const e of this.kv.list<{ s: number; b: number }>(
+        {
+          start: this.k("tx", id, m.g, m.first),
+          end: this.k("tx", id, m.g, Number.MAX_SAFE_INTEGER),
+        },
+        { limit: Math.min(MAX_BATCH_ITEMS, Math.max(excess, 1) + 16) },
+      )
+    ) {
+      if (!this.over(m)) break;
+      op.delete(e.key);
+      op.delete(this.k("log", e.value.s));
+      m.count--;
+      m.bytes -= e.value.b;
+      head.bytes -= e.value.b;
+      m.first = (e.key[e.key.length - 1] as number) + 1;
+      n++;
+    }
+    return n;
+  }
+
+  /** Whether retention has work after a commit leaving `head`. */
+  due(head: Head): boolean {
+    return this.dirty.size > 0 || this.oldPending || head.machines > this.l.maxMachines ||
+      head.bytes > this.l.maxBytes;
+  }
+
+  over(m: Meta): boolean {
+    return m.count > this.l.maxTxsPerMachine ||
+      (m.bytes > this.l.maxBytesPerMachine && m.count > 1);
+  }
+
+  /** Retention after commits: per machine, machines, in all; old generations' entries. */
+  /**
+   * Old generations may wait to be cleaned: set when this process leaves one
+   * behind, and at start (another process may have died before cleaning).
+   */
+  oldPending = true;
+  /** Commits made (the store's cached state is stale after one). */
+  commits = 0;
+
+  /** Runs what's due; `head` is the one just committed (undefined: read it). */
+  async retain(head?: Head): Promise<void> {
+    for (const id of this.dirty) await this.#trimMachine(id, (m) => this.over(m));
+    this.dirty.clear();
+    if (
+      head && head.machines <= this.l.maxMachines && head.bytes <= this.l.maxBytes &&
+      !this.oldPending
+    ) return;
+    head = (await this.kv.get<Head>(this.k("head"))).value ?? EMPTY_HEAD;
+    if (head.machines > this.l.maxMachines) {
+      const metas: [string, Meta][] = [];
+      for await (const e of this.kv.list<Meta>({ prefix: this.k("m") })) {
+        metas.push([e.key[e.key.length - 1] as string, e.value]);
+      }
+      // gone machines first, then the least recently active
+      metas.sort((a, b) => Number(a[1].alive) - Number(b[1].alive) || a[1].lastSeq - b[1].lastSeq);
+      for (const [id] of metas.slice(0, head.machines - this.l.maxMachines)) await this.#evict(id);
+    }
+    if (head.bytes > this.l.maxBytes) await this.#trimGlobal();
+    if (this.oldPending) {
+      this.oldPending = false;
+      await this.#cleanOld();
+    }
+  }
+
+  /** Drops a machine's oldest transitions (pages of at most `page`) while `over(meta, head)`. */
+  async #trimMachine(
+    id: string,
+    over: (m: Meta, head: Head) => boolean,
+    page = 200,
+  ): Promise<void> {
+    for (let round = 0; round < 1000; round++) {
+      const headE = await this.kv.get<Head>(this.k("head"));
+      const metaE = await this.kv.get<Meta>(this.k("m", id));
+      if (!metaE.value || !headE.value) return;
+      const m = { ...metaE.value };
+      const head = { ...headE.value };
+      if (!over(m, head)) return;
+      const op = this.kv.atomic().check(headE);
+      let n = 0;
+      for await (
+        const e of this.kv.list<{ s: number; b: number }>(
+          { prefix: this.k("tx", id, m.g) },
+          { limit: page },
+        )
+      ) {
+        if (!over(m, head)) break;
+        op.delete(e.key);
+        op.delete(this.k("log", e.value.s));
+        m.count--;
+        m.bytes -= e.value.b;
+        head.bytes -= e.value.b;
+        m.first = (e.key[e.key.length - 1] as number) + 1;
+        n++;
+      }
+      if (n === 0) return;
+      op.set(this.k("m", id), m);
+      // the head changes too, so writers holding an older meta retry
+      op.set(this.k("head"), head);
+      if ((await op.commit()).ok) {
+        this.commits++;
+        this.stats.dropped += n;
+        this.stats.bytes = head.bytes;
+      }
+    }
+  }
+
+  /** Over `maxBytes`: drops the globally oldest transitions, a page at a time. */
+  async #trimGlobal(): Promise<void> {
+    for (let round = 0; round < 10_000; round++) {
+      const head = (await this.kv.get<Head>(this.k("head"))).value;
+      if (!head || head.bytes <= this.l.maxBytes) return;
+      // the globally oldest transition is its machine's oldest
+      let victim: string | undefined;
+      for await (const e of this.kv.list<LogValue>({ prefix: this.k("log") }, { limit: 100 })) {
+        if (e.value.c > 0) {
+          victim = e.value.i;
+          break;
+        }
+      }
+      if (!victim) return;
+      await this.#trimMachine(victim, (m, h) => h.bytes > this.l.maxBytes && m.count > 0, 20);
+    }
+  }
+
+  async #evict(id: string): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const headE = await this.kv.get<Head>(this.k("head"));
+      const metaE = await this.kv.get<Meta>(this.k("m", id));
+      if (!metaE.value || !headE.value) return;
+      const head = { ...headE.value };
+      head.machines--;
+      head.bytes -= metaE.value.bytes;
+      const res = await this.kv.atomic().check(headE, metaE)
+        .delete(this.k("m", id))
+        .set(this.k("old", id, metaE.value.g), { o: metaE.value.o })
+        .set(this.k("head"), head)
+        .commit();
+      if (res.ok) {
+        this.commits++;
+        this.stats.evicted++;
+        this.oldPending = true;
+        return;
+      }
+    }
+  }
+
+  /** Deletes entries of generations left behind (their schema and gone entries too). */
+  async #cleanOld(): Promise<void> {
+    for await (
+      const marker of this.kv.list<{ o: number[] }>({ prefix: this.k("old") }, { limit: 10 })
+    ) {
+      const id = marker.key[marker.key.length - 2] as string;
+      const g = marker.key[marker.key.length - 1] as number;
+      for (;;) {
+        const op = this.kv.atomic();
+        let n = 0;
+        for await (
+          const e of this.kv.list<{ s: number }>({ prefix: this.k("tx", id, g) }, { limit: 300 })
+        ) {
+          op.delete(e.key);
+          op.delete(this.k("log", e.value.s));
+          n++;
+        }
+        if (n === 0) break;
+        await op.commit();
+        this.stats.dropped += n;
+      }
+      const op = this.kv.atomic();
+      for (const seq of marker.value.o ?? []) op.delete(this.k("log", seq));
+      await op.delete(marker.key).commit();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * How one message becomes mutations of a KV hub commit: seq and cursor
+ * allocation, sessions, gone, schema versions, and the log entry itself
+ * (the event by KV's own serialisation, big ones as JSON parts).
+ *
+ * @module
+ */
+
+import type { DbgMsgSchema } from "./messages.ts";
+import { DbgHubError, type HubEvent } from "./hub_types.ts";
+import { type Appended, type HubInput, sameInstance } from "./hub_store.ts";
+import {
+  type Head,
+  INLINE_BYTES,
+  KvBase,
+  type LogValue,
+  MAX_KV_MESSAGE_BYTES,
+  type Meta,
+  PART_BYTES,
+} from "./hub_kv_model.ts";
+import { jsonSize, txJsonSize } from "./json_size.ts";
+
+const encoder = new TextEncoder();
+
+/** Builds the mutations of messages. */
+export class KvWriter extends KvBase {
+  /** Set when a generation was left behind (its entries wait to be cleaned). */
+  oldLeft = false;
+
+  /** Adds one input's mutations to `op`; updates `head` and `metas` in place. */
+  apply(
+    input: HubInput,
+    head: Head,
+    metas: Map<string, Meta | undefined>,
+    op: Deno.AtomicOperation,
+    expire: { expireIn: number } | undefined,
+  ): Appended {
+    const seq = head.seq + 1;
+    if (input.kind === "tx") {
+      const m = metas.get(input.msg.MachineID);
+      if (!m) {
+        throw new DbgHubError(`unknown machine ${input.msg.MachineID}: send its schema first`);
+      }
+      input.msg.Time ??= new Date();
+      const event: HubEvent = {
+        seq,
+        kind: "tx",
+        machineId: input.msg.MachineID,
+        cursor: m.next,
+        msg: input.msg,
+      };
+      const size = this.write(op, event, m.g, m.next, expire);
+      op.set(this.k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: size }, expire);
+      m.next++;
+      m.count++;
+      m.bytes += size;
+      m.lastSeq = seq;
+      head.bytes += size;
+      head.seq = seq;
+      return { event };
+    }
+    if (input.kind === "gone") {
+      const m = metas.get(input.id);
+      if (!m) throw new DbgHubError(`unknown machine ${input.id}`);
+      if (!m.alive) {
+        const event: HubEvent = { seq: m.goneSeq, kind: "gone", machineId: input.id };
+        return { event };
+      }
+      const event: HubEvent = { seq, kind: "gone", machineId: input.id };
+      this.write(op, event, m.g, 0, expire);
+      m.alive = false;
+      m.goneSeq = m.lastSeq = seq;
+      m.o.push(seq);
+      head.seq = seq;
+      return { event };
+    }
+    const msg: DbgMsgSchema = input.msg;
+    const old = metas.get(msg.ID);
+    const newSession = old !== undefined &&
+      (!old.alive || !sameInstance({ ID: msg.ID, StatesIndex: old.states, States: {} }, msg));
+    const session = old ? (newSession ? old.session + 1 : old.session) : 1;
+    const event: HubEvent = { seq, kind: "schema", machineId: msg.ID, session, msg };
+    let m: Meta;
+    if (!old || newSession) {
+      if (old) {
+        // the old session's entries go (after the commit); they never interleave with the new
+        op.set(this.k("old", msg.ID, old.g), { o: old.o });
+        this.oldLeft = true;
+        head.bytes -= old.bytes;
+      } else head.machines++;
+      m = {
+        g: seq,
+        session,
+        alive: true,
+        next: old ? old.next : 1,
+        first: old ? old.next : 1,
+        count: 0,
+        bytes: 0,
+        lastSeq: seq,
+        schemaSeq: seq,
+        goneSeq: 0,
+        parent: "",
+        tags: [],
+        states: [],
+        o: [],
+      };
+    } else m = old;
+    this.write(op, event, m.g, 0, undefined);
+    m.parent = msg.Parent ?? "";
+    m.tags = msg.Tags ?? [];
+    m.states = msg.StatesIndex;
+    m.schemaSeq = m.lastSeq = seq;
+    m.o.push(seq);
+    // schema versions kept per machine: re-sending a schema can't grow the log
+    while (m.o.length > 8) op.delete(this.k("log", m.o.shift()!));
+    metas.set(msg.ID, m);
+    head.seq = seq;
+    return { event };
+  }
+
+  /**
+   * Sets the log entry of an event; returns its estimated encoded size. The
+   * event goes in as an object (KV's own serialisation: no JSON on the way in
+   * or out); a big one as JSON in parts of at most 60,000 bytes.
+   */
+  write(
+    op: Deno.AtomicOperation,
+    event: HubEvent,
+    g: number,
+    cursor: number,
+    expire: { expireIn: number } | undefined,
+  ): number {
+    let size = event.kind === "tx" ? txJsonSize(event.msg) : jsonSize(event);
+    const max = Math.min(this.l.maxMessageBytes, MAX_KV_MESSAGE_BYTES);
+    if (size > max) {
+      throw new DbgHubError(`message of ${event.machineId} is ${size} bytes encoded, over ${max}`);
+    }
+    const value: LogValue = { i: event.machineId, g, c: cursor };
+    if (size <= INLINE_BYTES) value.e = event;
+    else {
+      const bytes = encoder.encode(JSON.stringify(event));
+      if (bytes.length > max) {
+        throw new DbgHubError(
+          `message of ${event.machineId} is ${bytes.length} bytes encoded, over ${max}`,
+        );
+      }
+      size = bytes.length;
+      value.p = Math.ceil(bytes.length / PART_BYTES);
+      for (let n = 0; n < value.p; n++) {
+        op.set(
+          this.k("part", event.seq, n),
+          bytes.subarray(n * PART_BYTES, (n + 1) * PART_BYTES),
+          expire,
+        );
+      }
+    }
+    op.set(this.k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
+    return size;
+  }
+}

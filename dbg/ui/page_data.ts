@@ -1,0 +1,256 @@
+/**
+ * The debugger page's data (browser side): JSON-RPC calls, the selected
+ * machine's bounded window of pages, the stream tail and its dedupe by
+ * seq. Plain function declarations, served as source (see page_util.ts).
+ *
+ * @module
+ */
+
+import type { DbgMsgSchema } from "../messages.ts";
+import type { PageMachine, PageState, PageTx } from "./page_types.ts";
+
+/**
+ * Calls a JSON-RPC method of the endpoint.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const machines = await pageRpc(S, "machines", {});
+ * ```
+ */
+export async function pageRpc<T>(
+  S: PageState,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<T> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (S.token) headers.authorization = "Bearer " + S.token;
+  const res = await fetch(new URL("rpc", S.base), {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", id: S.rpcId++, method, params }),
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(body.error.message || String(body.error));
+  return body.result as T;
+}
+
+/**
+ * Transitions per page request.
+ *
+ * @example Usage
+ * ```ts ignore
+ * pagePageSize(); // 500
+ * ```
+ */
+export function pagePageSize(): number {
+  return 500;
+}
+
+/**
+ * Transitions the window holds at most (10 pages).
+ *
+ * @example Usage
+ * ```ts ignore
+ * pageWindowMax(); // 5000
+ * ```
+ */
+export function pageWindowMax(): number {
+  return 5000;
+}
+
+/**
+ * A tree entry from the hub's MachineInfo.
+ *
+ * @example Usage
+ * ```ts ignore
+ * pageMachineFrom({ id: "m", parent: "", txs: 0 });
+ * ```
+ */
+export function pageMachineFrom(m: Partial<PageMachine> & { id: string }): PageMachine {
+  const txs = m.txs || 0;
+  const first = m.firstCursor || 0;
+  return {
+    id: m.id,
+    parent: m.parent || "",
+    tags: m.tags || [],
+    states: m.states || 0,
+    txs,
+    firstCursor: first,
+    lastCursor: m.lastCursor || 0,
+    alive: m.alive !== false,
+    session: m.session || 1,
+    lastSeq: m.lastSeq || 0,
+    // once the hub dropped history, its count is at the retention limit
+    cap: first > 1 ? txs : 0,
+  };
+}
+
+/**
+ * Reloads the machine list (tree counts are the hub's), keeping what the
+ * stream brought in since (newer `lastSeq`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * await pageLoadMachines(S);
+ * ```
+ */
+export async function pageLoadMachines(S: PageState): Promise<void> {
+  const list = await pageRpc<PageMachine[]>(S, "machines", {});
+  const seen = new Set<string>();
+  for (const info of list) {
+    seen.add(info.id);
+    const old = S.machines.get(info.id);
+    if (old && old.lastSeq > (info.lastSeq || 0) && old.session === (info.session || 1)) continue;
+    S.machines.set(info.id, pageMachineFrom(info));
+  }
+  // gone from the hub (evicted), unless the stream brought it in after this snapshot
+  const snapshot = list.reduce((max, m) => Math.max(max, m.lastSeq || 0), 0);
+  for (const [id, m] of S.machines) {
+    if (!seen.has(id) && m.lastSeq <= snapshot) S.machines.delete(id);
+  }
+}
+
+/**
+ * The machine's schema (fetched once).
+ *
+ * @example Usage
+ * ```ts ignore
+ * const schema = await pageSchema(S, "m1");
+ * ```
+ */
+export async function pageSchema(S: PageState, id: string): Promise<DbgMsgSchema | undefined> {
+  const have = S.schemas.get(id);
+  if (have) return have;
+  try {
+    const schema = await pageRpc<DbgMsgSchema>(S, "schema", { id });
+    S.schemas.set(id, schema);
+    return schema;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One page of a machine's transitions: `older` than `cursor` (absent: the
+ * newest page) or `newer`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const page = await pageTxs(S, "m1", undefined, "older");
+ * ```
+ */
+export async function pageTxs(
+  S: PageState,
+  id: string,
+  cursor: number | undefined,
+  dir: "older" | "newer",
+  limit?: number,
+): Promise<{ txs: PageTx[]; more: boolean; first: number; last: number }> {
+  const params: Record<string, unknown> = { id, dir, limit: limit || pagePageSize() };
+  if (cursor !== undefined) params.cursor = cursor;
+  S.stats.pages++;
+  return await pageRpc(S, "txs", params);
+}
+
+/**
+ * Selects a machine and loads its newest page, or the page ending at
+ * `cursor` (a deep link), then renders.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await pageSelect(S, "m1");
+ * ```
+ */
+export async function pageSelect(S: PageState, id: string, cursor?: number): Promise<void> {
+  S.selected = id;
+  S.pos = cursor === undefined ? -1 : cursor;
+  S.reveal = cursor !== undefined;
+  const win = { id, txs: [] as PageTx[], moreOlder: false, moreNewer: false, loading: true };
+  S.win = win;
+  S.schedule();
+  const run = async () => {
+    await pageSchema(S, id);
+    if (!S.machines.has(id)) return;
+    const page = await pageTxs(S, id, cursor === undefined ? undefined : cursor + 1, "older");
+    if (S.win !== win) return;
+    win.txs = page.txs;
+    win.moreOlder = page.more;
+    const newest = win.txs.length ? win.txs[win.txs.length - 1].cursor : 0;
+    win.moreNewer = newest < page.last;
+    if (cursor !== undefined && !win.txs.some((t) => t.cursor === cursor)) S.pos = -1;
+  };
+  S.busy = run().catch(() => {}).finally(() => {
+    win.loading = false;
+    S.busy = undefined;
+    S.schedule();
+  });
+  await S.busy;
+}
+
+/**
+ * Pages older transitions into the window (dropping the newest beyond the
+ * bound); returns how many came in.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await pageLoadOlder(S);
+ * ```
+ */
+export async function pageLoadOlder(S: PageState): Promise<number> {
+  const win = S.win;
+  if (win.loading || !win.moreOlder || !win.txs.length) return 0;
+  win.loading = true;
+  let added = 0;
+  const run = async () => {
+    const page = await pageTxs(S, win.id, win.txs[0].cursor, "older");
+    if (S.win !== win) return;
+    win.txs = page.txs.concat(win.txs);
+    win.moreOlder = page.more;
+    added = page.txs.length;
+    const over = win.txs.length - pageWindowMax();
+    if (over > 0) {
+      win.txs.splice(win.txs.length - over, over);
+      win.moreNewer = true;
+    }
+  };
+  S.busy = run().catch(() => {}).finally(() => {
+    win.loading = false;
+    S.busy = undefined;
+  });
+  await S.busy;
+  return added;
+}
+
+/**
+ * Pages newer transitions into the window (dropping the oldest beyond the
+ * bound); returns how many came in.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await pageLoadNewer(S);
+ * ```
+ */
+export async function pageLoadNewer(S: PageState): Promise<number> {
+  const win = S.win;
+  if (win.loading || !win.moreNewer || !win.txs.length) return 0;
+  win.loading = true;
+  let added = 0;
+  const run = async () => {
+    const page = await pageTxs(S, win.id, win.txs[win.txs.length - 1].cursor, "newer");
+    if (S.win !== win) return;
+    win.txs = win.txs.concat(page.txs);
+    win.moreNewer = page.more;
+    added = page.txs.length;
+    const over = win.txs.length - pageWindowMax();
+    if (over > 0) {
+      win.txs.splice(0, over);
+      win.moreOlder = true;
+    }
+  };
+  S.busy = run().catch(() => {}).finally(() => {
+    win.loading = false;
+    S.busy = undefined;
+  });
+  await S.busy;
+  return added;
+}

@@ -1,0 +1,203 @@
+/**
+ * The debugger page's server routes: `GET /export` (machines as an am-dbg
+ * recording or JSON) and `POST /import` (a recording or JSON export into
+ * the hub, as read-only machines). {@linkcode dbgHandler} mounts them.
+ *
+ * @module
+ */
+
+import { DbgHub } from "../hub.ts";
+import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
+import { exportDbgRecording, importDbgRecording } from "../recording.ts";
+import { parseDbgMsgSchema, parseDbgMsgTx } from "../validate.ts";
+import { type DbgContext, type DbgRoute, readBytesLimited, unauthorized } from "../http.ts";
+
+/** Options of {@linkcode dbgUiRoutes}. */
+export interface DbgUiRoutesOptions {
+  /** Largest import body; default 32 MiB (413 beyond). */
+  maxImportBytes?: number;
+  /** Time to receive an import body; default 60 s (408 beyond). */
+  importTimeoutMs?: number;
+}
+
+/** One machine of an export: am-dbg's `Exportable` shape. */
+export interface DbgExportable {
+  /** The schema. */
+  MsgStruct: DbgMsgSchema;
+  /** Its transitions, oldest first. */
+  MsgTxs: DbgMsgTx[];
+  /** Writer. */
+  Version?: string;
+}
+
+/**
+ * Reads machines (all, or these ids) out of a hub, oldest transition first.
+ *
+ * @example Usage
+ * ```ts
+ * import { DbgHub, dbgExportables } from "@asyncmachine/telemetry/dbg";
+ * const hub = new DbgHub();
+ * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+ * (await dbgExportables(hub)).length; // 1
+ * ```
+ */
+export async function dbgExportables(hub: DbgHub, ids?: string[]): Promise<DbgExportable[]> {
+  const infos = await hub.machines();
+  const want = ids?.length ? new Set(ids) : undefined;
+  const out: DbgExportable[] = [];
+  for (const m of infos) {
+    if (want && !want.has(m.id)) continue;
+    const schema = await hub.schema(m.id);
+    if (!schema) continue;
+    const txs: DbgMsgTx[] = [];
+    for (let cursor = 0;;) {
+      const page = await hub.txs(m.id, { cursor, limit: 1000, dir: "newer" });
+      for (const t of page.txs) txs.push(t.msg);
+      if (!page.more || !page.txs.length) break;
+      cursor = page.cursor;
+    }
+    out.push({ MsgStruct: schema, MsgTxs: txs, Version: "am-telemetry" });
+  }
+  return out;
+}
+
+/**
+ * Adds exported machines to a hub as read-only sessions: tagged
+ * `imported` and marked gone once loaded. Returns their ids.
+ *
+ * @example Usage
+ * ```ts
+ * import { DbgHub, dbgImportExportables } from "@asyncmachine/telemetry/dbg";
+ * const hub = new DbgHub();
+ * await dbgImportExportables(hub, [{ MsgStruct: { ID: "m1", StatesIndex: ["A"], States: { A: {} } }, MsgTxs: [] }]);
+ * ```
+ */
+export async function dbgImportExportables(
+  hub: DbgHub,
+  list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[],
+): Promise<{ machines: string[]; txs: number }> {
+  // everything is validated before anything is added: a bad entry imports nothing
+  const parsed = list.map((e, i) => {
+    if (!e || typeof e !== "object" || !e.MsgStruct || typeof e.MsgStruct !== "object") {
+      throw new TypeError(`entry ${i}: needs a MsgStruct (a DbgMsgSchema)`);
+    }
+    const schema = parseDbgMsgSchema(e.MsgStruct);
+    if (!schema.ID) throw new TypeError(`entry ${i}: MsgStruct.ID cannot be empty`);
+    schema.Tags = [...(schema.Tags ?? []).filter((t) => t !== "imported"), "imported"];
+    if (e.MsgTxs !== undefined && e.MsgTxs !== null && !Array.isArray(e.MsgTxs)) {
+      throw new TypeError(`entry ${i}: MsgTxs must be a list`);
+    }
+    const txs = (e.MsgTxs ?? []).map((t, j) => {
+      const tx = parseDbgMsgTx(t);
+      if (tx.MachineID !== schema.ID) {
+        throw new TypeError(
+          `entry ${i} tx ${j}: MachineID ${tx.MachineID} is not its machine ${schema.ID}`,
+        );
+      }
+      return tx;
+    });
+    return { schema, txs };
+  });
+  const machines: string[] = [];
+  let txs = 0;
+  for (const { schema, txs: list } of parsed) {
+    await hub.addSchema(schema);
+    machines.push(schema.ID);
+    for (const tx of list) {
+      await hub.addTx(tx);
+      txs++;
+    }
+    await hub.dispose(schema.ID);
+  }
+  return { machines, txs };
+}
+
+/**
+ * The page's routes for a hub, to spread into {@linkcode dbgHandler}'s
+ * route table: `/export` needs read access, `/import` ingest access.
+ *
+ * @example Usage
+ * ```ts
+ * import { DbgHub, dbgUiRoutes } from "@asyncmachine/telemetry/dbg";
+ * const routes = dbgUiRoutes(new DbgHub());
+ * const url = new URL("http://localhost/export?format=json");
+ * const res = await routes["/export"](new Request(url), { url, canRead: true, canIngest: false, headers: {} });
+ * ```
+ */
+export function dbgUiRoutes(
+  hub: DbgHub,
+  opts?: DbgUiRoutesOptions,
+): Record<string, DbgRoute> {
+  const maxImport = opts?.maxImportBytes ?? 32 * 1024 * 1024;
+  const timeoutMs = opts?.importTimeoutMs ?? 60_000;
+  const json = (body: unknown, status: number, ctx: DbgContext) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json", ...ctx.headers },
+    });
+  const exportRoute: DbgRoute = async (req, ctx) => {
+    if (!ctx.canRead) return await unauthorized(req, ctx);
+    if (req.method !== "GET") return json({ error: "GET /export" }, 405, ctx);
+    const ids = ctx.url.searchParams.get("machines")?.split(",").filter(Boolean);
+    const list = await dbgExportables(hub, ids);
+    if (ctx.url.searchParams.get("format") === "json") {
+      return new Response(JSON.stringify(list), {
+        headers: {
+          "content-type": "application/json",
+          "content-disposition": 'attachment; filename="am-dbg.json"',
+          ...ctx.headers,
+        },
+      });
+    }
+    // the recording writer reads a hub: copy the chosen machines into one sized to fit
+    const part = new DbgHub({
+      maxMachines: list.length + 1,
+      maxTxsPerMachine: Math.max(1, ...list.map((e) => e.MsgTxs.length)),
+      maxBytes: Infinity,
+      maxBytesPerMachine: Infinity,
+    });
+    for (const e of list) {
+      await part.addSchema(e.MsgStruct);
+      for (const tx of e.MsgTxs) await part.addTx(tx);
+    }
+    const bytes = await exportDbgRecording(part);
+    return new Response(bytes as BodyInit, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-disposition": 'attachment; filename="am-dbg.gob.br"',
+        ...ctx.headers,
+      },
+    });
+  };
+  const importRoute: DbgRoute = async (req, ctx) => {
+    if (!ctx.canIngest) return await unauthorized(req, ctx);
+    if (req.method !== "POST") {
+      await req.body?.cancel().catch(() => {});
+      return json({ error: "POST a recording to /import" }, 405, ctx);
+    }
+    const bytes = await readBytesLimited(req, maxImport, timeoutMs);
+    if (bytes === "too large") {
+      return json({ error: `import body over ${maxImport} bytes` }, 413, ctx);
+    }
+    if (bytes === "timeout") {
+      return json({ error: `import body not received within ${timeoutMs} ms` }, 408, ctx);
+    }
+    const t0 = performance.now();
+    try {
+      let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
+      const first = bytes.find((b) => b > 32);
+      if (first === 0x5b || first === 0x7b) {
+        const parsed = JSON.parse(new TextDecoder().decode(bytes));
+        list = Array.isArray(parsed) ? parsed : [parsed];
+      } else {
+        const rec = await importDbgRecording(bytes);
+        list = await dbgExportables(rec.hub);
+      }
+      const res = await dbgImportExportables(hub, list);
+      return json({ ...res, ms: Math.round(performance.now() - t0) }, 200, ctx);
+    } catch (e) {
+      return json({ error: `import: ${e instanceof Error ? e.message : e}` }, 400, ctx);
+    }
+  };
+  return { "/export": exportRoute, "/import": importRoute };
+}

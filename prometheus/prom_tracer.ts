@@ -1,0 +1,61 @@
+/**
+ * The tracer feeding a machine's Prometheus metrics: times
+ * transitions, samples accepted ones, binds submachines (RPC/relay ones
+ * only with `rpcDbg`), follows schema changes and the machine's dispose.
+ *
+ * @module
+ */
+
+import { isRpcMachine } from "../internal/config.ts";
+import type { Machine, Schema, Tracer, Transition } from "../machine/mod.ts";
+import { randId } from "../machine/utils.ts";
+
+/** What the tracer feeds: {@linkcode PrometheusMetrics} (no import back: no cycle). */
+export interface PromSink {
+  /** Records an accepted transition. */
+  sample(tx: Transition, micros: number, now: number): void;
+  /** Binds a submachine's metrics. */
+  bindChild(mach: Machine): unknown;
+  /** Sets the definition gauges. */
+  updateSchema(schema: Schema, statesCount: number): void;
+  /** The machine is gone. */
+  dispose(): void;
+}
+
+/** Feeds a machine's metrics from its transitions. */
+export class PromTracer implements Tracer {
+  /** "prom-…". */
+  readonly id: string;
+  #metrics: PromSink;
+  #rpcDbg: boolean;
+  #start = 0;
+
+  constructor(metrics: PromSink, rpcDbg: boolean) {
+    this.#metrics = metrics;
+    this.#rpcDbg = rpcDbg;
+    this.id = "prom-" + randId(4);
+  }
+
+  transitionInit(): void {
+    this.#start = performance.now();
+  }
+
+  transitionEnd(tx: Transition): void {
+    if (!tx.accepted) return;
+    const now = performance.now();
+    this.#metrics.sample(tx, (now - this.#start) * 1000, now);
+  }
+
+  newSubmachine(_parent: Machine, mach: Machine): void {
+    if (isRpcMachine(mach.tags, this.#rpcDbg)) return;
+    this.#metrics.bindChild(mach);
+  }
+
+  schemaChange(mach: Machine): void {
+    this.#metrics.updateSchema(mach.schema(), mach.stateNames().length);
+  }
+
+  machineDispose(): void {
+    this.#metrics.dispose();
+  }
+}

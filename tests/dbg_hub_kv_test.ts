@@ -1,0 +1,145 @@
+// The Deno KV hub: the memory hub's model (paging both ways, the global log,
+// gone machines and sessions, retention in count, bytes and machines, big
+// messages) kept in KV, and shared by every hub opening the same KV.
+
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { DbgHub, DbgHubError, type HubEvent } from "../dbg/mod.ts";
+
+const SCHEMA = { ID: "m1", StatesIndex: ["A", "B"], States: { A: {}, B: {} } };
+const tx = (id: string, m = "m1") => ({
+  MachineID: m,
+  ID: id,
+  Clocks: [1, 0],
+  Type: 0,
+  Accepted: true,
+});
+
+async function withKv(fn: (kv: Deno.Kv) => Promise<void>): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await fn(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+Deno.test("kv hub: paging both ways, since, head, from another hub on the same KV", async () => {
+  await withKv(async (kv) => {
+    const hub = new DbgHub({ kv, maxTxsPerMachine: 10 });
+    await hub.addSchema(SCHEMA);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => hub.addTx(tx(`t${i + 1}`))));
+    // a second hub on the same KV sees the same model
+    const other = new DbgHub({ kv });
+    assertEquals(await other.head(), 26);
+    const [m] = await other.machines();
+    assertEquals([m.id, m.txs, m.firstCursor, m.lastCursor, m.alive, m.session, m.lastSeq], [
+      "m1",
+      10,
+      16,
+      25,
+      true,
+      1,
+      26,
+    ]);
+    const p1 = await other.txs("m1", { limit: 4 });
+    assertEquals([p1.txs.map((t) => t.cursor), p1.cursor, p1.more, p1.first, p1.last], [
+      [16, 17, 18, 19],
+      19,
+      true,
+      16,
+      25,
+    ]);
+    assert(p1.txs[0].msg.Time instanceof Date);
+    const o1 = await other.txs("m1", { dir: "older", limit: 4 });
+    assertEquals([o1.txs.map((t) => t.msg.ID), o1.cursor, o1.more], [
+      ["t22", "t23", "t24", "t25"],
+      22,
+      true,
+    ]);
+    const o3 = await other.txs("m1", { dir: "older", cursor: 18, limit: 4 });
+    assertEquals([o3.txs.map((t) => t.cursor), o3.more], [[16, 17], false]);
+    await assertRejects(() => other.txs("m1", { cursor: 26 }), DbgHubError, "bad cursor");
+    await assertRejects(() => other.txs("ghost"), DbgHubError, "unknown machine");
+    const g = await other.since(0, { limit: 5 });
+    assertEquals(g.events.map((e) => e.seq), [1, 17, 18, 19, 20]);
+    assert(g.more);
+    const rest = await other.since(g.seq);
+    assertEquals(rest.events.map((e) => e.seq), [21, 22, 23, 24, 25, 26]);
+    assertEquals((await other.schema("m1"))?.StatesIndex, ["A", "B"]);
+    await assertRejects(() => hub.addTx(tx("x", "ghost")), DbgHubError, "unknown machine ghost");
+  });
+});
+
+Deno.test("kv hub: gone, sessions, eviction, bytes, big messages in parts", async () => {
+  await withKv(async (kv) => {
+    const hub = new DbgHub({ kv, maxMachines: 2, maxBytesPerMachine: 4000 });
+    await hub.addSchema(SCHEMA);
+    for (let i = 1; i <= 3; i++) await hub.addTx(tx(`t${i}`));
+    const gone = await hub.dispose("m1");
+    assertEquals(gone, { seq: 5, kind: "gone", machineId: "m1" });
+    assertEquals(await hub.dispose({ ID: "m1" }), gone, "twice: the same event");
+    const again = await hub.addSchema(SCHEMA);
+    assertEquals(again.kind === "schema" && again.session, 2);
+    await hub.addTx(tx("new1"));
+    const [m1] = await hub.machines();
+    assertEquals([m1.alive, m1.session, m1.txs, m1.firstCursor, m1.lastCursor], [true, 2, 1, 4, 4]);
+    assertEquals((await hub.txs("m1")).txs.map((t) => t.msg.ID), ["new1"]);
+    assertEquals((await hub.since(0)).events.map((e) => e.seq), [6, 7], "old session gone");
+    // bytes per machine: each tx ~350 bytes encoded, 4000 bytes keep ~11
+    for (let i = 0; i < 40; i++) await hub.addTx(tx(`b${i}`));
+    const [b] = await hub.machines();
+    assert(b.txs < 15 && b.txs > 5, `bounded by bytes: ${b.txs}`);
+    assert(hub.stats.dropped >= 30);
+    // a message over 20,000 chars goes in parts and comes back whole
+    const big = await hub.addTx({ ...tx("big"), StackTrace: "é".repeat(100_000) });
+    const page = await hub.txs("m1", { dir: "older", limit: 1 });
+    assertEquals(page.txs[0].msg.StackTrace?.length, 100_000);
+    assertEquals(page.txs[0].seq, big.seq);
+    // machines: gone ones are evicted first
+    await hub.addSchema({ ...SCHEMA, ID: "m2" });
+    await hub.dispose("m2");
+    await hub.addSchema({ ...SCHEMA, ID: "m3" });
+    assertEquals((await hub.machines()).map((m) => m.id).sort(), ["m1", "m3"]);
+    assertEquals(hub.evicted, 1);
+    assert(!(await hub.since(0)).events.some((e) => e.machineId === "m2"), "evicted entries go");
+  });
+});
+
+Deno.test("kv hub: a subscriber on another hub of the same KV gets the tail in order", async () => {
+  await withKv(async (kv) => {
+    const writer = new DbgHub({ kv });
+    const reader = new DbgHub({ kv, pollMs: 50 });
+    await writer.addSchema(SCHEMA);
+    const got: HubEvent[] = [];
+    const frames: string[] = [];
+    const unsubscribe = reader.subscribe((e, f) => {
+      got.push(e);
+      frames.push(f);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50; i++) await writer.addTx(tx(`t${i}`));
+    const deadline = Date.now() + 5000;
+    while (got.length < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    unsubscribe();
+    assertEquals(got.map((e) => e.seq), Array.from({ length: 50 }, (_, i) => i + 2));
+    assertEquals(JSON.parse(frames[0]).seq, 2);
+    reader.close();
+    writer.close();
+  });
+});
+
+Deno.test("kv hub: a batch over KV's commit size (2-byte text) is written in halves", async () => {
+  await withKv(async (kv) => {
+    const hub = new DbgHub({ kv });
+    await hub.addSchema(SCHEMA);
+    // ~25,000 chars each: estimated within a commit, stored by KV at 2 bytes a char
+    const text = "日".repeat(25_000);
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => hub.addTx({ ...tx(`cjk${i}`), StackTrace: text })),
+    );
+    assertEquals(all.map((e) => e.seq), Array.from({ length: 20 }, (_, i) => i + 2));
+    const page = await hub.txs("m1", { limit: 20 });
+    assertEquals(page.txs.length, 20);
+    assert(page.txs.every((t) => t.msg.StackTrace === text));
+  });
+});
