@@ -124,8 +124,9 @@ export const KNOWN: KnownDifference[] = [
   },
   {
     id: "otel-states-diff-order",
-    what: "OTel states_diff: upstream appends re-activated Multi states after the added ones, " +
-      "in a Go map's order; ours lists them in target order",
+    what: "OTel states_diff: upstream lists added states in target order (re-activated Multi " +
+      "ones last, in a Go map's order) and removed ones in the previous active order; ours " +
+      "both in index order (the core's transition facts)",
     normalise(out) {
       for (const s of out.spans ?? []) {
         const d = s.attrs.states_diff;
@@ -133,7 +134,7 @@ export const KNOWN: KnownDifference[] = [
         const toks = d.split(" ");
         s.attrs.states_diff = [
           ...toks.filter((t) => t.startsWith("+")).sort(),
-          ...toks.filter((t) => t.startsWith("-")),
+          ...toks.filter((t) => t.startsWith("-")).sort(),
         ].join(" ");
       }
     },
