@@ -22,7 +22,12 @@ import { bindOtelEnv, bindOtelLogger, bindOtelMetrics } from "./otel/mod.ts";
 import { bindGrafanaEnv, bindPrometheusEnv } from "./prometheus/mod.ts";
 
 export { dbgAddrOf, readTelemetryConfig };
-export type { EnvSource, OtelConfig, TelemetryConfig } from "./internal/config.ts";
+export type {
+  DbgEndpointConfig,
+  EnvSource,
+  OtelConfig,
+  TelemetryConfig,
+} from "./internal/config.ts";
 
 /** A bound exporter: disposable, maybe flushable. */
 type Binding = AsyncDisposable & { flush?: () => Promise<void> };

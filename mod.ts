@@ -111,6 +111,7 @@ export { bindLokiEnv, bindLokiLogger } from "./loki/mod.ts";
 // env
 export {
   dbgAddrOf,
+  type DbgEndpointConfig,
   type EnvSource,
   machTelemetryEnv,
   type OtelConfig,

@@ -48,7 +48,7 @@ export async function burstLoop(
   for (let done = 0; done < pairs; done += burst) {
     addRemoveLoop(mach, burst);
     await null;
-    if (tracer) await tracer.flushed();
+    if (tracer) await tracer.flush();
     if (yieldIo) await new Promise((r) => setTimeout(r, 0));
   }
 }
@@ -66,7 +66,7 @@ export async function txMessages(n: number): Promise<{ schema: DbgMsgSchema; txs
   const mach = benchMachine({ tracers: [tracer], id: "dbg-bench", logLevel: 3 });
   while (msgs.length < n + 1) {
     addRemoveLoop(mach, 100);
-    await tracer.flushed();
+    await tracer.flush();
   }
   const schema = msgs.find((m) => m.method === "DbgMsgSchema")!.params as DbgMsgSchema;
   const txs = msgs.filter((m) => m.method === "DbgMsgTx").slice(0, n).map((m) =>

@@ -23,6 +23,8 @@ export interface TxExplanation {
   accepted: boolean;
   /** Whether it was an auto transition. */
   auto: boolean;
+  /** A queued mutation's notice (its transition is a later message), not a transition. */
+  queued: boolean;
   /** States activated by it. */
   activated: string[];
   /** States deactivated by it. */
@@ -206,9 +208,10 @@ export function explainTx(
     called,
     accepted: msg.Accepted,
     auto: !!msg.IsAuto,
+    queued: !!msg.IsQueued,
     activated,
     deactivated,
-    canceledBecause: msg.Accepted ? [] : cancelReasons(msg, index, called),
+    canceledBecause: msg.Accepted || msg.IsQueued ? [] : cancelReasons(msg, index, called),
     steps,
     log,
     args,
@@ -228,11 +231,12 @@ export function explainTx(
  * ```
  */
 export function explanationText(x: TxExplanation): string {
-  const lines = [
-    `${x.mutation} [${x.called.join(" ")}]${x.auto ? " (auto)" : ""}: ${
-      x.accepted ? "accepted" : "canceled"
-    }`,
-  ];
+  const outcome = x.queued
+    ? "queued (a mutation waiting in the queue; its transition is a later message)"
+    : x.accepted
+    ? "accepted"
+    : "canceled";
+  const lines = [`${x.mutation} [${x.called.join(" ")}]${x.auto ? " (auto)" : ""}: ${outcome}`];
   if (x.canceledBecause.length) lines.push(`canceled because: ${x.canceledBecause.join("; ")}`);
   if (x.activated.length) lines.push(`activated: ${x.activated.join(" ")}`);
   if (x.deactivated.length) lines.push(`deactivated: ${x.deactivated.join(" ")}`);

@@ -112,7 +112,7 @@ export async function readBodyLimited(
  *
  * @example Usage
  * ```ts
- * import { readBytesLimited } from "@asyncmachine/telemetry/dbg";
+ * import { readBytesLimited } from "./http.ts";
  * await readBytesLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000);
  * ```
  */

@@ -8,7 +8,8 @@
  * Retention (per machine and in all, count and bytes, machines) runs in and
  * after commits; `expireInMs` adds KV's own expiry as a backstop. Parts:
  * hub_kv_write (a message's mutations), hub_kv_read (queries),
- * hub_kv_retention, hub_kv_tail, hub_kv_model.
+ * hub_kv_retention, hub_kv_tail, hub_kv_model. Over ~400 lines on purpose:
+ * the commit pipeline (queue, batch, split, retry) is one state machine.
  *
  * Keys under the prefix P:
  * - `[P, "head"]` → `{ seq, bytes, machines }`, bumped by every commit;

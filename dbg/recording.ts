@@ -113,19 +113,15 @@ async function decodeBrotli(
   const out = new Collector();
   const dec = new GobDecoder(opts);
   let fed = 0;
-  const source = new ReadableStream<Uint8Array>({
+  const source = new ReadableStream<Uint8Array<ArrayBuffer>>({
     pull(c) {
       if (fed >= bytes.length) return c.close();
       c.enqueue(bytes.slice(fed, fed += BROTLI_SLICE));
     },
   }, { highWaterMark: 0 });
   const reader = source
-    .pipeThrough(
-      new DecompressionStream("brotli" as CompressionFormat) as unknown as TransformStream<
-        Uint8Array,
-        Uint8Array
-      >,
-    ).getReader();
+    .pipeThrough(new DecompressionStream("brotli" as CompressionFormat))
+    .getReader();
   let total = 0;
   try {
     for (;;) {

@@ -13,6 +13,9 @@
 import type { DbgHub, HubEvent } from "./hub.ts";
 import { errorResponse } from "./http.ts";
 
+/** What a sent frame's slot in a subscriber queue holds. */
+const RELEASED = new Uint8Array(0);
+
 /** Options of the stream routes. */
 export interface DbgStreamOptions {
   /** Events replayed at most after `since` before a gap frame; default 1000. */
@@ -304,7 +307,8 @@ export function sseStream(
           wake = undefined;
         }
         const c = queue[qHead];
-        queue[qHead++] = undefined as unknown as Uint8Array;
+        // drop the reference: a sent frame must not stay alive in the queue
+        queue[qHead++] = RELEASED;
         qBytes -= c.byteLength;
         if (c === END) qEvents--;
         if (qHead > 1024 && qHead * 2 > queue.length) {

@@ -53,7 +53,7 @@ let tracerCount = 0;
  * const tracer = new DbgTracer(new HubTransport(hub));
  * const mach = new Machine({ Foo: {} }, { id: "m1", tracers: [tracer] });
  * mach.add(["Foo"]);
- * await tracer.flushed();
+ * await tracer.flush();
  * (await hub.txs("m1")).txs.length; // 2: the queued mutation and the transition
  * ```
  */
@@ -148,19 +148,23 @@ export class DbgTracer implements Tracer, AsyncDisposable {
     this.#machines.clear();
   }
 
-  /** Resolves once the outbox is empty (or the tracer detached). */
-  async flushed(): Promise<void> {
+  /** Sends what's in the outbox; resolves once it's empty (or the tracer detached). */
+  async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
   }
 
-  /** Sends what's in the outbox; {@linkcode DbgTracer.flushed}. */
-  flush(): Promise<void> {
-    return this.flushed();
+  /**
+   * {@linkcode DbgTracer.flush}, by its first name.
+   *
+   * @deprecated Use `flush()` (every binder's one way to wait for its sends).
+   */
+  flushed(): Promise<void> {
+    return this.flush();
   }
 
   /** Sends what's left, detaches from every machine, closes the transport. */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.flushed();
+    await this.flush();
     if (!this.detached) this.#detach();
     await this.transport.close?.();
   }
@@ -189,7 +193,8 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
     const state = this.#machines.get(mach.id);
-    if (!state) return;
+    // check (canAdd…) transitions aren't sent, as upstream (without IsCan)
+    if (!state || tx.mutation.isCheck) return;
     const started = this.#started.get(tx);
     const duration = started === undefined ? undefined : performance.now() - started;
     const queueTick = mach.queueTick();
@@ -226,7 +231,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   /** A message per queued mutation (`IsQueued`), as upstream. */
   mutationQueued(mach: Machine, mut: Mutation): void {
     const state = this.#machines.get(mach.id);
-    if (!state) return;
+    if (!state || mut.isCheck) return;
     const id = `${state.lastTx}-${state.queued++}`;
     const clocks = state.lastMTime;
     const queueTick = mach.queueTick();

@@ -82,7 +82,7 @@ async function stop(): Promise<void> {
   clearInterval(saver);
   app.sim.dispose();
   app.otel?.dispose();
-  await app.dbg.flushed();
+  await app.dbg.flush();
   await writeTraces();
   await otel.shutdown();
   await server.shutdown();

@@ -15,17 +15,18 @@
 // OpenTelemetry); here they go to the global tracer, a no-op elsewhere.
 
 import { trace } from "@opentelemetry/api";
-import { getEnv } from "../internal/env.ts";
+import { readTelemetryConfig } from "@asyncmachine/telemetry";
 import { newDeployApp } from "./deploy_app.ts";
 
-const kvAddr = getEnv("AM_DBG_KV");
+const { dbgEndpoint: cfg } = readTelemetryConfig();
+const kvAddr = cfg.kv;
 const openKv = (Deno as { openKv?: (path?: string) => Promise<Deno.Kv> }).openKv;
 const kv = kvAddr && openKv ? await openKv(kvAddr === "1" ? undefined : kvAddr) : undefined;
 const app = newDeployApp({
   tracer: trace.getTracer("am-telemetry-deploy"),
-  token: getEnv("AM_DBG_TOKEN"),
-  publicRead: getEnv("AM_DBG_PUBLIC_READ") === "1",
-  cors: getEnv("AM_DBG_CORS"),
+  token: cfg.token,
+  publicRead: cfg.publicRead,
+  cors: cfg.cors,
   kv,
 });
 // the workload mustn't keep the process alive once the server stops

@@ -62,6 +62,20 @@ export interface TelemetryConfig {
   lokiUrl: string | undefined;
   /** The OpenTelemetry settings. */
   otel: OtelConfig;
+  /** A collector's dbg endpoint (the Deno Deploy example reads these). */
+  dbgEndpoint: DbgEndpointConfig;
+}
+
+/** A dbg collector endpoint's settings, as {@linkcode readTelemetryConfig} reads them. */
+export interface DbgEndpointConfig {
+  /** `AM_DBG_TOKEN`: the bearer token that enables remote ingest. */
+  token: string | undefined;
+  /** `AM_DBG_PUBLIC_READ=1`: anyone may read (page, queries, streams). */
+  publicRead: boolean;
+  /** `AM_DBG_CORS`: an origin to allow (`1` or `*`: any). */
+  cors: string | undefined;
+  /** `AM_DBG_KV`: keep the hub in Deno KV (`1`: the default KV, else a path or URL). */
+  kv: string | undefined;
 }
 
 /**
@@ -146,6 +160,12 @@ export function readTelemetryConfig(env?: EnvSource): TelemetryConfig {
       denoOtel: denoOtel === "true" || denoOtel === "1",
       tracesEndpoint: v("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ??
         (otlpBase ? otlpBase.replace(/\/+$/, "") + "/v1/traces" : undefined),
+    },
+    dbgEndpoint: {
+      token: v("AM_DBG_TOKEN"),
+      publicRead: v("AM_DBG_PUBLIC_READ") === "1",
+      cors: v("AM_DBG_CORS"),
+      kv: v("AM_DBG_KV"),
     },
   };
 }

@@ -161,7 +161,9 @@ function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
   const kind = call.kind;
   core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
   const [res, called] = handle(core, tx, call.name, kind);
-  if (called && tx.stepsOn) {
+  // upstream records these even in checks (IsSteps, not isLogSteps), but
+  // not self handlers
+  if (called && (kind.isSelf ? tx.stepsOn : core.steps)) {
     tx.addStep(call.from, call.to, StepType.Handler, 0);
     const step = tx.steps[tx.steps.length - 1];
     step.isFinal = kind.isFinal;

@@ -171,7 +171,8 @@ function parseAdd(core: Core, tx: Transition, states: S): S {
       adds = adds.filter((add) => !tx.mutation.called.includes(core.index.get(add) ?? -1));
     }
     if (adds.length === 0) continue;
-    if (tx.stepsOn) {
+    // upstream records Add relations even in checks (IsSteps)
+    if (core.steps) {
       for (const add of adds) tx.addStep(name, add, StepType.Relation, Relation.Add);
       for (const add of adds) tx.addStep("", add, StepType.Set, 0);
     }

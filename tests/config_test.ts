@@ -27,6 +27,10 @@ Deno.test("config: every variable, typed and validated", () => {
     AM_OTEL_SPAN_ID: "b7ad6b7169203331",
     OTEL_DENO: "true",
     OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel:4318/",
+    AM_DBG_TOKEN: "s3cret",
+    AM_DBG_PUBLIC_READ: "1",
+    AM_DBG_CORS: "https://app.example",
+    AM_DBG_KV: "1",
   };
   const c = readTelemetryConfig((name) => env[name]);
   assertEquals(c.service, "svc");
@@ -40,6 +44,12 @@ Deno.test("config: every variable, typed and validated", () => {
   assertEquals(c.otel.parent?.spanId, "b7ad6b7169203331");
   assertEquals(c.otel.denoOtel, true);
   assertEquals(c.otel.tracesEndpoint, "http://otel:4318/v1/traces");
+  assertEquals(c.dbgEndpoint, {
+    token: "s3cret",
+    publicRead: true,
+    cors: "https://app.example",
+    kv: "1",
+  });
   // AM_DBG_NO_TRACE wins; bad values read as unset
   const c2 = readTelemetryConfig((name) =>
     ({ AM_DBG_TRACE: "1", AM_DBG_NO_TRACE: "1", AM_LOG: "9", AM_OTEL_TRACE_ID: "xyz" })[name]
@@ -47,6 +57,8 @@ Deno.test("config: every variable, typed and validated", () => {
   assertEquals(c2.dbgStackTraces, false);
   assertEquals(c2.logLevel, undefined);
   assertEquals(c2.otel.parent, undefined);
+  assertEquals(c2.dbgEndpoint.publicRead, false);
+  assertEquals(c2.dbgEndpoint.token, undefined);
 });
 
 Deno.test("config: only internal/config.ts reads the env, and no runtime module writes it", async () => {

@@ -20,7 +20,7 @@ Deno.test("dbg gone: a disposed machine is gone in the hub; its id again is a ne
   const mach = new Machine({ A: {} }, { id: "life", tracers: [tracer] });
   mach.add1("A");
   await mach.dispose();
-  await tracer.flushed();
+  await tracer.flush();
   let [info] = await hub.machines();
   assertEquals([info.id, info.alive, info.session], ["life", false, 1]);
   const last = (await hub.since(0)).events.at(-1)!;
@@ -28,7 +28,7 @@ Deno.test("dbg gone: a disposed machine is gone in the hub; its id again is a ne
   // a new instance under the same id
   const again = new Machine({ A: {} }, { id: "life", tracers: [tracer] });
   again.add1("A");
-  await tracer.flushed();
+  await tracer.flush();
   [info] = await hub.machines();
   assertEquals([info.alive, info.session], [true, 2]);
   assert((await hub.txs("life")).txs.every((t) => t.seq > last.seq), "only the new session's");
@@ -43,7 +43,7 @@ Deno.test("dbg gone: over HTTP as DbgMsgGone; gob transports never get it", asyn
     const mach = new Machine({ A: {} }, { id: "remote", tracers: [tracer] });
     mach.add1("A");
     await mach.dispose();
-    await tracer.flushed();
+    await tracer.flush();
     assertEquals(tracer.errors, 0, tracer.lastError?.message);
     assertEquals((await hub.machines())[0].alive, false);
   } finally {
@@ -62,7 +62,7 @@ Deno.test("dbg gone: over HTTP as DbgMsgGone; gob transports never get it", asyn
   const mach = new Machine({ A: {} }, { id: "go-side", tracers: [tracer] });
   mach.add1("A");
   await mach.dispose();
-  await tracer.flushed();
+  await tracer.flush();
   assert(seen.length > 0);
   assert(seen.every((m) => m.method !== "DbgMsgGone"));
 });

@@ -25,8 +25,8 @@ interface Served {
 }
 
 /** A machine whose history has a canceled, an accepted and an Exception transition. */
-async function served(opts: { mutations?: boolean } = {}): Promise<Served> {
-  const hub = new DbgHub();
+async function served(opts: { mutations?: boolean; hub?: DbgHub } = {}): Promise<Served> {
+  const hub = opts.hub ?? new DbgHub();
   const dbg = new DbgTracer(new HubTransport(hub));
   const mach = new Machine(
     { A: { require: ["B"] }, B: {}, C: {}, Boom: {} },
@@ -43,7 +43,7 @@ async function served(opts: { mutations?: boolean } = {}): Promise<Served> {
   mach.add(["C"]);
   mach.remove(["B"]); // takes A down with it
   mach.add(["Boom"]); // Exception
-  await dbg.flushed();
+  await dbg.flush();
   const handler = dbgHandler(hub, {
     token: TOKEN,
     mcp: {
@@ -373,5 +373,26 @@ Deno.test("mcp: an agent reads the running demo", async () => {
     child.kill("SIGKILL");
     await drain;
     await child.status;
+  }
+});
+
+Deno.test("mcp: the tools read a Deno KV hub the same way; queued notices say so", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const s = await served({ hub: new DbgHub({ kv }) });
+  const client = await connect(s.base);
+  try {
+    const txs = await allTxs(s.hub, "mcp1");
+    const canceled = await call(client, "list_transitions", { id: "mcp1", canceled: true });
+    const found = (canceled.data.transitions as { cursor: number }[]).map((t) => t.cursor);
+    assertEquals(found.sort(), txs.filter((t) => !t.msg.Accepted).map((t) => t.cursor).sort());
+    const queued = txs.find((t) => t.msg.IsQueued)!;
+    const why = await call(client, "explain_transition", { id: "mcp1", cursor: queued.cursor });
+    assertEquals(why.data.queued, true);
+    assertStringIncludes(why.text, "queued (a mutation waiting in the queue");
+  } finally {
+    await client.close();
+    await s.close();
+    s.mach.dispose();
+    kv.close();
   }
 });

@@ -33,7 +33,7 @@ Deno.test("net/rpc over TCP: transitionsToDbg(mach, host:port) fills a hub", asy
   assert(tracer.transport instanceof GobRpcTransport);
   mach.add1("Start");
   mach.add1("Msg", { n: 1 });
-  await tracer.flushed();
+  await tracer.flush();
   assertEquals(tracer.errors, 0, tracer.lastError?.message);
   const page = await hub.txs("tcp-mach");
   const txs = page.txs.map((t) => t.msg).filter((t) => !t.IsQueued);
@@ -54,7 +54,7 @@ Deno.test("net/rpc over WebSocket: the endpoint's /dbg.ws accepts am-dbg's wire"
   const transport = new GobRpcTransport(`ws://127.0.0.1:${server.addr.port}/dbg.ws`);
   const tracer = transitionsToDbg(mach, transport, { stackTraces: false });
   mach.add1("Start");
-  await tracer.flushed();
+  await tracer.flush();
   assertEquals(tracer.errors, 0, tracer.lastError?.message);
   assertEquals((await hub.txs("ws-mach")).txs.filter((t) => !t.msg.IsQueued).length, 2);
   await transport.close();

@@ -42,7 +42,7 @@ Deno.test("dbg messages: schema, queued, transition and auto, as upstream", asyn
   const tracer = transitionsToDbg(mach, rec, { stackTraces: false });
   assert(transitionsToDbg(mach, rec) === tracer, "no double binding");
   mach.add1("Foo");
-  await tracer.flushed();
+  await tracer.flush();
   const [schema, ...rest] = rec.msgs;
   assertEquals(schema, {
     method: "DbgMsgSchema",
@@ -124,7 +124,7 @@ Deno.test("dbg messages: remove, set, canceled, exception; ids of queued message
   mach.remove1("C"); // removes B too
   mach.set(["B"]); // canceled: C missing
   mach.add1("A"); // throws: Exception prepended
-  await tracer.flushed();
+  await tracer.flush();
   const txs = rec.txs();
   const transitions = txs.filter((t) => !t.IsQueued);
   const queued = txs.filter((t) => t.IsQueued);
@@ -156,7 +156,7 @@ Deno.test("dbg: submachines inherit the tracer", async () => {
   const tracer = transitionsToDbg(parent, rec, { stackTraces: false });
   const child = new Machine({ C: {} }, { id: "child", parent });
   child.add1("C");
-  await tracer.flushed();
+  await tracer.flush();
   const schemas = rec.msgs.filter((m) => m.method === "DbgMsgSchema").map((m) => m.params);
   assertEquals(schemas.map((s) => [s.ID, (s as { Parent?: string }).Parent]), [
     ["parent", undefined],
@@ -173,13 +173,13 @@ Deno.test("dbg: bounded outbox drops the oldest; repeated failures detach", asyn
   for (let i = 0; i < 50; i++) mach.toggle1("A");
   assertEquals(tracer.pending, 10);
   assertEquals(tracer.dropped, 1 + 100 - 10); // schema + 2 per toggle, 10 kept
-  await tracer.flushed();
+  await tracer.flush();
   assertEquals(rec.msgs.length, 10);
   rec.fail = true;
   const small = new DbgTracer(rec, { batchSize: 1, stackTraces: false, maxErrors: 2 });
   const m2 = new Machine({ A: {} }, { id: "c", tracers: [small] });
   m2.add1("A");
-  await small.flushed();
+  await small.flush();
   assert(small.detached);
   assertEquals(small.errors, 3);
   assertEquals(m2.tracers().length, 0);

@@ -115,8 +115,8 @@ Deno.test({
         m.remove1("Start");
         m.addErr(new Error("boom"));
       }
-      await t1.flushed();
-      await t2.flushed();
+      await t1.flush();
+      await t2.flush();
       assertEquals([t1.errors, t2.errors], [0, 0], t1.lastError?.message ?? t2.lastError?.message);
       await poll(() => Promise.resolve(lines.length >= sent.length || undefined), 10_000, 20);
       assertEquals(lines.length, sent.length);

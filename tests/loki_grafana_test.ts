@@ -211,10 +211,10 @@ Deno.test("grafana: the sync tracer re-syncs (debounced) as submachines appear; 
   const parent = new Machine({ A: {} }, { id: "gp" });
   const tracer = new GrafanaSyncTracer({ url: g.url, token: "tok", debounceMs: 30 });
   parent.bindTracer(tracer);
-  await tracer.flushed();
+  await tracer.flush();
   for (let i = 0; i < 5; i++) new Machine({ B: {} }, { id: `gc${i}`, parent });
   await new Promise((r) => setTimeout(r, 100));
-  await tracer.flushed();
+  await tracer.flush();
   assertEquals(tracer.ids, ["gp", "gc0", "gc1", "gc2", "gc3", "gc4"]);
   // the 5 children came within the debounce window: one more sync, not five
   assertEquals(tracer.syncs, 2);
@@ -223,7 +223,7 @@ Deno.test("grafana: the sync tracer re-syncs (debounced) as submachines appear; 
   g.state.fail = 10;
   new Machine({ C: {} }, { id: "gc-late", parent });
   await new Promise((r) => setTimeout(r, 60));
-  await tracer.flushed();
+  await tracer.flush();
   assertEquals(tracer.failures, 1);
   assertMatch(tracer.lastError!.message, /500/);
   parent.add1("A"); // the machine goes on

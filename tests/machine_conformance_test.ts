@@ -1,5 +1,6 @@
 // Upstream's conformance cases (pkg/machine/machine_test.go), with
-// upstream's expected values.
+// upstream's expected values. One long file on purpose: the cases read
+// side by side with upstream's file, in its order.
 
 import { assert, assertEquals, assertFalse } from "@std/assert";
 import { Machine, Result } from "../mod.ts";

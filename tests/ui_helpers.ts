@@ -54,19 +54,19 @@ export async function uiWorkload(hub: DbgHub): Promise<void> {
     },
   });
   root.add1("Start");
-  await tracer.flushed();
+  await tracer.flush();
   for (let i = 0; i < 40; i++) {
     root.add1("Ping", { n: i });
     if (i % 10 === 3) root.add1("Blocked"); // canceled: Missing is required
     if (i === 20) root.add1("Boom");
     if (i % 7 === 0) kid.add1("Idle");
-    await tracer.flushed();
+    await tracer.flush();
   }
   const gone = new Machine({ A: {} }, { id: "ui-gone", parent: root });
   gone.add1("A");
-  await tracer.flushed();
+  await tracer.flush();
   gone.dispose();
-  await tracer.flushed();
+  await tracer.flush();
 }
 
 /** Saves a screenshot as test-artifacts/ui/<name>.png. */

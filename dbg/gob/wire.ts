@@ -24,7 +24,7 @@ export class GobError extends Error {
  *
  * @example Usage
  * ```ts
- * import { decodeGob, GobLimitError } from "@asyncmachine/telemetry/dbg";
+ * import { decodeGob, GobLimitError } from "@asyncmachine/telemetry/dbg/gob";
  * try {
  *   decodeGob(new Uint8Array([3, 12, 0, 0]), { maxMessageBytes: 2 });
  * } catch (e) {

@@ -187,20 +187,23 @@ export function dbgPageMain(): void {
     S.treeKey = "";
     pageRender(S);
   };
-  (globalThis as unknown as { __amdbg: unknown }).__amdbg = {
-    S,
-    stats: S.stats,
-    render: redraw,
-    step: (dir: number) => pageStep(S, dir),
-    select: (id: string, cursor?: number) => pageSelect(S, id, cursor),
-    reload: () => pageLoadMachines(S).then(redraw),
-    importFile: (b: Blob) => pageImport(S, b),
-    jump: (m: string, t: string) => pageJumpTx(S, m, t),
-    seqOlder: () => seqLoadOlder(S),
-    older: () => pageLoadOlder(S),
-    txs: (id: string, cursor: number | undefined, dir: "older" | "newer") =>
-      pageTxs(S, id, cursor, dir),
-  };
+  // the page's handle for tests and the console
+  Object.assign(globalThis, {
+    __amdbg: {
+      S,
+      stats: S.stats,
+      render: redraw,
+      step: (dir: number) => pageStep(S, dir),
+      select: (id: string, cursor?: number) => pageSelect(S, id, cursor),
+      reload: () => pageLoadMachines(S).then(redraw),
+      importFile: (b: Blob) => pageImport(S, b),
+      jump: (m: string, t: string) => pageJumpTx(S, m, t),
+      seqOlder: () => seqLoadOlder(S),
+      older: () => pageLoadOlder(S),
+      txs: (id: string, cursor: number | undefined, dir: "older" | "newer") =>
+        pageTxs(S, id, cursor, dir),
+    },
+  });
 
   pageWire(S, () => pageRender(S), redraw);
   setInterval(() => {

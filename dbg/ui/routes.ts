@@ -126,10 +126,10 @@ export async function dbgImportExportables(
  */
 export function dbgUiRoutes(
   hub: DbgHub,
-  opts: DbgUiRoutesOptions = {},
+  opts?: DbgUiRoutesOptions,
 ): Record<string, DbgRoute> {
-  const maxImport = opts.maxImportBytes ?? 32 * 1024 * 1024;
-  const timeoutMs = opts.importTimeoutMs ?? 60_000;
+  const maxImport = opts?.maxImportBytes ?? 32 * 1024 * 1024;
+  const timeoutMs = opts?.importTimeoutMs ?? 60_000;
   const json = (body: unknown, status: number, ctx: DbgContext) =>
     new Response(JSON.stringify(body), {
       status,
