@@ -36,6 +36,9 @@ interface MachState {
   lastTx: string;
   queued: number;
   lastMTime: number[];
+  /** The transition being timed and when it started (a machine runs one at a time; checks aren't timed). */
+  startTx: Transition | undefined;
+  startAt: number;
 }
 
 let tracerCount = 0;
@@ -80,7 +83,9 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   // messages are built when sent, not on the machine's call path
   #outbox: Outbox<() => DbgMessage>;
   #machines = new Map<string, MachState>();
-  #started = new WeakMap<Transition, number>();
+  // the last machine looked up: a burst of transitions is usually one machine's
+  #lastMach: Machine | undefined;
+  #lastState: MachState | undefined;
   #flushing: Promise<void> | undefined;
   #consecutive = 0;
 
@@ -146,6 +151,17 @@ export class DbgTracer implements Tracer, AsyncDisposable {
       }
     }
     this.#machines.clear();
+    this.#lastMach = this.#lastState = undefined;
+  }
+
+  #state(mach: Machine): MachState | undefined {
+    if (mach === this.#lastMach) return this.#lastState;
+    const state = this.#machines.get(mach.id);
+    if (state) {
+      this.#lastMach = mach;
+      this.#lastState = state;
+    }
+    return state;
   }
 
   /** Sends what's in the outbox; resolves once it's empty (or the tracer detached). */
@@ -171,32 +187,46 @@ export class DbgTracer implements Tracer, AsyncDisposable {
 
   /** Sends the machine's schema. */
   machineInit(mach: Machine): void {
-    this.#machines.set(mach.id, { mach, lastTx: "", queued: 0, lastMTime: mach.time() });
+    this.#machines.set(mach.id, {
+      mach,
+      lastTx: "",
+      queued: 0,
+      lastMTime: mach.time(),
+      startTx: undefined,
+      startAt: 0,
+    });
+    this.#lastMach = this.#lastState = undefined;
     const msg = schemaMessage(mach);
     this.#push(() => ({ method: "DbgMsgSchema", params: msg }));
   }
 
   /** Re-sends the schema. */
   schemaChange(mach: Machine): void {
-    const state = this.#machines.get(mach.id);
+    const state = this.#state(mach);
     if (state) state.lastMTime = mach.time();
     const msg = schemaMessage(mach);
     this.#push(() => ({ method: "DbgMsgSchema", params: msg }));
   }
 
-  /** Notes when a transition started (its message carries the duration). */
+  /** Notes when a transition started (its message carries the duration, on transports that take it). */
   transitionStart(tx: Transition): void {
-    this.#started.set(tx, performance.now());
+    // only JSON transports carry the duration: no clock read for the others
+    if (!this.transport.extensions || tx.mutation.isCheck) return;
+    const state = this.#state(tx.machine);
+    if (!state) return;
+    state.startTx = tx;
+    state.startAt = performance.now();
   }
 
   /** A message per transition, accepted or canceled. */
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
-    const state = this.#machines.get(mach.id);
     // check (canAdd…) transitions aren't sent, as upstream (without IsCan)
-    if (!state || tx.mutation.isCheck) return;
-    const started = this.#started.get(tx);
-    const duration = started === undefined ? undefined : performance.now() - started;
+    if (tx.mutation.isCheck) return;
+    const state = this.#state(mach);
+    if (!state) return;
+    const duration = state.startTx === tx ? performance.now() - state.startAt : undefined;
+    state.startTx = undefined;
     const queueTick = mach.queueTick();
     state.lastTx = tx.id;
     state.lastMTime = tx.timeAfter;
@@ -223,15 +253,16 @@ export class DbgTracer implements Tracer, AsyncDisposable {
       const args = mapArgs(mach, mut);
       if (args) msg.Args = args;
       // a JSON-endpoint extension, like DbgMsgGone: am-dbg's wire messages stay as upstream's
-      if (duration !== undefined && this.transport.extensions) msg.Duration = duration;
+      if (duration !== undefined) msg.Duration = duration;
       return { method: "DbgMsgTx", params: msg };
     });
   }
 
   /** A message per queued mutation (`IsQueued`), as upstream. */
   mutationQueued(mach: Machine, mut: Mutation): void {
-    const state = this.#machines.get(mach.id);
-    if (!state || mut.isCheck) return;
+    if (mut.isCheck) return;
+    const state = this.#state(mach);
+    if (!state) return;
     const id = `${state.lastTx}-${state.queued++}`;
     const clocks = state.lastMTime;
     const queueTick = mach.queueTick();
@@ -262,6 +293,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
 
   /** Reports the machine gone (JSON transports; gob ones skip it) and forgets it. */
   machineDispose(id: string): void {
+    if (this.#lastState?.mach.id === id) this.#lastMach = this.#lastState = undefined;
     if (!this.#machines.delete(id) || !this.transport.extensions) return;
     this.#push(() => ({ method: "DbgMsgGone", params: { ID: id } }));
   }

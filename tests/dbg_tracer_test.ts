@@ -197,3 +197,33 @@ Deno.test("dbg: unknown address forms are a clear error", () => {
   }
   assertMatch(err!.message, /no transport for unix:\/tmp\/x/);
 });
+
+Deno.test("dbg: Duration on transports with extensions only; a nested check keeps the outer's", async () => {
+  class Ext extends Recorder {
+    readonly extensions = true;
+  }
+  const ext = new Ext();
+  const plain = new Recorder();
+  const slow = (ms: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) { /* busy: a measurable transition */ }
+  };
+  for (const rec of [ext, plain]) {
+    const tracer = new DbgTracer(rec);
+    const mach = new Machine({ Foo: {}, Bar: {} }, { id: "dur", tracers: [tracer] });
+    mach.bindHandlers({
+      FooEnter: () => {
+        slow(5);
+        // a check transition inside the running one: not sent, not timed
+        mach.canAdd(["Bar"]);
+        slow(5);
+      },
+    });
+    mach.add(["Foo"]);
+    await tracer.flush();
+  }
+  const done = ext.txs().filter((m) => !m.IsQueued);
+  assertEquals(done.length, 1);
+  assert((done[0].Duration ?? 0) >= 10, `Duration ${done[0].Duration}`);
+  assertEquals(plain.txs().filter((m) => m.Duration !== undefined), []);
+});
