@@ -111,20 +111,28 @@ export class TxStats {
       } else if (step.toState) anyTouched = true;
     }
     if (anyTouched) touched++;
-    // ticks taken and active before; added (incl. re-activated Multi) and
-    // removed are the core's diff, computed once per transition
+    // ticks taken and active before, and added (incl. re-activated Multi) /
+    // removed counted by timeDiff's rule in the same pass over the clocks:
+    // tx.diff would allocate its index lists per transition only to be counted
     let ticks = 0;
     let active = 0;
+    let added = 0;
+    let removed = 0;
     const before = tx.timeBefore;
     const after = tx.timeAfter;
-    for (let i = 0; i < after.length; i++) {
+    const n = before.length > after.length ? before.length : after.length;
+    for (let i = 0; i < n; i++) {
       const b = before[i] ?? 0;
-      ticks += after[i] - b;
-      if (b % 2 === 1) active++;
+      const a = after[i] ?? 0;
+      const wasActive = b % 2 === 1;
+      if (i < after.length) {
+        ticks += a - b;
+        if (wasActive) active++;
+      }
+      if (a % 2 === 1) {
+        if (!wasActive || a !== b) added++;
+      } else if (wasActive) removed++;
     }
-    const diff = tx.diff;
-    const added = diff.added.length;
-    const removed = diff.removed.length;
     s.queueSize += tx.queueLen;
     s.stepsAmount += steps.length;
     s.txTime += micros;

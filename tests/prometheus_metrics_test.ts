@@ -2,7 +2,7 @@
 // totals, naming modes, schema changes, submachines, close.
 
 import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "@std/assert";
-import { Machine } from "../machine/mod.ts";
+import { Machine, MutationType } from "../machine/mod.ts";
 import { bindMach, grafanaDashboard, Registry } from "../prometheus/mod.ts";
 
 function scenario() {
@@ -169,4 +169,44 @@ Deno.test("grafana: labeled panels on counters and histogram with a mach_id vari
   );
   const lvars = (legacy.templating as { list: { name: string }[] }).list.map((v) => v.name);
   assertEquals(lvars, ["prometheus", "loki"]);
+});
+
+Deno.test("metrics: added/removed averages equal the core's tx.diff over random mutations", () => {
+  const registry = new Registry();
+  const names = ["A", "B", "C", "D", "E"] as const;
+  const mach = new Machine({
+    A: {},
+    B: { require: ["A"] },
+    C: { multi: true },
+    D: { remove: ["E"] },
+    E: { multi: true, add: ["A"] },
+  }, { id: "diffs" });
+  const metrics = bindMach(mach, { registry });
+  let added = 0, removed = 0, adding = 0, removing = 0;
+  mach.bindTracer({
+    id: "diff-check",
+    transitionEnd(tx) {
+      if (!tx.accepted) return;
+      if (tx.mutation.type !== MutationType.Remove) {
+        [added, adding] = [added + tx.diff.added.length, adding + 1];
+      }
+      if (tx.mutation.type !== MutationType.Add) {
+        [removed, removing] = [removed + tx.diff.removed.length, removing + 1];
+      }
+    },
+  });
+  let seed = 7;
+  // high bits: an LCG's low bits cycle
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16) % n;
+  const pick = () => names.filter(() => rnd(2) === 1);
+  for (let i = 0; i < 300; i++) {
+    const op = rnd(3);
+    if (op === 0) mach.add(pick());
+    else if (op === 1) mach.remove(pick());
+    else mach.set(pick());
+  }
+  metrics.sync();
+  assert(adding > 0 && removing > 0 && added > 0 && removed > 0);
+  assertAlmostEquals(metrics.statesAdded.value, added / adding, 1e-9);
+  assertAlmostEquals(metrics.statesRemoved.value, removed / removing, 1e-9);
 });
