@@ -277,6 +277,8 @@ export function toGoStep(s: Step): GoStep {
  * ```
  */
 export function stripLogPrefix(machId: string, entries: readonly LogEntry[]): GoLogEntry[] {
+  // the common case without logging: no prefix string, no map
+  if (entries.length === 0) return [];
   const prefix = "[" + machId.slice(0, 5) + "] ";
   return entries.map((e) => ({
     Level: e.level,

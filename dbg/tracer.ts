@@ -263,7 +263,9 @@ export class DbgTracer implements Tracer, AsyncDisposable {
     if (mut.isCheck) return;
     const state = this.#state(mach);
     if (!state) return;
-    const id = `${state.lastTx}-${state.queued++}`;
+    // the id's string is built with the message, off the machine's call path
+    const lastTx = state.lastTx;
+    const nth = state.queued++;
     const clocks = state.lastMTime;
     const queueTick = mach.queueTick();
     // capture now, format later: V8 formats stacks lazily
@@ -271,7 +273,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
     this.#push(() => {
       const msg: DbgMsgTx = {
         MachineID: mach.id,
-        ID: id,
+        ID: `${lastTx}-${nth}`,
         Clocks: clocks,
         Accepted: true,
         IsCheck: mut.isCheck,
@@ -301,16 +303,19 @@ export class DbgTracer implements Tracer, AsyncDisposable {
 
 /** The mutation's args as the machine logs them, plus the error of an Exception (as am-dbg shows it). */
 function mapArgs(mach: Machine, mut: Mutation): Record<string, string> | undefined {
-  let out: Record<string, string> = {};
+  // no spread and no key list: most mutations have no args to map
+  let out: Record<string, string> | undefined;
   try {
-    out = { ...mach.logArgs?.(mut.args) };
+    const mapped = mach.logArgs?.(mut.args);
+    for (const k in mapped) if (Object.hasOwn(mapped, k)) (out ??= {})[k] = mapped[k];
   } catch {
     // a throwing mapper costs the args, never the message
   }
   try {
-    if (mut.args.err instanceof Error) out.err = String(mut.args.err.message);
+    const err = mut.args.err;
+    if (err instanceof Error) (out ??= {}).err = String(err.message);
   } catch {
     // an unprintable error keeps the message without it
   }
-  return Object.keys(out).length ? out : undefined;
+  return out;
 }
