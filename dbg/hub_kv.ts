@@ -31,6 +31,7 @@ import type { DbgMsgSchema } from "./messages.ts";
 import { DbgHubError, type MachineInfo, type SincePage, type TxPage } from "./hub_types.ts";
 import type { Appended, HubInput, HubStats, HubStore } from "./hub_store.ts";
 import {
+  DROP_BUDGET,
   EMPTY_HEAD,
   GET_MANY,
   type Head,
@@ -370,10 +371,11 @@ export class KvHubStore implements HubStore {
     }
     setPages(this.#write, pages, op, expire);
     let dropped = 0;
+    const budget = { left: DROP_BUDGET };
     for (const [id, m] of metas) {
       if (!m) continue;
-      if (this.#ret.over(m) && dropped < MAX_BATCH_ITEMS) {
-        dropped += await this.#ret.dropOldest(id, m, head, op, MAX_BATCH_ITEMS - dropped);
+      if (this.#ret.over(m) && budget.left > 1) {
+        dropped += await this.#ret.dropOldest(id, m, head, op, budget);
       }
       op.set(this.#k("m", id), m);
     }

@@ -73,6 +73,9 @@ export function indexPage(v: IndexPage | { s: number; b: number }): IndexPage {
 // each tx: 1 set (its log entry), and 1 delete when retention drops an old one in the same commit
 // (drops in a commit are capped at MAX_BATCH_ITEMS); per machine: its index page and meta
 export const MAX_BATCH_ITEMS = 300;
+// deletes retention may add to a commit: 1000 less the sets (300 log entries, ~15 parts, 60 index
+// pages, 60 metas, the head) and a margin; above one page's worth so a machine at its limit keeps up
+export const DROP_BUDGET = 500;
 export const MAX_BATCH_MACHINES = 60;
 // estimated (JSON) bytes per commit: events are most of a commit (limit 800 KiB of KV's own
 // encoding, measured ~0.75 of the JSON estimate on the bench's transitions: 860 KB estimated

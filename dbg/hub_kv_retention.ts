@@ -15,7 +15,6 @@ import {
   indexPage,
   KvBase,
   type LogValue,
-  MAX_BATCH_ITEMS,
   type Meta,
 } from "./hub_kv_model.ts";
 
@@ -26,24 +25,25 @@ export class KvRetention extends KvBase {
 
   /**
    * In the commit being built: deletes a machine's oldest committed
-   * transitions while it's over its limits (at most `max`; the rest after).
+   * transitions while it's over its limits, within `budget.left` deletes
+   * (shared by a commit's machines: KV takes 1000 mutations an atomic); the
+   * rest after the commit.
    */
-  async dropOldest(
+  dropOldest(
     id: string,
     m: Meta,
     head: Head,
     op: Deno.AtomicOperation,
-    max = MAX_BATCH_ITEMS,
+    budget: { left: number },
   ): Promise<number> {
     // from the oldest retained: a commit in flight may be dropping older ones
-    const n = await this.#drop(id, m, head, op, (x) => this.over(x), max);
-    return n;
+    return this.#drop(id, m, head, op, (x) => this.over(x), budget);
   }
 
   /**
    * Adds to `op` the deletes of a machine's oldest transitions (from its
-   * `first`) while `over`, at most `max`; an index page goes with its last
-   * entry. Returns how many were dropped.
+   * `first`) while `over`, spending at most `budget.left` deletes; an index
+   * page goes with its last entry. Returns how many were dropped.
    */
   async #drop(
     id: string,
@@ -51,11 +51,12 @@ export class KvRetention extends KvBase {
     head: Head,
     op: Deno.AtomicOperation,
     over: (m: Meta, head: Head) => boolean,
-    max: number,
+    budget: { left: number },
   ): Promise<number> {
     let n = 0;
     for await (const { key, first, page } of this.pagesFrom(id, m.g, m.first)) {
-      for (let j = 0; j < page.s.length && n < max && over(m, head); j++) {
+      // one delete kept back for the page's own
+      for (let j = 0; j < page.s.length && budget.left > 1 && over(m, head); j++) {
         const cursor = first + j;
         // dropped already (by an earlier commit, or the one in flight)
         if (cursor < m.first) continue;
@@ -64,10 +65,14 @@ export class KvRetention extends KvBase {
         m.bytes -= page.b[j];
         head.bytes -= page.b[j];
         m.first = cursor + 1;
+        budget.left--;
         n++;
       }
-      if (first + page.s.length <= m.first) op.delete(key);
-      if (n >= max || !over(m, head)) break;
+      if (first + page.s.length <= m.first) {
+        op.delete(key);
+        budget.left--;
+      }
+      if (budget.left <= 1 || !over(m, head)) break;
     }
     return n;
   }
@@ -131,7 +136,7 @@ export class KvRetention extends KvBase {
       const head = { ...headE.value };
       if (!over(m, head)) return;
       const op = this.kv.atomic().check(headE);
-      const n = await this.#drop(id, m, head, op, over, page);
+      const n = await this.#drop(id, m, head, op, over, { left: page });
       if (n === 0) return;
       op.set(this.k("m", id), m);
       // the head changes too, so writers holding an older meta retry
