@@ -204,3 +204,18 @@ Deno.test("kv hub: index pages (one a machine a commit) page and retain as the m
     assertEquals(page.events.filter((e) => e.kind === "tx").length, 37 * 3);
   });
 });
+
+Deno.test("kv hub: a commit writes one index key a machine, not one a transition", async () => {
+  await withKv(async (kv) => {
+    const hub = new DbgHub({ kv, prefix: ["p"] });
+    for (const id of ["a", "b"]) await hub.addSchema({ ...SCHEMA, ID: id });
+    // one batch: 60 transitions of two machines, queued together
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => hub.addTx(tx(`t${i}`, i % 2 ? "a" : "b"))),
+    );
+    const keys = [];
+    for await (const e of kv.list({ prefix: ["p", "tx"] })) keys.push(e.key);
+    assert(keys.length <= 4, `${keys.length} index keys for 60 transitions of 2 machines`);
+    assertEquals((await hub.txs("a", { limit: 100 })).txs.length, 30);
+  });
+});
