@@ -35,6 +35,8 @@ const SECTIONS: Section[] = [
   { name: "logs", module: "./section_logs.ts" },
   // launches chromium with a temporary profile
   { name: "ui", module: "./section_ui.ts", allow: ["--allow-run", "--allow-write"] },
+  // builds (or reuses) the Go runner in ~/.cache
+  { name: "go", module: "./section_go.ts", allow: ["--allow-run", "--allow-write"] },
 ];
 
 async function runSection(section: Section): Promise<Row[]> {

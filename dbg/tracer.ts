@@ -193,7 +193,8 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   transitionEnd(tx: Transition): void {
     const mach = tx.machine;
     const state = this.#machines.get(mach.id);
-    if (!state) return;
+    // check (canAdd…) transitions aren't sent, as upstream (without IsCan)
+    if (!state || tx.mutation.isCheck) return;
     const started = this.#started.get(tx);
     const duration = started === undefined ? undefined : performance.now() - started;
     const queueTick = mach.queueTick();
@@ -230,7 +231,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   /** A message per queued mutation (`IsQueued`), as upstream. */
   mutationQueued(mach: Machine, mut: Mutation): void {
     const state = this.#machines.get(mach.id);
-    if (!state) return;
+    if (!state || mut.isCheck) return;
     const id = `${state.lastTx}-${state.queued++}`;
     const clocks = state.lastMTime;
     const queueTick = mach.queueTick();

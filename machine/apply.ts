@@ -6,10 +6,9 @@
  * @module
  */
 
-import { type Core, j, log, logArgs } from "./core.ts";
+import { type Core, j, log, logArgs, scratchMarks } from "./core.ts";
 import type { Transition } from "./transition.ts";
 import { LogLevel, type S } from "./types.ts";
-import { statesDiff } from "./utils.ts";
 
 /** Applies the target states and ticks the clock (upstream's setActiveStates). */
 export function setActiveStates(
@@ -21,26 +20,40 @@ export function setActiveStates(
 ): void {
   if (core.disposed) return;
   const previous = core.active;
-  const added = statesDiff(target, previous);
-  const removed = statesDiff(previous, target);
-  const same = statesDiff(target, added);
-  core.active = target.slice();
+  const clock = core.clock;
+  const index = core.index;
+  // a state is active exactly when its tick is odd: decide from the ticks
+  // before changing any (a listed twice state counts twice, as before)
+  const added: S = [];
+  let readded: S | undefined;
+  const marks = scratchMarks(clock.length);
   for (const name of target) {
-    const idx = core.index.get(name)!;
-    if (!previous.includes(name)) core.clock[idx]++;
-    else if (called.includes(name) && core.schema[name].multi) {
-      core.clock[idx] += 2;
-      // re-activated Multi states count as new, for the log
-      added.push(name);
-    }
+    const idx = index.get(name)!;
+    marks[idx] = 1;
+    if ((clock[idx] & 1) === 0) added.push(name);
+    else if (called.includes(name) && core.schema[name].multi) (readded ??= []).push(name);
   }
-  for (const name of removed) core.clock[core.index.get(name)!]++;
+  const removed: S = [];
+  for (const name of previous) if (marks[index.get(name)!] === 0) removed.push(name);
+  for (const name of target) marks[index.get(name)!] = 0;
+  core.active = target.slice();
+  for (const name of added) clock[index.get(name)!]++;
+  if (readded) {
+    for (const name of readded) clock[index.get(name)!] += 2;
+    // re-activated Multi states count as new, for the log
+    added.push(...readded);
+  }
+  for (const name of removed) clock[index.get(name)!]++;
 
   if (core.logLevel >= LogLevel.Changes) {
     let msg = "";
     if (added.length) msg += " +" + added.join(" +");
     if (removed.length) msg += " -" + removed.join(" -");
-    if (same.length && core.logLevel > LogLevel.Decisions) msg += " " + j(same);
+    if (core.logLevel > LogLevel.Decisions) {
+      // the states kept (re-activated Multi ones included)
+      const same = target.filter((s) => previous.includes(s));
+      if (same.length) msg += " " + j(same);
+    }
     if (msg) {
       const args = tx ? logArgs(core, tx.mutation) : "";
       log(core, LogLevel.Changes, `[${isAuto ? "auto_" : "state"}]${msg}${args}`);

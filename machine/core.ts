@@ -10,7 +10,14 @@ import type { Machine } from "./machine.ts";
 import type { Subscriptions } from "./subscriptions.ts";
 import type { Tracer } from "./tracer.ts";
 import type { Transition } from "./transition.ts";
-import { type LogEntry, LogLevel, type Mutation, type S, type Schema } from "./types.ts";
+import {
+  type LogEntry,
+  LogLevel,
+  type Mutation,
+  type S,
+  type Schema,
+  type State,
+} from "./types.ts";
 import { formatArgs, type LogArgsMapper } from "./utils.ts";
 
 /** A bound handlers object. */
@@ -40,6 +47,17 @@ export interface Core {
   /** Active states, in the order of the last transition's targets. */
   active: S;
   topology: S | undefined;
+  /** Position of each state in `topology` (the sort key). */
+  topoRank: Map<string, number> | undefined;
+  /** Per state, the states whose Remove relation names it (built with the
+   * topology, so the resolver doesn't scan every state's relations). */
+  removedBy: Map<string, Set<string>>;
+  /** Some state is Auto (built with the topology). */
+  hasAuto: boolean;
+  /** The schema's states in one object shape (built with the topology): the
+   * resolver's reads stay monomorphic, where the parsed states have as many
+   * shapes as relation combinations. */
+  defs: Map<string, StateDef>;
   tracers: Tracer[];
   hooks: Hooks;
   tracerErrors: number;
@@ -85,6 +103,32 @@ export interface Core {
   latestHandlerIsEnter: boolean;
   latestHandlerIsFinal: boolean;
   latestHandlerToState: string;
+}
+
+/** A state's definition as the resolver reads it. */
+export class StateDef {
+  /** Add relation. */
+  readonly add: readonly string[] | undefined;
+  /** Remove relation. */
+  readonly remove: readonly string[] | undefined;
+  /** Require relation. */
+  readonly require: readonly string[] | undefined;
+  /** After relation. */
+  readonly after: readonly string[] | undefined;
+  /** Multi state. */
+  readonly multi: boolean;
+  /** Auto state. */
+  readonly auto: boolean;
+
+  /** @param state A parsed state (its lists are shared, not copied). */
+  constructor(state: State) {
+    this.add = state.add;
+    this.remove = state.remove;
+    this.require = state.require;
+    this.after = state.after;
+    this.multi = state.multi ?? false;
+    this.auto = state.auto ?? false;
+  }
 }
 
 /** Logs a line if `level` is enabled, into the transition or the buffer. */
@@ -193,6 +237,19 @@ export function logArgs(core: Core, mut: Mutation): string {
   } catch {
     return "";
   }
+}
+
+// see scratchMarks
+let marks = new Uint8Array(64);
+
+/**
+ * A zeroed scratch array of at least `n` flags, shared: a caller marks
+ * states by index and clears every mark it set before returning, calling
+ * nothing that could use it meanwhile.
+ */
+export function scratchMarks(n: number): Uint8Array {
+  if (marks.length < n) marks = new Uint8Array(n * 2);
+  return marks;
 }
 
 /** States joined with spaces (upstream's `j`). */

@@ -6,14 +6,14 @@
  */
 
 import { recoverFinalPhase, setActiveStates } from "./apply.ts";
-import { type Core, j, log, logArgs, trace } from "./core.ts";
+import { type Core, j, log, logArgs, scratchMarks, trace } from "./core.ts";
 import { handle, HANDLER, type HandlerKind } from "./handlers.ts";
 import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
 import { hasWhenArgs, processStateCtx } from "./subscriptions.ts";
 import { Transition } from "./transition.ts";
 import { LogLevel, type Mutation, MutationType, Result, type S, StepType } from "./types.ts";
-import { mutationTypeName, randId, statesDiff } from "./utils.ts";
+import { mutationTypeName, statesDiff } from "./utils.ts";
 
 /** Creates and resolves a transition (upstream's newTransition). */
 export function newTransition(core: Core, mut: Mutation): Transition {
@@ -27,7 +27,6 @@ export function newTransition(core: Core, mut: Mutation): Transition {
     timeBefore: tNow,
     statesBefore: before,
     stepsOn: core.steps && !mut.isCheck,
-    id: randId(16),
   });
   core.tx = tx;
   const called = tx.calledStates;
@@ -45,19 +44,30 @@ export function newTransition(core: Core, mut: Mutation): Transition {
 
   // predict TimeAfter
   if (!mut.isCheck) {
+    // a state is active exactly when its tick is odd: the clock answers
+    // "was it active" without scanning the list of active states
     const after = tNow.slice();
+    const n = tNow.length;
+    const marks = scratchMarks(n);
     for (const name of target) {
       const idx = core.index.get(name)!;
-      if (!before.includes(name)) after[idx]++;
+      marks[idx] = 1;
+      if ((tNow[idx] & 1) === 0) after[idx]++;
       else if (called.includes(name) && core.schema[name].multi) after[idx] += 2;
     }
-    for (const name of before) if (!target.includes(name)) after[core.index.get(name)!]++;
+    // active before and not a target: deactivated
+    for (let i = 0; i < n; i++) {
+      if (marks[i] === 1) marks[i] = 0;
+      else if ((tNow[i] & 1) === 1) after[i]++;
+    }
     tx.timeAfter = after;
   }
   tx.targetStates = target;
 
-  const implied = statesDiff(target, toSet);
-  if (implied.length > 0) log(core, LogLevel.Ops, `[implied] ${j(implied)}`);
+  if (core.logLevel >= LogLevel.Ops) {
+    const implied = statesDiff(target, toSet);
+    if (implied.length > 0) log(core, LogLevel.Ops, `[implied] ${j(implied)}`);
+  }
 
   setupAccepted(core, tx);
   if (tx.accepted) setupExitEnter(core, tx);
@@ -73,13 +83,11 @@ function statesToSet(core: Core, tx: Transition, type: MutationType, states: S):
       return active.filter((s) => !states.includes(s));
     }
     case MutationType.Add: {
-      const ret = [...states, ...active];
+      // (the active part of the list is never in the diff)
       if (tx.stepsOn) {
-        for (const s of statesDiff(ret, active)) {
-          tx.addStep("", s, StepType.Set, 0);
-        }
+        for (const s of statesDiff(states, active)) tx.addStep("", s, StepType.Set, 0);
       }
-      return ret;
+      return states.concat(active);
     }
     default: {
       if (tx.stepsOn) {
@@ -115,7 +123,7 @@ function setupExitEnter(core: Core, tx: Transition): void {
   const called = tx.calledStates;
   for (const s of target) {
     // Multi states enter again only when called directly
-    if (!core.active.includes(s) || (core.schema[s].multi && called.includes(s))) enters.push(s);
+    if (!core.active.includes(s) || (core.defs.get(s)!.multi && called.includes(s))) enters.push(s);
   }
   tx.exits = exits;
   tx.enters = enters;
@@ -153,7 +161,9 @@ function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
   const kind = call.kind;
   core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
   const [res, called] = handle(core, tx, call.name, kind);
-  if (called && tx.stepsOn) {
+  // upstream records these even in checks (IsSteps, not isLogSteps), but
+  // not self handlers
+  if (called && (kind.isSelf ? tx.stepsOn : core.steps)) {
     tx.addStep(call.from, call.to, StepType.Handler, 0);
     const step = tx.steps[tx.steps.length - 1];
     step.isFinal = kind.isFinal;

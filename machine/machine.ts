@@ -217,6 +217,10 @@ export class Machine<N extends string = string> {
       clock: names.map(() => 0),
       active: [],
       topology: undefined,
+      topoRank: undefined,
+      removedBy: new Map(),
+      hasAuto: false,
+      defs: new Map(),
       tracers: [],
       hooks: {} as Core["hooks"],
       tracerErrors: 0,
@@ -276,7 +280,8 @@ export class Machine<N extends string = string> {
     this.#constructing = false;
     trace(core, core.hooks.machineInit, this);
     if (parsed.errors.length > 0) {
-      this.addErr(new Error(`schema: ${parsed.errors.join("; ")}`));
+      // upstream's errors.Join of ErrSchema-wrapped conflicts
+      this.addErr(new Error(parsed.errors.map((e) => `schema error: ${e}`).join("\n")));
     }
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Core, j, log } from "./core.ts";
+import { type Core, j, log, StateDef } from "./core.ts";
 import { goSliceStable } from "./sort.ts";
 import type { Transition } from "./transition.ts";
 import { LogLevel, MutationType, Relation, type S, StepType } from "./types.ts";
@@ -16,6 +16,17 @@ import { uniq } from "./utils.ts";
  * in index order so it's deterministic. A cycle leaves it unsorted.
  */
 export function buildTopology(core: Core): void {
+  const removedBy = new Map<string, Set<string>>();
+  for (const name of Object.keys(core.schema)) {
+    for (const rm of core.schema[name].remove ?? []) {
+      let set = removedBy.get(rm);
+      if (!set) removedBy.set(rm, set = new Set());
+      set.add(name);
+    }
+  }
+  core.removedBy = removedBy;
+  core.hasAuto = Object.values(core.schema).some((s) => s.auto);
+  core.defs = new Map(Object.entries(core.schema).map(([name, s]) => [name, new StateDef(s)]));
   const edges = new Map<string, string[]>();
   for (const name of core.names) {
     for (const req of core.schema[name].require ?? []) {
@@ -51,32 +62,34 @@ export function buildTopology(core: Core): void {
     }
   }
   core.topology = stack;
+  core.topoRank = new Map(stack.map((s, i) => [s, i]));
 }
 
 /** Resolves the target states of a transition from the states to set. */
 export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
-  const schema = core.schema;
+  const defs = core.defs;
   let list = parseAdd(core, tx, uniq(statesToSet));
   list = uniq(list);
   list = parseRequire(core, tx, list);
 
   // start from the end: earlier (called) states beat later (active) ones
-  const blocked = new Set<string>();
+  let blocked: Set<string> | undefined;
   let resolved: S = [];
   for (let i = list.length - 1; i >= 0; i--) {
     const name = list[i];
-    const blockedBy = stateBlockedBy(core, tx, list, name).filter((b) => !blocked.has(b));
+    let blockedBy = stateBlockedBy(core, tx, list, name);
+    if (blockedBy.length > 0 && blocked) {
+      const skip = blocked;
+      blockedBy = blockedBy.filter((b) => !skip.has(b));
+    }
     if (blockedBy.length === 0) {
       resolved.push(name);
       continue;
     }
-    blocked.add(name);
+    (blocked ??= new Set()).add(name);
     const wasActive = core.active.includes(name);
-    log(
-      core,
-      wasActive ? LogLevel.Ops : LogLevel.Decisions,
-      `[rel:remove] ${name} by ${j(blockedBy)}`,
-    );
+    const level = wasActive ? LogLevel.Ops : LogLevel.Decisions;
+    if (level <= core.logLevel) log(core, level, `[rel:remove] ${name} by ${j(blockedBy)}`);
     if (tx.stepsOn) {
       tx.addStep("", name, wasActive ? StepType.Remove : StepType.RemoveNotActive, 0);
     }
@@ -85,10 +98,11 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
   // states removed by the states which are about to be set
   const toRemove: S = [];
   for (const name of resolved) {
-    const rm = schema[name].remove;
+    const rm = defs.get(name)!.remove;
     if (rm) toRemove.push(...rm);
   }
-  resolved = uniq(parseAdd(core, tx, resolved).filter((s) => !toRemove.includes(s)));
+  const added = parseAdd(core, tx, resolved);
+  resolved = uniq(toRemove.length ? added.filter((s) => !toRemove.includes(s)) : added);
 
   const target = parseRequire(core, tx, resolved.reverse());
   sortStates(core, tx, target);
@@ -97,19 +111,16 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
 
 /** Sorts states by the Require topology, then by After (handler order). */
 export function sortStates(core: Core, tx: Transition | undefined, states: S): void {
-  const topo = core.topology;
-  if (topo) {
-    // a strict weak order, so JS's stable sort equals Go's here
-    states.sort((a, b) => topo.indexOf(a) - topo.indexOf(b));
-  }
-  const schema = core.schema;
+  const rank = core.topoRank;
+  if (core.topology && rank) sortByRank(states, rank);
+  const defs = core.defs;
   const steps = tx?.stepsOn ?? false;
   goSliceStable(states, (name1, name2) => {
-    if (schema[name1].after?.includes(name2)) {
+    if (defs.get(name1)!.after?.includes(name2)) {
       if (steps) tx!.addStep(name2, name1, StepType.Relation, Relation.After);
       return false;
     }
-    if (schema[name2].after?.includes(name1)) {
+    if (defs.get(name2)!.after?.includes(name1)) {
       if (steps) tx!.addStep(name1, name2, StepType.Relation, Relation.After);
       return true;
     }
@@ -117,48 +128,79 @@ export function sortStates(core: Core, tx: Transition | undefined, states: S): v
   });
 }
 
+// sort keys of sortByRank, reused (it calls nothing that sorts)
+const keys: number[] = [];
+
+/**
+ * A stable sort by topology rank (states outside it rank -1, as indexOf
+ * had it): a strict weak order, so any stable sort equals Go's here. An
+ * insertion sort over precomputed keys: lists are short, and no comparator
+ * looks a rank up twice per comparison.
+ */
+function sortByRank(states: S, rank: Map<string, number>): void {
+  const n = states.length;
+  for (let i = 0; i < n; i++) keys[i] = rank.get(states[i]) ?? -1;
+  for (let i = 1; i < n; i++) {
+    const k = keys[i];
+    const s = states[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      states[j + 1] = states[j];
+      j--;
+    }
+    keys[j + 1] = k;
+    states[j + 1] = s;
+  }
+}
+
 /** Expands the Add relation one level (upstream's loop quirk included). */
 function parseAdd(core: Core, tx: Transition, states: S): S {
-  const schema = core.schema;
+  const defs = core.defs;
   const before = tx.statesBefore;
   const isRemove = tx.mutation.type === MutationType.Remove;
-  const ret = [...states];
-  const visited = new Set<string>();
+  const ret = states.slice();
+  let visited: Set<string> | undefined;
   for (const name of states) {
-    const state = schema[name];
+    const state = defs.get(name)!;
     if (!state.add) continue;
     if (before.includes(name) && !state.multi) continue;
-    if (visited.has(name)) continue;
+    if (visited?.has(name)) continue;
     let adds = state.add;
     if (isRemove) {
       adds = adds.filter((add) => !tx.mutation.called.includes(core.index.get(add) ?? -1));
     }
     if (adds.length === 0) continue;
-    if (tx.stepsOn) {
+    // upstream records Add relations even in checks (IsSteps)
+    if (core.steps) {
       for (const add of adds) tx.addStep(name, add, StepType.Relation, Relation.Add);
       for (const add of adds) tx.addStep("", add, StepType.Set, 0);
     }
     ret.push(...adds);
-    visited.add(name);
+    (visited ??= new Set()).add(name);
   }
   return ret;
 }
 
 /** Drops states with missing requirements, until stable. */
 function parseRequire(core: Core, tx: Transition, states: S): S {
-  const schema = core.schema;
+  const defs = core.defs;
   let missing: Map<string, S> | undefined;
   let lengthBefore = -1;
   while (lengthBefore !== states.length) {
     lengthBefore = states.length;
     const current = states;
-    states = current.filter((name) => {
-      const reqs = schema[name].require;
-      if (!reqs) return true;
+    states = [];
+    for (const name of current) {
+      const reqs = defs.get(name)!.require;
+      if (!reqs) {
+        states.push(name);
+        continue;
+      }
       const miss = missingRequires(core, tx, name, reqs, current);
       if (miss.length > 0) (missing ??= new Map()).set(name, miss);
-      return miss.length === 0;
-    });
+      else states.push(name);
+    }
   }
   if (missing) {
     const names: S = [];
@@ -176,12 +218,12 @@ function missingRequires(
   reqs: readonly string[],
   states: S,
 ): S {
-  const ret: S = [];
+  let ret: S | undefined;
   const steps = tx.stepsOn;
   for (const req of reqs) {
     if (steps) tx.addStep(name, req, StepType.Relation, Relation.Require);
     if (states.includes(req)) continue;
-    ret.push(req);
+    (ret ??= []).push(req);
     if (steps) {
       tx.addStep(name, "", StepType.RemoveNotActive, 0);
       if (tx.mutation.called.includes(core.index.get(name) ?? -1)) {
@@ -189,17 +231,23 @@ function missingRequires(
       }
     }
   }
-  return ret;
+  return ret ?? NONE;
 }
 
+// the common "nothing found" result, shared: callers only read it
+const NONE: S = [];
+
 function stateBlockedBy(core: Core, tx: Transition, blocking: S, blocked: string): S {
-  const ret: S = [];
+  // most states aren't removed by any state: no scan of the list
+  const removers = core.removedBy.get(blocked);
+  if (!removers) return NONE;
+  let ret: S | undefined;
   for (const name of blocking) {
-    if (!core.schema[name].remove?.includes(blocked)) continue;
+    if (!removers.has(name)) continue;
     if (tx.stepsOn) tx.addStep(name, blocked, StepType.Relation, Relation.Remove);
-    ret.push(name);
+    (ret ??= []).push(name);
   }
-  return ret;
+  return ret ?? NONE;
 }
 
 /**
@@ -207,6 +255,7 @@ function stateBlockedBy(core: Core, tx: Transition, blocking: S, blocked: string
  * removed by an active state. In index order (upstream iterates a map).
  */
 export function autoStates(core: Core): S {
+  if (!core.hasAuto) return NONE;
   const ret: S = [];
   for (const name of core.names) {
     if (!core.schema[name].auto || core.active.includes(name)) continue;

@@ -18,7 +18,7 @@ import type { Mutation } from "./types.ts";
 import { relationName, stepTypeName } from "./names.ts";
 import { StateHealthcheck, StateHeartbeat } from "./states.ts";
 import { type TimeDiff, timeDiff } from "./time_diff.ts";
-import { mutationTypeName, timeSum } from "./utils.ts";
+import { mutationTypeName, randId, timeSum } from "./utils.ts";
 
 /**
  * What a {@linkcode Transition} starts from.
@@ -51,8 +51,9 @@ export interface TransitionInit {
   statesBefore: S;
   /** Record steps. */
   stepsOn: boolean;
-  /** The transition id. */
-  id: string;
+  /** The transition id; when omitted, a random one (16 hex characters) is
+   * drawn on first read. */
+  id?: string;
 }
 
 /**
@@ -74,8 +75,7 @@ export interface TransitionInit {
  * ```
  */
 export class Transition {
-  /** Unique id, 16 hex characters. */
-  readonly id: string;
+  #id: string | undefined;
   /** The machine executing it. */
   readonly machine: Machine;
   /** The mutation which caused it. */
@@ -122,7 +122,7 @@ export class Transition {
    * @param init The machine, the mutation and the machine's state now.
    */
   constructor(init: TransitionInit) {
-    this.id = init.id;
+    this.#id = init.id;
     this.machine = init.machine;
     this.mutation = init.mutation;
     this.#names = init.names;
@@ -132,6 +132,11 @@ export class Transition {
     this.statesBefore = init.statesBefore;
     this.stepsOn = init.stepsOn;
     this.calledStates = init.mutation.called.map((i) => init.names[i]);
+  }
+
+  /** Unique id, 16 hex characters (drawn when first read: most are never). */
+  get id(): string {
+    return this.#id ??= randId(16);
   }
 
   /** Indexes of {@linkcode Transition.targetStates}. */

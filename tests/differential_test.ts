@@ -40,7 +40,7 @@ Deno.test({
     const failures: { sc: Scenario; div: Divergence }[] = [];
     for (let i = 0; i < scenarios.length; i++) {
       const go = goOuts[i];
-      const div = compareOuts(go, runTs(scenarios[i]));
+      const div = compareOuts(go, await runTs(scenarios[i]));
       if (div) failures.push({ sc: scenarios[i], div });
       for (const m of go.muts) compared += m.txs.length;
     }

@@ -6,6 +6,7 @@
  */
 
 import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
+import type { MachineInfo } from "../hub_types.ts";
 
 /** A transition as the page holds it: the hub's seq and cursor with the message. */
 export interface PageTx {
@@ -17,28 +18,8 @@ export interface PageTx {
   msg: DbgMsgTx;
 }
 
-/** A machine in the tree (the hub's MachineInfo plus what the stream added). */
-export interface PageMachine {
-  /** Machine id. */
-  id: string;
-  /** Parent id, or "". */
-  parent: string;
-  /** Tags. */
-  tags: string[];
-  /** Number of states. */
-  states: number;
-  /** Transitions the hub retains. */
-  txs: number;
-  /** Oldest retained cursor. */
-  firstCursor: number;
-  /** Newest cursor. */
-  lastCursor: number;
-  /** False once the machine was disposed (or it came from an import). */
-  alive: boolean;
-  /** Instance counter of this id. */
-  session: number;
-  /** Hub seq of the machine's newest event. */
-  lastSeq: number;
+/** A machine in the tree: the hub's MachineInfo (without children) plus what the stream added. */
+export interface PageMachine extends Omit<MachineInfo, "children"> {
   /** The hub retains at most this many (seen once history was dropped), else 0. */
   cap: number;
 }

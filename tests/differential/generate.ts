@@ -18,8 +18,12 @@ export function rng(seed: number): () => number {
 
 const LETTERS = "ABCDEFGHIJKLMNOPQRST";
 const MUT_TYPES: Mut["type"][] = ["add", "add", "add", "remove", "remove", "set", "toggle"];
+// check mutations, in a share of the scenarios
+const CHECK_TYPES: Mut["type"][] = [...MUT_TYPES, "canAdd", "canRemove"];
 
 class Gen {
+  /** Check mutations (canAdd, canRemove) among the generated ones. */
+  checks = false;
   constructor(readonly r: () => number) {}
   int(min: number, max: number): number {
     return min + Math.floor(this.r() * (max - min + 1));
@@ -62,7 +66,8 @@ class Gen {
   mut(names: string[], subNames: string[] | undefined, fromHandler: boolean): Mut {
     const onSub = subNames !== undefined && this.p(fromHandler ? 0.35 : 0.2);
     const list = onSub ? subNames! : names;
-    const m: Mut = { type: this.pick(MUT_TYPES), states: this.some(list, 1, 3) };
+    const types = this.checks ? CHECK_TYPES : MUT_TYPES;
+    const m: Mut = { type: this.pick(types), states: this.some(list, 1, 3) };
     if (onSub) m.on = "sub";
     if (this.p(0.3)) m.args = { k: this.int(1, 99) };
     if (this.p(0.1)) m.args = { ...m.args, id: "x" + this.int(1, 9), name: "n" };
@@ -118,6 +123,7 @@ class Gen {
 export function generate(seed: number): Scenario {
   const g = new Gen(rng(seed));
   const n = g.int(3, 20);
+  g.checks = g.p(0.3);
   const names = LETTERS.slice(0, n).split("");
   const sc: Scenario = { name: `seed:${seed}`, schema: g.schema(names), muts: [] };
   let subNames: string[] | undefined;
@@ -137,8 +143,10 @@ export function generate(seed: number): Scenario {
   // Decisions (4) adds the resolver's reasoning to the compared log
   if (g.p(0.3)) sc.logLevel = 4;
   else if (g.p(0.1)) sc.logLevel = 5;
-  if (g.p(0.5)) {
-    sc.prom = true;
+  if (g.p(0.5)) sc.otel = true;
+  if (g.p(0.5)) sc.prom = true;
+  if (g.p(0.4)) sc.dbg = true;
+  if (sc.otel || sc.prom || sc.dbg) {
     // no require-remove conflicts: they'd run transitions during
     // construction, before the Go runner can turn steps on
     for (const schema of [sc.schema, sc.sub]) {

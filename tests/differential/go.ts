@@ -5,7 +5,14 @@
 import type { Out, Scenario } from "./scenario.ts";
 
 const GO_DIR = new URL("../go/", import.meta.url).pathname;
-const SOURCES = ["diff/main.go", "go.mod", "go.sum"];
+/** The runner's sources: every file of tests/go/diff, go.mod, go.sum. */
+function sources(): string[] {
+  const files = [...Deno.readDirSync(GO_DIR + "diff")]
+    .filter((e) => e.isFile && e.name.endsWith(".go"))
+    .map((e) => "diff/" + e.name)
+    .sort();
+  return [...files, "go.mod", "go.sum"];
+}
 
 async function sha(bytes: Uint8Array[]): Promise<string> {
   const all = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
@@ -25,7 +32,9 @@ function cacheDir(): string {
 
 /** Path of the built Go runner; builds it when its sources changed. */
 export async function goRunner(): Promise<string> {
-  const hash = await sha(SOURCES.map((f) => Deno.readFileSync(GO_DIR + f)));
+  const hash = await sha(
+    sources().flatMap((f) => [new TextEncoder().encode(f), Deno.readFileSync(GO_DIR + f)]),
+  );
   const dir = cacheDir();
   const bin = `${dir}/amdiff-${hash}`;
   try {
@@ -45,6 +54,16 @@ export async function goRunner(): Promise<string> {
     throw new Error(`go build ./diff failed:\n${new TextDecoder().decode(out.stderr)}`);
   }
   Deno.renameSync(tmp, bin);
+  // older builds (of other sources) aren't needed any more
+  for (const e of Deno.readDirSync(dir)) {
+    if (e.name.startsWith("amdiff-") && !e.name.endsWith(".tmp") && `${dir}/${e.name}` !== bin) {
+      try {
+        Deno.removeSync(`${dir}/${e.name}`);
+      } catch {
+        // another run may be removing it too
+      }
+    }
+  }
   return bin;
 }
 

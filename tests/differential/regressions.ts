@@ -73,4 +73,18 @@ export const REGRESSIONS: Regression[] = [
       ]],
     },
   },
+  {
+    // a check (canAdd) transition records the steps upstream records with
+    // IsSteps (handlers but self ones, Add relations), and upstream's dbg
+    // tracer doesn't send check mutations
+    name: "regression:check-transition-steps",
+    schema: { A: { add: ["B"] }, B: { require: ["C"] }, C: {} },
+    handlers: { AEnter: [], AnyEnter: [], CC: [] },
+    muts: [{ type: "add", states: ["C"] }, { type: "canAdd", states: ["A", "C"] }],
+    dbg: true,
+    expect: {
+      active: [["C"], ["C"]],
+      calls: [["main:AnyEnter"], ["main:AEnter", "main:CC", "main:AnyEnter"]],
+    },
+  },
 ];

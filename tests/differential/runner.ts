@@ -10,9 +10,17 @@ import {
   type Schema,
   type Transition,
 } from "../../machine/mod.ts";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { OtelMachTracer } from "../../otel/mod.ts";
+import { type DbgMessage, type DbgTracer, transitionsToDbg } from "../../dbg/mod.ts";
 import { bindMach, type Metrics } from "../../prometheus/mod.ts";
 import { Registry } from "../../prometheus/registry.ts";
-import type { Action, Mut, MutOut, Out, Scenario, StateDef, TxOut } from "./scenario.ts";
+import type { Action, Mut, MutOut, Out, Scenario, SpanOut, StateDef, TxOut } from "./scenario.ts";
 
 type Mach = "main" | "sub";
 
@@ -25,6 +33,9 @@ class Runner {
   queued: Record<string, string[]> = {};
   prom: Metrics | undefined;
   reg: Registry | undefined;
+  spans: InMemorySpanExporter | undefined;
+  dbg: DbgTracer | undefined;
+  dbgMsgs: DbgMessage[] = [];
 
   constructor(readonly sc: Scenario) {}
 
@@ -41,6 +52,22 @@ class Runner {
     if (!s.includes("[source]")) return s;
     for (const [id, n] of this.txIds) s = s.replaceAll(id, "tx" + n);
     return s;
+  }
+
+  /** Transition ids as numbers, queued ones `txN-k`; no stack traces. */
+  normDbg(params: DbgMessage["params"]): Record<string, unknown> {
+    const p = params as unknown as Record<string, unknown>;
+    if (!("MachineID" in p)) return p;
+    delete p.StackTrace;
+    for (const key of ["LogEntries", "PreLogEntries"]) {
+      for (const e of (p[key] ?? []) as { Text: string }[]) e.Text = this.norm(e.Text);
+    }
+    const id = String(p.ID);
+    if (p.IsQueued) {
+      const i = id.lastIndexOf("-");
+      p.ID = (id.slice(0, i) === "" ? "" : this.normTx(id.slice(0, i))) + id.slice(i);
+    } else p.ID = this.normTx(id);
+    return p;
   }
 
   newMach(name: Mach, defs: Record<string, StateDef>, parent?: Machine): Machine {
@@ -85,6 +112,24 @@ class Runner {
       // bound before the log level is set, as the Go runner does
       this.reg = new Registry();
       this.prom = bindMach(mach, { registry: this.reg, legacyNames: true });
+    }
+    if (this.sc.dbg && !parent) {
+      const msgs = this.dbgMsgs;
+      this.dbg = transitionsToDbg(mach, {
+        address: "diff",
+        send(batch) {
+          // the params are kept as they are now, a JSON copy
+          for (const m of batch) msgs.push(JSON.parse(JSON.stringify(m)));
+          return Promise.resolve();
+        },
+      });
+    }
+    if (this.sc.otel && !parent) {
+      this.spans = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(this.spans)],
+      });
+      mach.bindTracer(new OtelMachTracer(provider.getTracer("diff")));
     }
     mach.logLevel = this.level;
     return mach;
@@ -182,6 +227,10 @@ class Runner {
         return ev ? m.evRemove(e, mut.states, args) : m.remove(mut.states, args);
       case "set":
         return m.set(mut.states, args);
+      case "canAdd":
+        return m.canAdd(mut.states, args);
+      case "canRemove":
+        return m.canRemove(mut.states, args);
       case "toggle":
         if (ev) {
           return m.is(mut.states) ? m.evRemove(e, mut.states, args) : m.evAdd(e, mut.states, args);
@@ -190,6 +239,42 @@ class Runner {
     }
     return -1;
   }
+}
+
+/** Span attributes upstream sets; only these are compared. */
+const OTEL_ATTRS = new Set([
+  "id",
+  "mach_id",
+  "tx_id",
+  "time_before",
+  "time_after",
+  "mutation",
+  "error",
+  "states_diff",
+  "accepted",
+  "auto",
+  "steps_count",
+]);
+
+/** The Go runner's spanTree: every finished span. */
+function spanTree(spans: ReadableSpan[], normTx: (id: string) => string): SpanOut[] {
+  const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+  const path = (s: ReadableSpan): string => {
+    const p = s.parentSpanContext ? byId.get(s.parentSpanContext.spanId) : undefined;
+    return p ? path(p) + " > " + s.name : s.name;
+  };
+  return spans.map((s) => {
+    const attrs: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.attributes).sort(([a], [b]) => a < b ? -1 : 1)) {
+      if (OTEL_ATTRS.has(k) || k.startsWith("args.")) {
+        attrs[k] = k === "tx_id" ? normTx(String(v)) : String(v);
+      }
+    }
+    const events = s.events.map((e) =>
+      [e.name, ...Object.entries(e.attributes ?? {}).map(([k, v]) => `${k}=${v}`)].join(" ")
+    );
+    return { path: path(s), attrs, events, links: s.links.length };
+  });
 }
 
 /** Gauge values by name, as a scrape sees them (after a sync). */
@@ -204,8 +289,8 @@ function readGauges(reg: Registry): Record<string, number> {
   return ret;
 }
 
-/** Runs a scenario on our core. */
-export function runTs(sc: Scenario): Out {
+/** Runs a scenario on our core (async: the dbg tracer sends in a microtask). */
+export async function runTs(sc: Scenario): Promise<Out> {
   const out: Out = { names: [], muts: [] };
   if (sc.name) out.name = sc.name;
   const r = new Runner(sc);
@@ -239,7 +324,18 @@ export function runTs(sc: Scenario): Out {
       r.cur = undefined;
       out.muts.push(cur);
     }
-    for (const m of Object.values(r.mach)) m.dispose();
+    if (r.dbg) {
+      await r.dbg.flushed();
+      out.dbg = r.dbgMsgs.filter((m) =>
+        m.method === "DbgMsgSchema"
+          ? m.params.ID === "main"
+          : m.method === "DbgMsgTx" && m.params.MachineID === "main"
+      )
+        .map((m) => ({ method: m.method, params: r.normDbg(m.params) }));
+    }
+    r.mach.sub?.dispose();
+    r.mach.main.dispose();
+    if (r.spans) out.spans = spanTree(r.spans.getFinishedSpans(), (id) => r.normTx(id));
   } catch (err) {
     out.err = String(err instanceof Error ? err.message : err);
   }

@@ -15,7 +15,8 @@ export interface StateDef {
 export interface Mut {
   /** "main" (default) or "sub" (the submachine, child of main). */
   on?: "main" | "sub";
-  type: "add" | "remove" | "set" | "toggle";
+  /** canAdd/canRemove: upstream's check (dry-run) mutations. */
+  type: "add" | "remove" | "set" | "toggle" | "canAdd" | "canRemove";
   states: string[];
   args?: Record<string, number | string>;
   /** From a handler: pass its event (EvAdd/EvRemove/EvToggle, a traced source). */
@@ -46,6 +47,11 @@ export interface Scenario {
   logArgs?: boolean;
   /** Bind Prometheus metrics (upstream's; ours with legacyNames) to main. */
   prom?: boolean;
+  /** Bind an OTel tracer (upstream's; ours) to main, spans compared at the end. */
+  otel?: boolean;
+  /** Bind a dbg tracer (upstream's, to an in-process net/rpc server; ours, to a
+   * capturing transport) to main; its messages compared. */
+  dbg?: boolean;
 }
 
 /** A transition as a tracer saw it at transitionEnd. */
@@ -94,4 +100,16 @@ export interface Out {
   subNames?: string[];
   muts: MutOut[];
   err?: string;
+  /** Finished spans (scenarios with `otel`). */
+  spans?: SpanOut[];
+  /** dbg messages of main's tracer, in order (scenarios with `dbg`). */
+  dbg?: { method: string; params: Record<string, unknown> }[];
+}
+
+/** A finished span: names from the root, attributes, events, link count. */
+export interface SpanOut {
+  path: string;
+  attrs: Record<string, string>;
+  events: string[];
+  links: number;
 }

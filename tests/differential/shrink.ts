@@ -126,10 +126,12 @@ export function* reductions(sc: Scenario): Generator<Scenario> {
       }
     }
   }
-  if (sc.logArgs) {
-    const c = clone(sc);
-    delete c.logArgs;
-    yield c;
+  for (const flag of ["logArgs", "otel", "prom", "dbg", "logLevel"] as const) {
+    if (sc[flag]) {
+      const c = clone(sc);
+      delete c[flag];
+      yield c;
+    }
   }
 }
 
@@ -153,7 +155,7 @@ export async function shrink(
     const goOuts = await runGo(bin, candidates);
     let next: Shrunk | undefined;
     for (let i = 0; i < candidates.length && !next; i++) {
-      const d = compareOuts(goOuts[i], runTs(candidates[i]));
+      const d = compareOuts(goOuts[i], await runTs(candidates[i]));
       if (d) next = { scenario: candidates[i], divergence: d };
     }
     if (!next) break;
