@@ -3,12 +3,13 @@
 //   deno run -A bench/prof_top.ts /tmp/prof/*.cpuprofile
 // Cases: core, logged, asyncmachine, otel-states, otel-full, otel-deno-states,
 // otel-deno-full (these two with OTEL_DENO=true and an OTLP endpoint), scrape,
-// ingest. `--seconds=N` (default 5).
+// ingest, kv-ingest. `--seconds=N` (default 5).
 
 import { LogLevel } from "../machine/mod.ts";
 import { burstLoop, endpoint, rpcBatch, txMessages } from "./dbg_fixtures.ts";
 import { addRemoveLoop, benchMachine } from "./fixtures.ts";
 import { denoTracedMachine, flushedLoop, tracedMachine } from "./otel_fixtures.ts";
+import { ingest, kvHub } from "./hub_fixtures.ts";
 import { asyncmachineLoop } from "./peers.ts";
 import { oursSet } from "./prometheus_fixtures.ts";
 import { metricsHandler } from "../prometheus/mod.ts";
@@ -60,6 +61,12 @@ async function workload(): Promise<() => Promise<void> | void> {
       );
       const batch = rpcBatch(txs);
       return () => post(batch);
+    }
+    case "kv-ingest": {
+      const { schema, txs } = await txMessages(1000);
+      const dir = await Deno.makeTempDir();
+      const { hub } = await kvHub(schema, `${dir}/profile.kv`);
+      return () => ingest(hub, txs, 1000);
     }
   }
   throw new Error(`unknown case ${name}`);

@@ -17,7 +17,10 @@
  * - `[P, "log", seq]` → `{ i: id, g: generation, c: cursor, e: event }`
  *   (the event by KV's serialisation; big ones as JSON in `p` parts at
  *   `[P, "part", seq, n]`);
- * - `[P, "tx", id, generation, cursor]` → `{ s: seq, b: bytes }`;
+ * - `[P, "tx", id, generation, cursor]` → `{ s: seqs, b: bytes }`, an index
+ *   page: the cursors from `cursor` on that one commit gave the machine, their
+ *   seqs and sizes (one key a machine a commit, not one a transition: KV's
+ *   cost is mostly per mutation); entries below the meta's `first` are dropped;
  * - `[P, "old", id, generation]` → a generation left behind by a new
  *   session or an eviction, until its entries are deleted.
  *
@@ -28,6 +31,7 @@ import type { DbgMsgSchema } from "./messages.ts";
 import { DbgHubError, type MachineInfo, type SincePage, type TxPage } from "./hub_types.ts";
 import type { Appended, HubInput, HubStats, HubStore } from "./hub_store.ts";
 import {
+  DROP_BUDGET,
   EMPTY_HEAD,
   GET_MANY,
   type Head,
@@ -40,7 +44,7 @@ import {
 } from "./hub_kv_model.ts";
 import { KvReader } from "./hub_kv_read.ts";
 import { kvTail } from "./hub_kv_tail.ts";
-import { KvWriter } from "./hub_kv_write.ts";
+import { KvWriter, type PageDrafts, setPages } from "./hub_kv_write.ts";
 import { jsonSize, txJsonSize } from "./json_size.ts";
 import { KvRetention } from "./hub_kv_retention.ts";
 
@@ -357,17 +361,22 @@ export class KvHubStore implements HubStore {
     const op = this.#kv.atomic();
     const outcome: Outcome[] = [];
     const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
+    const pages: PageDrafts = new Map();
     for (const { input } of batch) {
       try {
-        outcome.push({ ok: this.#write.apply(input, head, metas, op, expire) });
+        outcome.push({ ok: this.#write.apply(input, head, metas, op, expire, pages) });
       } catch (e) {
         outcome.push({ err: e });
       }
     }
+    setPages(this.#write, pages, op, expire);
     let dropped = 0;
+    const budget = { left: DROP_BUDGET };
     for (const [id, m] of metas) {
       if (!m) continue;
-      if (this.#ret.over(m)) dropped += await this.#ret.dropOldest(id, m, head, op);
+      if (this.#ret.over(m) && budget.left > 1) {
+        dropped += await this.#ret.dropOldest(id, m, head, op, budget);
+      }
       op.set(this.#k("m", id), m);
     }
     op.set(this.#k("head"), head);

@@ -17,6 +17,8 @@ import {
   EMPTY_HEAD,
   GET_MANY,
   type Head,
+  type IndexPage,
+  indexPage,
   KvBase,
   type LogValue,
   type Meta,
@@ -89,15 +91,33 @@ export class KvReader extends KvBase {
         "cursor",
       );
     }
-    const base = this.k("tx", id, m.g);
-    const sel: Deno.KvListSelector = dir === "newer"
-      ? { start: [...base, (cursor ?? 0) + 1], end: [...base, Number.MAX_SAFE_INTEGER] }
-      : { start: [...base, 0], end: [...base, cursor ?? last + 1] };
     const index: { cursor: number; seq: number }[] = [];
     // one more than asked: tells whether more follow
-    for await (
-      const e of this.kv.list<{ s: number }>(sel, { limit: limit + 1, reverse: dir === "older" })
-    ) index.push({ cursor: e.key[e.key.length - 1] as number, seq: e.value.s });
+    if (dir === "newer") {
+      const from = Math.max((cursor ?? 0) + 1, m.first);
+      for await (const { first: at, page } of this.pagesFrom(id, m.g, from)) {
+        for (let j = 0; j < page.s.length && index.length <= limit; j++) {
+          if (at + j >= from) index.push({ cursor: at + j, seq: page.s[j] });
+        }
+        if (index.length > limit) break;
+      }
+    } else {
+      const end = cursor ?? last + 1;
+      const base = this.k("tx", id, m.g);
+      for await (
+        const e of this.kv.list<IndexPage | { s: number; b: number }>(
+          { prefix: base, end: [...base, end] },
+          { reverse: true, batchSize: 16 },
+        )
+      ) {
+        const at = e.key[e.key.length - 1] as number;
+        const page = indexPage(e.value);
+        for (let j = page.s.length - 1; j >= 0 && index.length <= limit; j--) {
+          if (at + j < end && at + j >= m.first) index.push({ cursor: at + j, seq: page.s[j] });
+        }
+        if (index.length > limit || at <= m.first) break;
+      }
+    }
     const more = index.length > limit;
     if (more) index.pop();
     if (dir === "older") index.reverse();

@@ -11,9 +11,10 @@
 import {
   EMPTY_HEAD,
   type Head,
+  type IndexPage,
+  indexPage,
   KvBase,
   type LogValue,
-  MAX_BATCH_ITEMS,
   type Meta,
 } from "./hub_kv_model.ts";
 
@@ -24,29 +25,54 @@ export class KvRetention extends KvBase {
 
   /**
    * In the commit being built: deletes a machine's oldest committed
-   * transitions while it's over its limits (one page; the rest after).
+   * transitions while it's over its limits, within `budget.left` deletes
+   * (shared by a commit's machines: KV takes 1000 mutations an atomic); the
+   * rest after the commit.
    */
-  async dropOldest(id: string, m: Meta, head: Head, op: Deno.AtomicOperation): Promise<number> {
+  dropOldest(
+    id: string,
+    m: Meta,
+    head: Head,
+    op: Deno.AtomicOperation,
+    budget: { left: number },
+  ): Promise<number> {
+    // from the oldest retained: a commit in flight may be dropping older ones
+    return this.#drop(id, m, head, op, (x) => this.over(x), budget);
+  }
+
+  /**
+   * Adds to `op` the deletes of a machine's oldest transitions (from its
+   * `first`) while `over`, spending at most `budget.left` deletes; an index
+   * page goes with its last entry. Returns how many were dropped.
+   */
+  async #drop(
+    id: string,
+    m: Meta,
+    head: Head,
+    op: Deno.AtomicOperation,
+    over: (m: Meta, head: Head) => boolean,
+    budget: { left: number },
+  ): Promise<number> {
     let n = 0;
-    const excess = m.count - this.l.maxTxsPerMachine;
-    for await (
-      // from the oldest retained: a commit in flight may be deleting older ones
-      const e of this.kv.list<{ s: number; b: number }>(
-        {
-          start: this.k("tx", id, m.g, m.first),
-          end: this.k("tx", id, m.g, Number.MAX_SAFE_INTEGER),
-        },
-        { limit: Math.min(MAX_BATCH_ITEMS, Math.max(excess, 1) + 16) },
-      )
-    ) {
-      if (!this.over(m)) break;
-      op.delete(e.key);
-      op.delete(this.k("log", e.value.s));
-      m.count--;
-      m.bytes -= e.value.b;
-      head.bytes -= e.value.b;
-      m.first = (e.key[e.key.length - 1] as number) + 1;
-      n++;
+    for await (const { key, first, page } of this.pagesFrom(id, m.g, m.first)) {
+      // one delete kept back for the page's own
+      for (let j = 0; j < page.s.length && budget.left > 1 && over(m, head); j++) {
+        const cursor = first + j;
+        // dropped already (by an earlier commit, or the one in flight)
+        if (cursor < m.first) continue;
+        op.delete(this.k("log", page.s[j]));
+        m.count--;
+        m.bytes -= page.b[j];
+        head.bytes -= page.b[j];
+        m.first = cursor + 1;
+        budget.left--;
+        n++;
+      }
+      if (first + page.s.length <= m.first) {
+        op.delete(key);
+        budget.left--;
+      }
+      if (budget.left <= 1 || !over(m, head)) break;
     }
     return n;
   }
@@ -110,22 +136,7 @@ export class KvRetention extends KvBase {
       const head = { ...headE.value };
       if (!over(m, head)) return;
       const op = this.kv.atomic().check(headE);
-      let n = 0;
-      for await (
-        const e of this.kv.list<{ s: number; b: number }>(
-          { prefix: this.k("tx", id, m.g) },
-          { limit: page },
-        )
-      ) {
-        if (!over(m, head)) break;
-        op.delete(e.key);
-        op.delete(this.k("log", e.value.s));
-        m.count--;
-        m.bytes -= e.value.b;
-        head.bytes -= e.value.b;
-        m.first = (e.key[e.key.length - 1] as number) + 1;
-        n++;
-      }
+      const n = await this.#drop(id, m, head, op, over, { left: page });
       if (n === 0) return;
       op.set(this.k("m", id), m);
       // the head changes too, so writers holding an older meta retry
@@ -188,12 +199,20 @@ export class KvRetention extends KvBase {
       for (;;) {
         const op = this.kv.atomic();
         let n = 0;
+        let mutations = 0;
         for await (
-          const e of this.kv.list<{ s: number }>({ prefix: this.k("tx", id, g) }, { limit: 300 })
+          const e of this.kv.list<IndexPage | { s: number; b: number }>(
+            { prefix: this.k("tx", id, g) },
+            { batchSize: 16 },
+          )
         ) {
+          const page = indexPage(e.value);
+          // a page's deletes stay in one commit (KV: 1000 mutations an atomic)
+          if (mutations && mutations + page.s.length + 1 > 600) break;
           op.delete(e.key);
-          op.delete(this.k("log", e.value.s));
-          n++;
+          for (const seq of page.s) op.delete(this.k("log", seq));
+          mutations += page.s.length + 1;
+          n += page.s.length;
         }
         if (n === 0) break;
         await op.commit();

@@ -11,6 +11,7 @@ import { DbgHubError, type HubEvent } from "./hub_types.ts";
 import { type Appended, type HubInput, sameInstance } from "./hub_store.ts";
 import {
   type Head,
+  type IndexPage,
   INLINE_BYTES,
   KvBase,
   type LogValue,
@@ -21,6 +22,21 @@ import {
 import { jsonSize, txJsonSize } from "./json_size.ts";
 
 const encoder = new TextEncoder();
+
+/** The index pages a commit writes: one per machine and generation, keyed `id\0g`. */
+export type PageDrafts = Map<string, { id: string; g: number; first: number; page: IndexPage }>;
+
+/** Adds the index pages of a commit to it. */
+export function setPages(
+  w: KvBase,
+  pages: PageDrafts,
+  op: Deno.AtomicOperation,
+  expire: { expireIn: number } | undefined,
+): void {
+  for (const { id, g, first, page } of pages.values()) {
+    op.set(w.k("tx", id, g, first), page, expire);
+  }
+}
 
 /** Builds the mutations of messages. */
 export class KvWriter extends KvBase {
@@ -34,6 +50,7 @@ export class KvWriter extends KvBase {
     metas: Map<string, Meta | undefined>,
     op: Deno.AtomicOperation,
     expire: { expireIn: number } | undefined,
+    pages: PageDrafts,
   ): Appended {
     const seq = head.seq + 1;
     if (input.kind === "tx") {
@@ -50,7 +67,20 @@ export class KvWriter extends KvBase {
         msg: input.msg,
       };
       const size = this.write(op, event, m.g, m.next, expire);
-      op.set(this.k("tx", input.msg.MachineID, m.g, m.next), { s: seq, b: size }, expire);
+      // one index page per machine a commit: a machine's cursors in a commit are consecutive
+      const pk = `${input.msg.MachineID}\u0000${m.g}`;
+      const draft = pages.get(pk);
+      if (draft) {
+        draft.page.s.push(seq);
+        draft.page.b.push(size);
+      } else {
+        pages.set(pk, {
+          id: input.msg.MachineID,
+          g: m.g,
+          first: m.next,
+          page: { s: [seq], b: [size] },
+        });
+      }
       m.next++;
       m.count++;
       m.bytes += size;

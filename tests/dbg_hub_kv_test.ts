@@ -143,3 +143,79 @@ Deno.test("kv hub: a batch over KV's commit size (2-byte text) is written in hal
     assert(page.txs.every((t) => t.msg.StackTrace === text));
   });
 });
+
+Deno.test("kv hub: index pages (one a machine a commit) page and retain as the memory hub", async () => {
+  await withKv(async (kv) => {
+    const opts = { maxTxsPerMachine: 37 };
+    const kvHub = new DbgHub({ kv, ...opts });
+    const mem = new DbgHub(opts);
+    const ids = ["a", "b", "c"];
+    for (const id of ids) {
+      for (const h of [kvHub, mem]) await h.addSchema({ ...SCHEMA, ID: id });
+    }
+    // interleaved machines in batches of varied sizes: pages of several lengths, dropped in part
+    let n = 0;
+    for (const size of [1, 7, 50, 3, 120, 2, 64, 9]) {
+      const batch = Array.from({ length: size }, () => {
+        n++;
+        return tx(`t${n}`, ids[(n * 7) % 3]);
+      });
+      await Promise.all(batch.map((t) => kvHub.addTx({ ...t })));
+      for (const t of batch) await mem.addTx({ ...t });
+    }
+    const strip = (p: Awaited<ReturnType<DbgHub["txs"]>>) => ({
+      ...p,
+      txs: p.txs.map((t) => [t.cursor, t.msg.ID]),
+    });
+    for (const id of ids) {
+      const [km, mm] = [
+        (await kvHub.machines()).find((m) => m.id === id)!,
+        (await mem.machines()).find((m) => m.id === id)!,
+      ];
+      assertEquals([km.txs, km.firstCursor, km.lastCursor], [
+        mm.txs,
+        mm.firstCursor,
+        mm.lastCursor,
+      ]);
+      assertEquals(km.txs, 37);
+      for (const limit of [1, 5, 37, 100]) {
+        for (
+          const cursor of [undefined, 0, km.firstCursor - 1, km.firstCursor + 3, km.lastCursor]
+        ) {
+          assertEquals(
+            strip(await kvHub.txs(id, { cursor, limit })),
+            strip(await mem.txs(id, { cursor, limit })),
+            `${id} newer ${cursor} ${limit}`,
+          );
+        }
+        for (
+          const cursor of [undefined, km.firstCursor + 1, km.firstCursor + 20, km.lastCursor + 1]
+        ) {
+          assertEquals(
+            strip(await kvHub.txs(id, { cursor, limit, dir: "older" })),
+            strip(await mem.txs(id, { cursor, limit, dir: "older" })),
+            `${id} older ${cursor} ${limit}`,
+          );
+        }
+      }
+    }
+    // dropped transitions left no log entries behind
+    const page = await kvHub.since(0, { limit: 1000 });
+    assertEquals(page.events.filter((e) => e.kind === "tx").length, 37 * 3);
+  });
+});
+
+Deno.test("kv hub: a commit writes one index key a machine, not one a transition", async () => {
+  await withKv(async (kv) => {
+    const hub = new DbgHub({ kv, prefix: ["p"] });
+    for (const id of ["a", "b"]) await hub.addSchema({ ...SCHEMA, ID: id });
+    // one batch: 60 transitions of two machines, queued together
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => hub.addTx(tx(`t${i}`, i % 2 ? "a" : "b"))),
+    );
+    const keys = [];
+    for await (const e of kv.list({ prefix: ["p", "tx"] })) keys.push(e.key);
+    assert(keys.length <= 4, `${keys.length} index keys for 60 transitions of 2 machines`);
+    assertEquals((await hub.txs("a", { limit: 100 })).txs.length, 30);
+  });
+});
