@@ -198,7 +198,7 @@ Deno.test("dbg: unknown address forms are a clear error", () => {
   assertMatch(err!.message, /no transport for unix:\/tmp\/x/);
 });
 
-Deno.test("dbg: Duration on transports with extensions only; a nested check keeps the outer's", async () => {
+Deno.test("dbg: Duration spans the whole transition (handlers included), on transports with extensions only", async () => {
   class Ext extends Recorder {
     readonly extensions = true;
   }
@@ -214,7 +214,7 @@ Deno.test("dbg: Duration on transports with extensions only; a nested check keep
     mach.bindHandlers({
       FooEnter: () => {
         slow(5);
-        // a check transition inside the running one: not sent, not timed
+        // a check transition inside the running one is not sent
         mach.canAdd(["Bar"]);
         slow(5);
       },
