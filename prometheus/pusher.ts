@@ -103,7 +103,8 @@ export class Pusher implements AsyncDisposable {
   async #pushOnce(): Promise<boolean> {
     const o = this.#opts;
     this.#registry.collect();
-    const body = this.#registry.render("text");
+    // the bytes the renderer writes, sent as they are (no string in between)
+    const body = this.#registry.renderBytes("text");
     let err: Error;
     try {
       const res = await fetchRetrying(this.groupUrl, {
