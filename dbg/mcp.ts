@@ -10,7 +10,7 @@
  */
 
 import type { DbgHub } from "./hub.ts";
-import { type DbgRoute, errorResponse, readBodyLimited } from "./http.ts";
+import { type DbgRoute, errorResponse, jsonResponse, jsonText, readBodyLimited } from "./http.ts";
 import { dispatchRpc, RPC_ERRORS, RpcError, rpcErrorReply, type RpcMethod } from "./jsonrpc.ts";
 import { MACHINE_TOOLS } from "./mcp_machines.ts";
 import { HISTORY_TOOLS, MUTATING_TOOLS } from "./mcp_history.ts";
@@ -58,13 +58,6 @@ interface McpCall {
 }
 
 type Json = Record<string, unknown>;
-
-function json(body: unknown, status: number, headers: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
 
 const INSTRUCTIONS =
   "An asyncmachine debugger hub: state machines with their schemas and transition histories. " +
@@ -290,7 +283,7 @@ export function dbgMcpRoute(hub: DbgHub, opts: DbgMcpRouteOptions = {}): DbgRout
     if (version && !MCP_PROTOCOL_VERSIONS.includes(version)) {
       await req.body?.cancel().catch(() => {});
       const msg = `unsupported MCP-Protocol-Version ${version.slice(0, 40)}`;
-      return json(rpcErrorReply(null, RPC_ERRORS.invalidRequest, msg), 400, h);
+      return jsonResponse(rpcErrorReply(null, RPC_ERRORS.invalidRequest, msg), 400, h);
     }
     if (req.method === "GET") {
       return (req.headers.get("accept") ?? "").includes("text/event-stream")
@@ -308,7 +301,7 @@ export function dbgMcpRoute(hub: DbgHub, opts: DbgMcpRouteOptions = {}): DbgRout
     try {
       body = JSON.parse(text);
     } catch {
-      return json(
+      return jsonResponse(
         rpcErrorReply(null, RPC_ERRORS.parse, "parse error: the body is not JSON"),
         400,
         h,
@@ -319,6 +312,6 @@ export function dbgMcpRoute(hub: DbgHub, opts: DbgMcpRouteOptions = {}): DbgRout
     });
     return reply === undefined
       ? new Response(null, { status: 202, headers: h })
-      : new Response(reply, { headers: { "content-type": "application/json", ...h } });
+      : jsonText(reply, 200, h);
   };
 }

@@ -10,7 +10,13 @@ import { DbgHub } from "../hub.ts";
 import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
 import { exportDbgRecording, importDbgRecording } from "../recording.ts";
 import { parseDbgMsgSchema, parseDbgMsgTx } from "../validate.ts";
-import { type DbgContext, type DbgRoute, readBytesLimited, unauthorized } from "../http.ts";
+import {
+  type DbgRoute,
+  errorResponse,
+  jsonResponse,
+  readBytesLimited,
+  unauthorized,
+} from "../http.ts";
 
 /** Options of {@linkcode dbgUiRoutes}. */
 export interface DbgUiRoutesOptions {
@@ -130,14 +136,9 @@ export function dbgUiRoutes(
 ): Record<string, DbgRoute> {
   const maxImport = opts?.maxImportBytes ?? 32 * 1024 * 1024;
   const timeoutMs = opts?.importTimeoutMs ?? 60_000;
-  const json = (body: unknown, status: number, ctx: DbgContext) =>
-    new Response(JSON.stringify(body), {
-      status,
-      headers: { "content-type": "application/json", ...ctx.headers },
-    });
   const exportRoute: DbgRoute = async (req, ctx) => {
     if (!ctx.canRead) return await unauthorized(req, ctx);
-    if (req.method !== "GET") return json({ error: "GET /export" }, 405, ctx);
+    if (req.method !== "GET") return errorResponse(405, "GET /export", ctx.headers);
     const ids = ctx.url.searchParams.get("machines")?.split(",").filter(Boolean);
     const list = await dbgExportables(hub, ids);
     if (ctx.url.searchParams.get("format") === "json") {
@@ -173,14 +174,14 @@ export function dbgUiRoutes(
     if (!ctx.canIngest) return await unauthorized(req, ctx);
     if (req.method !== "POST") {
       await req.body?.cancel().catch(() => {});
-      return json({ error: "POST a recording to /import" }, 405, ctx);
+      return errorResponse(405, "POST a recording to /import", ctx.headers);
     }
     const bytes = await readBytesLimited(req, maxImport, timeoutMs);
     if (bytes === "too large") {
-      return json({ error: `import body over ${maxImport} bytes` }, 413, ctx);
+      return errorResponse(413, `import body over ${maxImport} bytes`, ctx.headers);
     }
     if (bytes === "timeout") {
-      return json({ error: `import body not received within ${timeoutMs} ms` }, 408, ctx);
+      return errorResponse(408, `import body not received within ${timeoutMs} ms`, ctx.headers);
     }
     const t0 = performance.now();
     try {
@@ -194,9 +195,9 @@ export function dbgUiRoutes(
         list = await dbgExportables(rec.hub);
       }
       const res = await dbgImportExportables(hub, list);
-      return json({ ...res, ms: Math.round(performance.now() - t0) }, 200, ctx);
+      return jsonResponse({ ...res, ms: Math.round(performance.now() - t0) }, 200, ctx.headers);
     } catch (e) {
-      return json({ error: `import: ${e instanceof Error ? e.message : e}` }, 400, ctx);
+      return errorResponse(400, `import: ${e instanceof Error ? e.message : e}`, ctx.headers);
     }
   };
   return { "/export": exportRoute, "/import": importRoute };
