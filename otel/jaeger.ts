@@ -6,6 +6,8 @@
  * @module
  */
 
+import { SpanStatusCode } from "@opentelemetry/api";
+import { ExportResultCode } from "@opentelemetry/core";
 import type {
   OtelAttributes,
   OtelAttributeValue,
@@ -122,7 +124,7 @@ export function toJaegerFile(spans: readonly OtelFinishedSpan[]): JaegerFile {
       traces.set(ctx.traceId, t);
       processIds.set(ctx.traceId, new Map());
     }
-    const service = String(span.resource?.attributes?.["service.name"] ?? "unknown_service");
+    const service = String(span.resource.attributes["service.name"] ?? "unknown_service");
     const procs = processIds.get(ctx.traceId)!;
     let pid = procs.get(service);
     if (!pid) {
@@ -149,7 +151,7 @@ export function toJaegerFile(spans: readonly OtelFinishedSpan[]): JaegerFile {
       value: span.instrumentationScope.name,
     });
     spanTags.push({ key: "span.kind", type: "string", value: KINDS[span.kind] ?? "internal" });
-    if (span.status.code === 2) {
+    if (span.status.code === SpanStatusCode.ERROR) {
       spanTags.push({ key: "otel.status_code", type: "string", value: "ERROR" });
       spanTags.push({ key: "error", type: "bool", value: true });
       if (span.status.message) {
@@ -212,14 +214,16 @@ export class JaegerJsonExporter implements OtelSpanExporter {
 
   /** Collects spans (SpanExporter). */
   export(spans: OtelFinishedSpan[], done: (result: OtelExportResult) => void): void {
-    if (this.#stopped) return done({ code: 1, error: new Error("exporter shut down") });
+    if (this.#stopped) {
+      return done({ code: ExportResultCode.FAILED, error: new Error("exporter shut down") });
+    }
     for (const span of spans) this.spans.push(span);
     const over = this.spans.length - this.#max;
     if (over > 0) {
       this.spans.splice(0, over);
       this.dropped += over;
     }
-    done({ code: 0 });
+    done({ code: ExportResultCode.SUCCESS });
   }
 
   /** Stops collecting (SpanExporter). */

@@ -5,9 +5,10 @@
  * @module
  */
 
-import { type Context, context as otelContext } from "@opentelemetry/api";
+import { context as otelContext } from "@opentelemetry/api";
 import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
 import { OtelMachTracer } from "./tracer.ts";
+import type { OtelContext } from "./types.ts";
 
 /** A log record, in `@opentelemetry/api-logs`' shape. */
 export interface OtelLogRecord {
@@ -21,8 +22,8 @@ export interface OtelLogRecord {
   body: string;
   /** `asyncmachine.id`, `asyncmachine.level`, `asyncmachine.tx_id`, `service.name`. */
   attributes: Record<string, string | number>;
-  /** The transition's (or machine's) span context, an `@opentelemetry/api` Context. */
-  context?: unknown;
+  /** The transition's (or machine's) span context. */
+  context?: OtelContext;
 }
 
 /** Anything with `emit(record)`: an `@opentelemetry/api-logs` Logger fits. */
@@ -125,11 +126,9 @@ export class OtelLogger implements Tracer, AsyncDisposable {
       mach.tracers().find((t): t is OtelMachTracer => t instanceof OtelMachTracer);
   }
 
-  #context(mach: Machine): Context | undefined {
+  #context(mach: Machine): OtelContext | undefined {
     const tracer = this.#tracer(mach);
-    return (tracer?.transitionContext(mach.id) ?? tracer?.machineContext(mach.id)) as
-      | Context
-      | undefined;
+    return tracer?.transitionContext(mach.id) ?? tracer?.machineContext(mach.id);
   }
 
   #emitTo(logger: OtelLogEmitter) {

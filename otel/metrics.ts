@@ -6,11 +6,17 @@
  * @module
  */
 
-import { metrics } from "@opentelemetry/api";
+import {
+  type BatchObservableCallback,
+  type Counter,
+  type Histogram,
+  metrics,
+  type ObservableGauge,
+} from "@opentelemetry/api";
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
 import type { Machine, Tracer, Transition } from "../machine/mod.ts";
 import { GAUGES as PROM_GAUGES } from "../prometheus/gauges.ts";
-import type { OtelMeter, OtelObservableResult } from "./types.ts";
+import type { OtelMeter } from "./types.ts";
 
 type Definition = { statesAmount: number; relAmount: number; refStatesAmount: number };
 
@@ -43,11 +49,11 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
   /** Bound to submachines automatically. */
   readonly inheritable = true;
   #machines = new Map<string, MachState>();
-  #transitions: ReturnType<OtelMeter["createCounter"]>;
-  #exceptions: ReturnType<OtelMeter["createCounter"]>;
-  #duration: ReturnType<OtelMeter["createHistogram"]>;
-  #gauges: object[];
-  #observer: (result: OtelObservableResult) => void;
+  #transitions: Counter;
+  #exceptions: Counter;
+  #duration: Histogram;
+  #gauges: ObservableGauge[];
+  #observer: BatchObservableCallback;
   #meter: OtelMeter;
 
   /**
@@ -56,7 +62,7 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
    * @param meter An `@opentelemetry/api` Meter; default the global "asyncmachine" one.
    */
   constructor(meter?: OtelMeter) {
-    meter ??= metrics.getMeter("asyncmachine") as OtelMeter;
+    meter ??= metrics.getMeter("asyncmachine");
     this.#meter = meter;
     this.#transitions = meter.createCounter("am_transitions", {
       description: "Accepted transitions",

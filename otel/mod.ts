@@ -30,7 +30,6 @@ export {
   newOtelProvider,
   type OtelProvider,
   type OtelProviderOptions,
-  type OtelTracerProvider,
 } from "./provider.ts";
 export { bindOtelEnv, machBindOtelEnv, OtelEnvBinding } from "./env.ts";
 export {
@@ -54,6 +53,7 @@ export { OtlpJsonExporter, type OtlpJsonExporterOptions, toOtlpJson } from "./ot
 export type {
   OtelAttributes,
   OtelAttributeValue,
+  OtelContext,
   OtelExportResult,
   OtelFinishedSpan,
   OtelHrTime,
@@ -63,4 +63,5 @@ export type {
   OtelSpanContext,
   OtelSpanExporter,
   OtelTracer,
+  OtelTracerProvider,
 } from "./types.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ExportResultCode } from "@opentelemetry/core";
 import type {
   OtelAttributes,
   OtelAttributeValue,
@@ -36,19 +37,20 @@ type AnyValue =
   | { doubleValue: number }
   | { arrayValue: { values: AnyValue[] } };
 
-function anyValue(v: OtelAttributeValue): AnyValue {
+function scalar(v: string | number | boolean): AnyValue {
   if (typeof v === "boolean") return { boolValue: v };
   if (typeof v === "number") {
     return Number.isInteger(v) ? { intValue: String(v) } : { doubleValue: v };
   }
-  if (Array.isArray(v)) {
-    return {
-      arrayValue: {
-        values: v.filter((x) => x != null).map((x) => anyValue(x as OtelAttributeValue)),
-      },
-    };
-  }
   return { stringValue: String(v) };
+}
+
+function anyValue(v: OtelAttributeValue): AnyValue {
+  if (!Array.isArray(v)) return scalar(v);
+  // OTLP arrays have no null; the API allows null/undefined holes
+  const values: AnyValue[] = [];
+  for (const x of v) if (x != null) values.push(scalar(x));
+  return { arrayValue: { values } };
 }
 
 function attributes(attrs: OtelAttributes | undefined): { key: string; value: AnyValue }[] {
@@ -73,7 +75,7 @@ function nanos(t: OtelHrTime): string {
  * ```
  */
 export function toOtlpJson(spans: readonly OtelFinishedSpan[]): { resourceSpans: unknown[] } {
-  const byResource = new Map<unknown, Map<string, OtelFinishedSpan[]>>();
+  const byResource = new Map<OtelFinishedSpan["resource"], Map<string, OtelFinishedSpan[]>>();
   for (const span of spans) {
     let scopes = byResource.get(span.resource);
     if (!scopes) byResource.set(span.resource, scopes = new Map());
@@ -86,7 +88,7 @@ export function toOtlpJson(spans: readonly OtelFinishedSpan[]): { resourceSpans:
   for (const [resource, scopes] of byResource) {
     resourceSpans.push({
       resource: {
-        attributes: attributes((resource as { attributes?: OtelAttributes })?.attributes),
+        attributes: attributes(resource.attributes),
       },
       scopeSpans: [...scopes].map(([name, list]) => ({
         scope: { name },
@@ -165,11 +167,11 @@ export class OtlpJsonExporter implements OtelSpanExporter {
         });
         await res.body?.cancel();
         if (!res.ok) throw new Error(`OTLP ${this.url}: ${res.status}`);
-        done({ code: 0 });
+        done({ code: ExportResultCode.SUCCESS });
       } catch (e) {
         this.failures++;
         this.lastError = e instanceof Error ? e : new Error(String(e));
-        done({ code: 1, error: this.lastError });
+        done({ code: ExportResultCode.FAILED, error: this.lastError });
       }
     })();
     this.#pending.add(p);

@@ -14,7 +14,7 @@ import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } from "@opente
 import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
 import { randId } from "../machine/utils.ts";
 import { OtlpJsonExporter } from "./otlp.ts";
-import type { OtelSpanExporter, OtelTracer } from "./types.ts";
+import type { OtelSpanExporter, OtelTracer, OtelTracerProvider } from "./types.ts";
 
 /** Options of {@linkcode newOtelProvider}. */
 export interface OtelProviderOptions {
@@ -28,16 +28,6 @@ export interface OtelProviderOptions {
   denoOtel?: boolean;
   /** Instrumentation scope name; default "asyncmachine". */
   scope?: string;
-}
-
-/** An sdk-trace `TracerProvider`: the parts this module uses. */
-export interface OtelTracerProvider {
-  /** A tracer of this provider. */
-  getTracer(name: string): OtelTracer;
-  /** Exports pending spans. */
-  forceFlush(): Promise<void>;
-  /** Flushes and stops. */
-  shutdown(): Promise<void>;
 }
 
 /** A tracer and what flushes it. */

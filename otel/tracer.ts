@@ -23,7 +23,7 @@ import {
 } from "@opentelemetry/api";
 import { isRpcMachine } from "../internal/config.ts";
 import { allowedState } from "./state_filter.ts";
-import type { OtelSpan, OtelTracer } from "./types.ts";
+import type { OtelContext, OtelSpan, OtelTracer } from "./types.ts";
 import {
   type Machine,
   StateException,
@@ -136,19 +136,18 @@ export class OtelMachTracer implements Tracer {
   }
 
   /** The machine span's `@opentelemetry/api` Context, for correlating logs. */
-  machineContext(id: string): unknown {
+  machineContext(id: string): OtelContext | undefined {
     return this.#machines.get(id)?.machCtx;
   }
 
   /** The running transition span's `@opentelemetry/api` Context, if any. */
-  transitionContext(id: string): unknown {
+  transitionContext(id: string): OtelContext | undefined {
     const data = this.#machines.get(id);
     return data?.tx ? trace.setSpan(data.machCtx, data.tx) : undefined;
   }
 
   #start(name: string, parent: Context, attributes?: Attributes): Span {
-    // any API tracer returns API spans (OtelTracer is its documented subset)
-    return this.tracer.startSpan(name, { attributes }, parent) as Span;
+    return this.tracer.startSpan(name, { attributes }, parent);
   }
 
   /** A span ended right away: groups exist only for nesting. */
@@ -177,7 +176,7 @@ export class OtelMachTracer implements Tracer {
         isRemote: true,
       });
     } else if (this.#opts.rootSpan) {
-      parent = trace.setSpan(parent, this.#opts.rootSpan as Span);
+      parent = trace.setSpan(parent, this.#opts.rootSpan);
     }
     const machCtx = this.#group(`mach:${index}:${id}`, parent, { id });
     const data: MachData = {

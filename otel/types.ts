@@ -1,141 +1,65 @@
 /**
- * The parts of OpenTelemetry's API and SDK this module's public API uses,
- * as small structural types: any `@opentelemetry/api` Tracer, Span or
- * Meter and any sdk-trace ReadableSpan or SpanExporter fits them
- * (tests/otel_types_test.ts checks it against the real types, so they
- * can't drift). Runtime code uses the API's own types; only the public
- * signatures use these, because `deno doc --lint` counts any type from an
- * npm package as private (and `@opentelemetry/api`'s declarations lack
- * the JSDoc it requires), so the real types can't appear in a
- * lint-clean public API.
+ * The OpenTelemetry types in this module's public signatures. They ARE the
+ * types of `@opentelemetry/api` (Tracer, Span, Meter…), of
+ * `@opentelemetry/sdk-trace` (ReadableSpan, SpanExporter, TracerProvider)
+ * and of `@opentelemetry/core` (ExportResult), under documented aliases:
+ * `deno doc --lint` rejects an npm type used directly in a public signature
+ * (private-type-ref) and a re-export of it (the packages' declarations lack
+ * JSDoc), while an exported alias is accepted and linked in the docs. Any
+ * value of the real type is a value of the alias and the other way round.
+ *
+ * @example The aliases are the real types
+ * ```ts
+ * import { trace } from "@opentelemetry/api";
+ * import type { Tracer } from "@opentelemetry/api";
+ * import type { OtelTracer } from "@asyncmachine/telemetry/otel";
+ * const tracer: OtelTracer = trace.getTracer("am");
+ * const same: Tracer = tracer;
+ * same.startSpan("x").end();
+ * ```
  *
  * @module
  */
 
-/** An attribute value. */
-export type OtelAttributeValue =
-  | string
-  | number
-  | boolean
-  | (string | null | undefined)[]
-  | (number | null | undefined)[]
-  | (boolean | null | undefined)[];
+import type * as api from "@opentelemetry/api";
+import type * as core from "@opentelemetry/core";
+import type * as sdk from "@opentelemetry/sdk-trace";
 
-/** Attributes. */
-export type OtelAttributes = Record<string, OtelAttributeValue | undefined>;
+/** An `@opentelemetry/api` AttributeValue: a scalar or an array of one scalar type. */
+export type OtelAttributeValue = api.AttributeValue;
 
-/** High-resolution time: [seconds, nanoseconds]. */
-export type OtelHrTime = [number, number];
+/** `@opentelemetry/api` Attributes: attribute values by key. */
+export type OtelAttributes = api.Attributes;
 
-/** A span's identity. */
-export interface OtelSpanContext {
-  /** 32 hex. */
-  traceId: string;
-  /** 16 hex. */
-  spanId: string;
-  /** W3C trace flags. */
-  traceFlags: number;
-  /** Propagated from another process. */
-  isRemote?: boolean;
-}
+/** An `@opentelemetry/api` HrTime: [seconds, nanoseconds] since the epoch. */
+export type OtelHrTime = api.HrTime;
 
-/** An open span (`@opentelemetry/api` Span). */
-export interface OtelSpan {
-  /** Its identity. */
-  spanContext(): OtelSpanContext;
-  /** Sets attributes. */
-  setAttributes(attributes: OtelAttributes): unknown;
-  /** Adds an event. */
-  addEvent(name: string, attributes?: OtelAttributes): unknown;
-  /** Adds a link. */
-  addLink(link: { context: OtelSpanContext; attributes?: OtelAttributes }): unknown;
-  /** Sets the status (2 = error). */
-  setStatus(status: { code: number; message?: string }): unknown;
-  /** Ends the span. */
-  end(): void;
-}
+/** An `@opentelemetry/api` SpanContext: trace id, span id, trace flags. */
+export type OtelSpanContext = api.SpanContext;
 
-/** An `@opentelemetry/api` Tracer (the context argument is an api Context). */
-export interface OtelTracer {
-  /** Starts a span under the given context. */
-  // deno-lint-ignore no-explicit-any
-  startSpan(name: string, options?: { attributes?: OtelAttributes }, context?: any): OtelSpan;
-}
+/** An `@opentelemetry/api` Context: what a span's children and log records attach to. */
+export type OtelContext = api.Context;
 
-/** A finished span, as sdk-trace-base's ReadableSpan. */
-export interface OtelFinishedSpan {
-  /** Name. */
-  readonly name: string;
-  /** SpanKind (0 internal … 4 consumer). */
-  readonly kind: number;
-  /** Its identity. */
-  spanContext(): OtelSpanContext;
-  /** The parent's identity. */
-  readonly parentSpanContext?: OtelSpanContext;
-  /** Start. */
-  readonly startTime: OtelHrTime;
-  /** End. */
-  readonly endTime: OtelHrTime;
-  /** Status (2 = error). */
-  readonly status: { code: number; message?: string };
-  /** Attributes. */
-  readonly attributes: OtelAttributes;
-  /** Links. */
-  readonly links: readonly { context: OtelSpanContext; attributes?: OtelAttributes }[];
-  /** Events. */
-  readonly events: readonly { name: string; time: OtelHrTime; attributes?: OtelAttributes }[];
-  /** The resource (service.name…). */
-  readonly resource: { attributes: OtelAttributes };
-  /** The instrumentation scope. */
-  readonly instrumentationScope: { name: string };
-}
+/** An `@opentelemetry/api` Span (an open span). */
+export type OtelSpan = api.Span;
 
-/** An export result: code 0 = success, 1 = failure. */
-export interface OtelExportResult {
-  /** 0 success, 1 failure. */
-  code: number;
-  /** The failure. */
-  error?: Error;
-}
+/** An `@opentelemetry/api` Tracer: where spans come from. */
+export type OtelTracer = api.Tracer;
 
-/** A span exporter, as sdk-trace-base's SpanExporter. */
-export interface OtelSpanExporter {
-  /** Exports a batch, then calls `done`. */
-  export(spans: OtelFinishedSpan[], done: (result: OtelExportResult) => void): void;
-  /** Stops the exporter. */
-  shutdown(): Promise<void>;
-  /** Exports anything pending. */
-  forceFlush?(): Promise<void>;
-}
+/** An `@opentelemetry/api` Meter: where instruments come from. */
+export type OtelMeter = api.Meter;
 
-/** An instrument callback's result: observes values of observable instruments. */
-export interface OtelObservableResult {
-  /** Records `value` for `observable` with these attributes. */
-  observe(observable: object, value: number, attributes?: OtelAttributes): void;
-}
+/** An `@opentelemetry/api` BatchObservableResult: observes values of observable instruments. */
+export type OtelObservableResult = api.BatchObservableResult;
 
-/** The parts of an `@opentelemetry/api` Meter the metrics binding uses. */
-export interface OtelMeter {
-  /** A monotonic counter. */
-  createCounter(
-    name: string,
-    options?: { description?: string; unit?: string },
-  ): { add(value: number, attributes?: OtelAttributes): void };
-  /** A histogram. */
-  createHistogram(
-    name: string,
-    options?: { description?: string; unit?: string },
-  ): { record(value: number, attributes?: OtelAttributes): void };
-  /** An observable gauge. */
-  createObservableGauge(name: string, options?: { description?: string; unit?: string }): object;
-  /** Observes several instruments in one callback. */
-  addBatchObservableCallback(
-    callback: (result: OtelObservableResult) => void,
-    observables: object[],
-  ): void;
-  /** Removes a batch callback. */
-  removeBatchObservableCallback(
-    callback: (result: OtelObservableResult) => void,
-    observables: object[],
-  ): void;
-}
+/** An `@opentelemetry/sdk-trace` ReadableSpan: a finished span, as exporters get it. */
+export type OtelFinishedSpan = sdk.ReadableSpan;
+
+/** An `@opentelemetry/core` ExportResult: `code` is ExportResultCode (SUCCESS 0, FAILED 1). */
+export type OtelExportResult = core.ExportResult;
+
+/** An `@opentelemetry/sdk-trace` SpanExporter: where a span processor sends finished spans. */
+export type OtelSpanExporter = sdk.SpanExporter;
+
+/** An `@opentelemetry/sdk-trace` TracerProvider (the SDK's, with forceFlush and shutdown). */
+export type OtelTracerProvider = sdk.TracerProvider;
