@@ -131,7 +131,7 @@ Deno.test("otel logger: records with upstream's severities, correlated with the 
   assertEquals(state.attributes["service.name"], "svc");
   const txSpan = exporter.getFinishedSpans().find((s) => s.name === "0: [add] A")!;
   assertEquals(
-    trace.getSpan(state.context as never)?.spanContext().spanId,
+    trace.getSpan(state.context!)?.spanContext().spanId,
     txSpan.spanContext().spanId,
   );
   assertEquals(state.attributes["asyncmachine.tx_id"], txSpan.attributes.tx_id);

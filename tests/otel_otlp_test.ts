@@ -11,6 +11,7 @@ import {
   newOtelProvider,
   OtelMachTracer,
   OtlpJsonExporter,
+  toOtlpJson,
 } from "../otel/mod.ts";
 
 interface OtlpSpan {
@@ -189,4 +190,28 @@ Deno.test("bindOtelEnv: AM_* settings switch tracing on, dispose flushes, the en
   } finally {
     await sink.server.shutdown();
   }
+});
+
+Deno.test("otel OTLP: attribute values of every API kind, array holes dropped", async () => {
+  const exporter = new JaegerJsonExporter();
+  const provider = newOtelProvider("attrs", { exporter, simple: true, denoOtel: false });
+  provider.tracer.startSpan("a", {
+    attributes: { s: "x", i: 3, d: 2.5, b: true, arr: ["p", null, "q", undefined], nums: [1, 1.5] },
+  }).end();
+  await provider.shutdown();
+  const [rs] = toOtlpJson(exporter.spans).resourceSpans as {
+    resource: { attributes: { key: string; value: unknown }[] };
+    scopeSpans: { spans: { attributes: { key: string; value: unknown }[] }[] }[];
+  }[];
+  assertEquals(rs.resource.attributes.find((a) => a.key === "service.name")?.value, {
+    stringValue: "attrs",
+  });
+  assertEquals(rs.scopeSpans[0].spans[0].attributes, [
+    { key: "s", value: { stringValue: "x" } },
+    { key: "i", value: { intValue: "3" } },
+    { key: "d", value: { doubleValue: 2.5 } },
+    { key: "b", value: { boolValue: true } },
+    { key: "arr", value: { arrayValue: { values: [{ stringValue: "p" }, { stringValue: "q" }] } } },
+    { key: "nums", value: { arrayValue: { values: [{ intValue: "1" }, { doubleValue: 1.5 }] } } },
+  ]);
 });

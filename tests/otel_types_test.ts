@@ -1,9 +1,23 @@
-// The public OTel types of otel/types.ts are documented subsets of the real
-// ones: the real API and SDK objects must fit them, and our exporters must
-// fit the SDK's SpanExporter. Type-checked (deno test checks), then run.
+// otel/'s public signatures take and give the OpenTelemetry packages' own
+// types (otel/types.ts aliases them): checked at compile time (a look-alike
+// that differs from the real type fails `deno test`'s type check), then the
+// API's values pass through those signatures without casts, and a real
+// sdk-trace span processor reads the exporters' ExportResults.
 
-import { assertEquals } from "@std/assert";
-import { type Meter, metrics, type Span, trace, type Tracer } from "@opentelemetry/api";
+import { assert, assertEquals } from "@std/assert";
+import {
+  type Attributes,
+  type AttributeValue,
+  type BatchObservableResult,
+  type Context,
+  type HrTime,
+  type Meter,
+  type Span,
+  type SpanContext,
+  trace,
+  type Tracer,
+} from "@opentelemetry/api";
+import type { ExportResult } from "@opentelemetry/core";
 import {
   InMemorySpanExporter,
   type ReadableSpan,
@@ -11,35 +25,151 @@ import {
   type SpanExporter,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
+import { Machine } from "../machine/mod.ts";
 import {
+  type bindOtelMetrics,
   JaegerJsonExporter,
+  type OtelAttributes,
+  type OtelAttributeValue,
+  type OtelContext,
+  type OtelExportResult,
   type OtelFinishedSpan,
+  type OtelHrTime,
+  type OtelLogRecord,
+  OtelMachTracer,
+  type OtelMachTracerOptions,
   type OtelMeter,
+  type OtelMetrics,
+  type OtelObservableResult,
+  type OtelProvider,
+  type OtelProviderOptions,
   type OtelSpan,
+  type OtelSpanContext,
   type OtelSpanExporter,
   type OtelTracer,
+  type OtelTracerProvider,
   OtlpJsonExporter,
+  toJaegerFile,
+  toOtlpJson,
 } from "../otel/mod.ts";
 
-Deno.test("otel types: the real API and SDK types fit the public subsets, both ways for exporters", async () => {
-  const apiTracer: Tracer = trace.getTracer("t");
-  const apiMeter: Meter = metrics.getMeter("m");
-  const tracer: OtelTracer = apiTracer;
-  const meter: OtelMeter = apiMeter;
-  const apiSpan: Span = apiTracer.startSpan("s");
-  const span: OtelSpan = apiSpan;
-  span.end();
+/** true when A and B are the same type (not merely assignable one way). */
+type Exact<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
+  : false;
+
+/** Compiles only when A and B are the same type. */
+function exact<A, B>(same: Exact<A, B>): boolean {
+  return same;
+}
+
+Deno.test("otel types: the aliases and the public signatures are the OTel packages' own types", () => {
+  const checks = [
+    exact<OtelAttributeValue, AttributeValue>(true),
+    exact<OtelAttributes, Attributes>(true),
+    exact<OtelHrTime, HrTime>(true),
+    exact<OtelSpanContext, SpanContext>(true),
+    exact<OtelContext, Context>(true),
+    exact<OtelSpan, Span>(true),
+    exact<OtelTracer, Tracer>(true),
+    exact<OtelMeter, Meter>(true),
+    exact<OtelObservableResult, BatchObservableResult>(true),
+    exact<OtelFinishedSpan, ReadableSpan>(true),
+    exact<OtelExportResult, ExportResult>(true),
+    exact<OtelSpanExporter, SpanExporter>(true),
+    exact<OtelTracerProvider, TracerProvider>(true),
+    // where the public API takes or gives them
+    exact<ConstructorParameters<typeof OtelMachTracer>[0], Tracer>(true),
+    exact<OtelMachTracer["tracer"], Tracer>(true),
+    exact<OtelMachTracerOptions["rootSpan"], Span | undefined>(true),
+    exact<ReturnType<OtelMachTracer["machineContext"]>, Context | undefined>(true),
+    exact<ReturnType<OtelMachTracer["transitionContext"]>, Context | undefined>(true),
+    exact<OtelLogRecord["context"], Context | undefined>(true),
+    exact<ConstructorParameters<typeof OtelMetrics>[0], Meter | undefined>(true),
+    exact<Parameters<typeof bindOtelMetrics>[1], Meter | undefined>(true),
+    exact<OtelProviderOptions["exporter"], SpanExporter | undefined>(true),
+    exact<OtelProvider["tracer"], Tracer>(true),
+    exact<OtelProvider["provider"], TracerProvider | undefined>(true),
+    exact<Parameters<typeof toJaegerFile>[0], readonly ReadableSpan[]>(true),
+    exact<Parameters<typeof toOtlpJson>[0], readonly ReadableSpan[]>(true),
+    exact<JaegerJsonExporter["spans"], ReadableSpan[]>(true),
+    exact<Parameters<JaegerJsonExporter["export"]>, Parameters<SpanExporter["export"]>>(true),
+    exact<Parameters<OtlpJsonExporter["export"]>, Parameters<SpanExporter["export"]>>(true),
+  ];
+  assertEquals(checks.length, 29);
+  assert(checks.every((c) => c));
+});
+
+Deno.test("otel types: API values go in and come out of the public signatures without casts", async () => {
   const memory = new InMemorySpanExporter();
-  const exporter: OtelSpanExporter = memory;
-  const sdkExporters: SpanExporter[] = [new JaegerJsonExporter(), new OtlpJsonExporter()];
   const provider = new TracerProvider({
     spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
   });
-  provider.getTracer("x").startSpan("done").end();
+  const apiTracer: Tracer = provider.getTracer("t");
+  const root: Span = apiTracer.startSpan("root");
+  const otel = new OtelMachTracer(apiTracer, { rootSpan: root });
+  const back: Tracer = otel.tracer;
+  assert(back === apiTracer);
+  const mach = new Machine({ A: {} }, { id: "types", tracers: [otel] });
+  let txSpan: Span | undefined;
+  mach.bindHandlers({
+    AState: () => {
+      // an api Context in, an api Span out
+      txSpan = trace.getSpan(otel.transitionContext("types")!);
+    },
+  });
+  mach.add1("A");
+  const machSpan: Span | undefined = trace.getSpan(otel.machineContext("types")!);
+  otel.dispose();
+  root.end();
+  await provider.forceFlush();
   const finished: ReadableSpan[] = memory.getFinishedSpans();
+  const byName = new Map(finished.map((s) => [s.name, s]));
+  const machFinished = byName.get("mach:0:types")!;
+  assertEquals(machSpan?.spanContext().spanId, machFinished.spanContext().spanId);
+  assertEquals(machFinished.parentSpanContext?.spanId, root.spanContext().spanId);
+  assertEquals(txSpan?.spanContext().spanId, byName.get("0: [add] A")?.spanContext().spanId);
+  // the SDK's finished spans are what the converters take
   const ours: OtelFinishedSpan[] = finished;
-  assertEquals(ours.map((s) => s.name), ["done"]);
-  assertEquals([tracer, meter, exporter].every(Boolean), true);
-  assertEquals(sdkExporters.length, 2);
+  assertEquals(toJaegerFile(ours).data[0].spans.length, finished.length);
+  assertEquals(toOtlpJson(ours).resourceSpans.length, 1);
   await provider.shutdown();
+});
+
+/** A span ended through a real SimpleSpanProcessor; resolves with its export's error, if any. */
+async function exportThroughSdk(exporter: SpanExporter): Promise<Error | undefined> {
+  const processor = new SimpleSpanProcessor({ exporter });
+  const provider = new TracerProvider({ spanProcessors: [processor] });
+  provider.getTracer("t").startSpan("s").end();
+  try {
+    // the processor rejects a pending export whose result code isn't SUCCESS
+    await processor.forceFlush();
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+Deno.test("otel types: a real span processor reads the exporters' results (ExportResultCode)", async () => {
+  const jaeger = new JaegerJsonExporter();
+  assertEquals(await exportThroughSdk(jaeger), undefined);
+  assertEquals(jaeger.spans.map((s) => s.name), ["s"]);
+  await jaeger.shutdown();
+  assertEquals((await exportThroughSdk(jaeger))?.message, "exporter shut down");
+  assertEquals(jaeger.spans.length, 1);
+
+  let status = 200;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    return new Response(null, { status });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/v1/traces`;
+    const otlp = new OtlpJsonExporter({ url });
+    assertEquals(await exportThroughSdk(otlp), undefined);
+    status = 503;
+    assertEquals((await exportThroughSdk(otlp))?.message, `OTLP ${url}: 503`);
+    assertEquals(otlp.failures, 1);
+  } finally {
+    await server.shutdown();
+  }
 });
