@@ -1,7 +1,7 @@
 /**
  * The public surface of machine/ whose types name each other: the
- * {@linkcode Api} a machine offers (upstream's `am.Api`, "a subset of
- * Machine for alternative implementations"), the {@linkcode Transition}
+ * {@linkcode Api} a machine offers (upstream's `am.Api`: what another
+ * implementation of a machine would offer too), the {@linkcode Transition}
  * hooks and handlers read, the {@linkcode HandlerEvent} handlers get and the
  * {@linkcode Tracer} hooks. Types only, and importing only the bottom files
  * (types, queries, steps, time diffs), so no module of machine/ imports a

@@ -3,6 +3,8 @@
  * relations (Require, Add, Remove, After), Auto and Multi states, clocks,
  * the mutation queue, handlers, the Exception state, waiting (`when…`),
  * state contexts, submachines, and {@linkcode Tracer} hooks for telemetry.
+ * Handlers and tracers see a machine through {@linkcode Api}, the
+ * interface {@linkcode Machine} implements.
  *
  * @example
  * ```ts
