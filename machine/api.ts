@@ -6,7 +6,8 @@
  * {@linkcode Tracer} hooks. Types only, and importing only the bottom files
  * (types, queries, steps, time diffs), so no module of machine/ imports a
  * module above it: `Machine` implements `Api`, the transition class
- * implements `Transition`.
+ * implements `Transition`. Just over ~400 lines on purpose: splitting these
+ * types across files would bring the cycle back.
  *
  * @module
  */
