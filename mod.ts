@@ -50,6 +50,7 @@
 
 // the machine
 export {
+  type Api,
   type HandlerEvent,
   LogLevel,
   Machine,
@@ -62,7 +63,7 @@ export {
   type State,
   StepType,
   type Tracer,
-  Transition,
+  type Transition,
 } from "./machine/mod.ts";
 
 // Prometheus

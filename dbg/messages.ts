@@ -7,9 +7,9 @@
  */
 
 import {
+  type Api,
   isActiveTick,
   type LogEntry,
-  type Machine,
   mutationTypeName,
   type Schema,
   type Step,
@@ -224,7 +224,7 @@ export function fromGoSchema(states: Record<string, GoState>): Schema {
  * schemaMessage(new Machine({ Foo: {} }, { id: "m1" })).StatesIndex; // ["Exception", "Foo"]
  * ```
  */
-export function schemaMessage(mach: Machine): DbgMsgSchema {
+export function schemaMessage(mach: Api): DbgMsgSchema {
   const { groups, order } = mach.groups();
   const msg: DbgMsgSchema = {
     ID: mach.id,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Machine, Mutation, Tracer, Transition } from "../machine/mod.ts";
+import type { Api, Mutation, Tracer, Transition } from "../machine/mod.ts";
 import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./messages.ts";
 import type { DbgMessage, DbgTransport } from "./transport.ts";
 import { Outbox } from "./outbox.ts";
@@ -32,7 +32,7 @@ export interface DbgTracerOptions {
 }
 
 interface MachState {
-  mach: Machine;
+  mach: Api;
   lastTx: string;
   queued: number;
   lastMTime: number[];
@@ -84,7 +84,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   #outbox: Outbox<() => DbgMessage>;
   #machines = new Map<string, MachState>();
   // the last machine looked up: a burst of transitions is usually one machine's
-  #lastMach: Machine | undefined;
+  #lastMach: Api | undefined;
   #lastState: MachState | undefined;
   #flushing: Promise<void> | undefined;
   #consecutive = 0;
@@ -154,7 +154,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
     this.#lastMach = this.#lastState = undefined;
   }
 
-  #state(mach: Machine): MachState | undefined {
+  #state(mach: Api): MachState | undefined {
     if (mach === this.#lastMach) return this.#lastState;
     const state = this.#machines.get(mach.id);
     if (state) {
@@ -186,7 +186,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   }
 
   /** Sends the machine's schema. */
-  machineInit(mach: Machine): void {
+  machineInit(mach: Api): void {
     this.#machines.set(mach.id, {
       mach,
       lastTx: "",
@@ -201,7 +201,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   }
 
   /** Re-sends the schema. */
-  schemaChange(mach: Machine): void {
+  schemaChange(mach: Api): void {
     const state = this.#state(mach);
     if (state) state.lastMTime = mach.time();
     const msg = schemaMessage(mach);
@@ -259,7 +259,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
   }
 
   /** A message per queued mutation (`IsQueued`), as upstream. */
-  mutationQueued(mach: Machine, mut: Mutation): void {
+  mutationQueued(mach: Api, mut: Mutation): void {
     if (mut.isCheck) return;
     const state = this.#state(mach);
     if (!state) return;
@@ -302,7 +302,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
 }
 
 /** The mutation's args as the machine logs them, plus the error of an Exception (as am-dbg shows it). */
-function mapArgs(mach: Machine, mut: Mutation): Record<string, string> | undefined {
+function mapArgs(mach: Api, mut: Mutation): Record<string, string> | undefined {
   // no spread and no key list: most mutations have no args to map
   let out: Record<string, string> | undefined;
   try {

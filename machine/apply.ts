@@ -7,13 +7,13 @@
  */
 
 import { type Core, j, log, logArgs, scratchMarks } from "./core.ts";
-import type { Transition } from "./transition.ts";
+import type { TransitionRecord } from "./transition.ts";
 import { LogLevel, type S } from "./types.ts";
 
 /** Applies the target states and ticks the clock (upstream's setActiveStates). */
 export function setActiveStates(
   core: Core,
-  tx: Transition | undefined,
+  tx: TransitionRecord | undefined,
   called: S,
   target: S,
   isAuto: boolean,
@@ -62,7 +62,7 @@ export function setActiveStates(
 }
 
 /** After a final handler failed: keep only the states whose finals ran. */
-export function recoverFinalPhase(core: Core, tx: Transition): void {
+export function recoverFinalPhase(core: Core, tx: TransitionRecord): void {
   let active = core.active.slice();
   let found = false;
   for (const s of [...tx.exits, ...tx.enters]) {

@@ -9,28 +9,6 @@
 import { type Core, log } from "./core.ts";
 import { LogLevel, MutationType, type S } from "./types.ts";
 
-/**
- * A breakpoint: the states an `add` (`added`) or `remove` (`removed`)
- * mutation calls, in order.
- *
- * @example Usage
- * ```ts
- * import { Machine } from "@asyncmachine/telemetry/machine";
- * const mach = new Machine({ A: {}, B: {} }, { logLevel: 2, logger: (_l, t) => console.log(t) });
- * mach.addBreakpoint({ added: ["A"] });
- * mach.add(["A"]); // logs "[breakpoint] Machine.breakpoint"
- * ```
- */
-export interface Breakpoint {
-  /** States of an `add`. */
-  added?: S;
-  /** States of a `remove`. */
-  removed?: S;
-  /** Skip it when the added states are active already, or the removed
-   * ones inactive. */
-  strict?: boolean;
-}
-
 function equal(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }

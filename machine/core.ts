@@ -1,24 +1,27 @@
 /**
- * The machine's internal state, shared by the machine, the transition and
- * the relations resolver. Not exported from the package.
+ * The machine's internal state, shared by the layers above it (apply,
+ * queue, resolver, handlers, execute, process, subscriptions, machine).
+ * Not exported from the package.
  *
  * @module
  */
 
-import type { Breakpoint } from "./breakpoints.ts";
-import type { Machine } from "./machine.ts";
-import type { Subscriptions } from "./subscriptions.ts";
-import type { Tracer } from "./tracer.ts";
-import type { Transition } from "./transition.ts";
+import type { Api, Tracer } from "./api.ts";
+import type { TransitionRecord } from "./transition.ts";
 import {
+  type A,
+  type Breakpoint,
+  type LogArgsMapper,
   type LogEntry,
+  type Logger,
   LogLevel,
+  type LogListener,
   type Mutation,
   type S,
   type Schema,
   type State,
 } from "./types.ts";
-import { formatArgs, type LogArgsMapper } from "./utils.ts";
+import { formatArgs } from "./utils.ts";
 
 /** A bound handlers object. */
 export interface Binding {
@@ -29,14 +32,10 @@ export interface Binding {
   names: Set<string>;
 }
 
-/** Receives every log line at or below the machine's level. */
-export type Logger = (level: LogLevel, text: string) => void;
-
-/** A log listener: the line, and the message without the `[id5] ` prefix. */
-export type LogListener = (level: LogLevel, text: string, msg: string) => void;
-
+/** A machine's state: what its layers read and write. */
 export interface Core {
-  mach: Machine;
+  /** The machine, as handler events and tracer hooks receive it. */
+  mach: Api;
   id: string;
   schema: Schema;
   /** State names in index order. */
@@ -74,7 +73,7 @@ export interface Core {
   steps: boolean;
   /** Log entries outside a transition, for the next one's preLogEntries. */
   logBuffer: LogEntry[];
-  tx: Transition | undefined;
+  tx: TransitionRecord | undefined;
   queue: Mutation[];
   queueTick: number;
   queueTicksPending: number;
@@ -103,6 +102,58 @@ export interface Core {
   latestHandlerIsEnter: boolean;
   latestHandlerIsFinal: boolean;
   latestHandlerToState: string;
+}
+
+/** One pending wait (machine/subscriptions.ts registers and settles them). */
+export interface Sub {
+  readonly promise: Promise<void>;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Removes it from its index. */
+  unlink: () => void;
+  done: boolean;
+}
+
+export interface WhenSub extends Sub {
+  readonly states: S;
+  readonly negation: boolean;
+  readonly key: string;
+}
+
+export interface TimeSub extends Sub {
+  readonly states: S;
+  readonly times: number[];
+  readonly key: string;
+}
+
+export interface ArgsSub extends Sub {
+  readonly state: string;
+  readonly args: A;
+}
+
+export interface QuerySub extends Sub {
+  readonly fn: (clock: Record<string, number>) => boolean;
+}
+
+export interface QueueSub extends Sub {
+  readonly tick: number;
+}
+
+/** A machine's waits and state contexts, by what can settle them. */
+export interface Subscriptions {
+  /** when/whenNot, by state. */
+  when: Map<string, Set<WhenSub>>;
+  /** whenTime, by state. */
+  whenTime: Map<string, Set<TimeSub>>;
+  /** whenArgs, by final handler name (`FooState`). */
+  whenArgs: Map<string, Set<ArgsSub>>;
+  whenQuery: Set<QuerySub>;
+  whenQueue: Set<QueueSub>;
+  whenQueueEnds: Set<Sub>;
+  /** State contexts, by state. */
+  stateCtx: Map<string, AbortController>;
 }
 
 /** A state's definition as the resolver reads it. */

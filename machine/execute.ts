@@ -11,15 +11,15 @@ import { handle, HANDLER, type HandlerKind } from "./handlers.ts";
 import { prependRunning } from "./queue.ts";
 import { autoStates, sortStates, targetStates } from "./resolver.ts";
 import { hasWhenArgs, processStateCtx } from "./subscriptions.ts";
-import { Transition } from "./transition.ts";
+import { TransitionRecord } from "./transition.ts";
 import { LogLevel, type Mutation, MutationType, Result, type S, StepType } from "./types.ts";
 import { mutationTypeName, statesDiff } from "./utils.ts";
 
 /** Creates and resolves a transition (upstream's newTransition). */
-export function newTransition(core: Core, mut: Mutation): Transition {
+export function newTransition(core: Core, mut: Mutation): TransitionRecord {
   const tNow = core.clock.slice();
   const before = core.active.slice();
-  const tx = new Transition({
+  const tx = new TransitionRecord({
     machine: core.mach,
     mutation: mut,
     names: core.names,
@@ -75,7 +75,7 @@ export function newTransition(core: Core, mut: Mutation): Transition {
   return tx;
 }
 
-function statesToSet(core: Core, tx: Transition, type: MutationType, states: S): S {
+function statesToSet(core: Core, tx: TransitionRecord, type: MutationType, states: S): S {
   const active = core.active;
   switch (type) {
     case MutationType.Remove: {
@@ -99,7 +99,7 @@ function statesToSet(core: Core, tx: Transition, type: MutationType, states: S):
   }
 }
 
-function setupAccepted(core: Core, tx: Transition): void {
+function setupAccepted(core: Core, tx: TransitionRecord): void {
   if (tx.type === MutationType.Remove) return;
   const called = tx.calledStates;
   const notAccepted = statesDiff(called, tx.targetStates);
@@ -115,7 +115,7 @@ function setupAccepted(core: Core, tx: Transition): void {
   if (tx.stepsOn) { for (const s of notAccepted) tx.addStep("", s, StepType.Cancel, 0); }
 }
 
-function setupExitEnter(core: Core, tx: Transition): void {
+function setupExitEnter(core: Core, tx: TransitionRecord): void {
   const target = tx.targetStates;
   const exits = statesDiff(core.active, target);
   sortStates(core, tx, exits);
@@ -130,13 +130,13 @@ function setupExitEnter(core: Core, tx: Transition): void {
 }
 
 /** Drops a state from the targets (partial acceptance of auto states). */
-function dropTarget(tx: Transition, state: string): void {
+function dropTarget(tx: TransitionRecord, state: string): void {
   const idx = tx.targetStates.indexOf(state);
   if (idx !== -1) tx.targetStates = tx.targetStates.toSpliced(idx, 1);
 }
 
 /** Runs a negotiation handler; a cancel drops an Auto state in an auto tx. */
-function negotiate(core: Core, tx: Transition, state: string, res: Result): boolean {
+function negotiate(core: Core, tx: TransitionRecord, state: string, res: Result): boolean {
   if (res !== Result.Canceled) return true;
   if (tx.isAuto && core.schema[state]?.auto) {
     dropTarget(tx, state);
@@ -157,7 +157,7 @@ interface HandlerCall {
 }
 
 /** Runs a handler and records its step (when it exists). */
-function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
+function emitHandler(core: Core, tx: TransitionRecord, call: HandlerCall): Result {
   const kind = call.kind;
   core.latestHandlerToState = kind.isEnter || kind.isSelf ? call.to : "";
   const [res, called] = handle(core, tx, call.name, kind);
@@ -173,7 +173,7 @@ function emitHandler(core: Core, tx: Transition, call: HandlerCall): Result {
   return res;
 }
 
-function emitNegotiation(core: Core, tx: Transition): Result {
+function emitNegotiation(core: Core, tx: TransitionRecord): Result {
   // FooExit
   for (const s of tx.exits) {
     const res = emitHandler(core, tx, { name: s + "Exit", kind: HANDLER.exit, from: s, to: "" });
@@ -218,7 +218,7 @@ function emitNegotiation(core: Core, tx: Transition): Result {
 }
 
 /** Negotiates, applies and finishes a transition (upstream's emitEvents). */
-export function emitEvents(core: Core, tx: Transition): Result {
+export function emitEvents(core: Core, tx: TransitionRecord): Result {
   let result = tx.accepted ? Result.Executed : Result.Canceled;
   let hasStateChanged = false;
   const called = tx.calledStates;
@@ -324,7 +324,7 @@ function sameTime(a: number[], b: number[]): boolean {
   return true;
 }
 
-function emitFinals(core: Core, tx: Transition): Result {
+function emitFinals(core: Core, tx: TransitionRecord): Result {
   const enters = tx.enters;
   for (const s of [...tx.exits, ...enters]) {
     const res = enters.includes(s)

@@ -5,117 +5,14 @@
  * @module
  */
 
+import type { HandlerEvent } from "./api.ts";
 import { type Binding, type Core, j, log, trace } from "./core.ts";
 import { recoverFinalPhase } from "./apply.ts";
-import type { Machine } from "./machine.ts";
 import { prependRunning } from "./queue.ts";
 import { StateException } from "./states.ts";
 import { newStateCtx, processWhenArgs } from "./subscriptions.ts";
-import type { Transition } from "./transition.ts";
-import { type A, LogLevel, type Mutation, MutationType, Result } from "./types.ts";
-
-/**
- * What a handler receives: the handler's name, the machine, the transition
- * and the mutation's args. Pass it to `mach.evAdd()` to trace where a
- * mutation came from.
- *
- * @example Usage
- * ```ts
- * import { type HandlerEvent, Machine } from "@asyncmachine/telemetry/machine";
- * const mach = new Machine({ Foo: {}, Bar: {} });
- * mach.bindHandlers({
- *   FooState(e: HandlerEvent) {
- *     e.machine.evAdd(e, ["Bar"], { from: e.name });
- *   },
- * });
- * mach.add(["Foo"]);
- * mach.is(["Bar"]); // true
- * ```
- */
-export interface HandlerEvent {
-  /** The handler's name, e.g. `FooEnter`. */
-  readonly name: string;
-  /** The machine's id. */
-  readonly machineId: string;
-  /** The transition's id. */
-  readonly transitionId: string;
-  /** The mutation's args. */
-  readonly args: A;
-  /** The machine. */
-  readonly machine: Machine;
-  /** The transition being executed. */
-  readonly transition: Transition;
-  /** The mutation being executed. */
-  readonly mutation: Mutation;
-  /**
-   * Aborted when the work this handler starts stops making sense: for a
-   * state's final handler (`FooState`) the state context of `Foo` (its
-   * activation ends, see `mach.newStateCtx`), for every other handler the
-   * transition's end. Created when read.
-   */
-  readonly signal: AbortSignal;
-}
-
-/**
- * The handler names a machine with states `N` calls: `FooEnter`, `FooExit`
- * (negotiation), `FooState`, `FooEnd` (final), `FooFoo` (self), `FooBar`
- * (between), `AnyEnter`, `AnyState`.
- *
- * @example Usage
- * ```ts
- * import type { HandlerName } from "@asyncmachine/telemetry/machine";
- * const n: HandlerName<"Foo" | "Bar"> = "FooBar";
- * ```
- */
-export type HandlerName<N extends string = string> =
-  | `${N | "Exception"}${"Enter" | "Exit" | "State" | "End"}`
-  | `${N | "Exception"}${N | "Exception"}`
-  | "AnyEnter"
-  | "AnyState";
-
-/**
- * A negotiation handler: return `false` to cancel the transition.
- *
- * @example Usage
- * ```ts
- * import type { NegotiationHandler } from "@asyncmachine/telemetry/machine";
- * const FooEnter: NegotiationHandler = (e) => e.args.ok === true;
- * ```
- */
-export type NegotiationHandler = (e: HandlerEvent) => boolean | void;
-
-/**
- * A final handler: its return is ignored (it can't cancel).
- *
- * @example Usage
- * ```ts
- * import type { FinalHandler } from "@asyncmachine/telemetry/machine";
- * const FooState: FinalHandler = (e) => console.log(e.args);
- * ```
- */
-export type FinalHandler = (e: HandlerEvent) => void;
-
-/**
- * A handlers object for `mach.bindHandlers`: with a literal schema, a name
- * matching no state or phase (`NopeState`, `FooEntr`) in an object literal
- * is a compile error.
- *
- * @example Usage
- * ```ts
- * import { type Handlers, Machine } from "@asyncmachine/telemetry/machine";
- * const mach = new Machine({ Foo: {}, Bar: {} });
- * const handlers: Handlers<"Foo" | "Bar"> = { FooEnter: () => true, BarState: () => {} };
- * mach.bindHandlers(handlers);
- * ```
- */
-export type Handlers<N extends string = string> =
-  & {
-    [K in `${N | "Exception"}${"State" | "End"}` | "AnyState"]?: FinalHandler;
-  }
-  & {
-    [K in Exclude<HandlerName<N>, `${N | "Exception"}${"State" | "End"}` | "AnyState">]?:
-      NegotiationHandler;
-  };
+import type { TransitionRecord } from "./transition.ts";
+import { LogLevel, MutationType, Result } from "./types.ts";
 
 /** Whether `name` is a handler the machine calls (strict mode's check). */
 export function isHandlerName(core: Core, name: string): boolean {
@@ -174,7 +71,7 @@ export const HANDLER: Readonly<
 /** Runs the handler `name` of every binding, upstream's handle(). */
 export function handle(
   core: Core,
-  tx: Transition,
+  tx: TransitionRecord,
   name: string,
   kind: HandlerKind,
 ): [Result, boolean] {
@@ -194,7 +91,7 @@ export function handle(
   return [res, called];
 }
 
-function processHandlers(core: Core, tx: Transition, name: string): [Result, boolean] {
+function processHandlers(core: Core, tx: TransitionRecord, name: string): [Result, boolean] {
   let called = false;
   let event: HandlerEvent | undefined;
   const bindings = core.bindings;
@@ -248,7 +145,7 @@ function processHandlers(core: Core, tx: Transition, name: string): [Result, boo
 }
 
 /** A handler's signal: its state's context for `FooState`, else the transition's. */
-function handlerSignal(core: Core, tx: Transition, name: string): AbortSignal {
+function handlerSignal(core: Core, tx: TransitionRecord, name: string): AbortSignal {
   if (name.endsWith("State")) {
     const state = name.slice(0, -"State".length);
     if (core.index.has(state)) return newStateCtx(core, state);
@@ -278,7 +175,7 @@ export function toError(err: unknown): Error {
 }
 
 /** A handler threw: cancel the transition and prepend `add Exception`. */
-function recoverToErr(core: Core, tx: Transition, thrown: unknown, e: HandlerEvent): void {
+function recoverToErr(core: Core, tx: TransitionRecord, thrown: unknown, e: HandlerEvent): void {
   if (core.disposing) return;
   core.panicCaught = true;
   const iException = core.index.get(StateException)!;

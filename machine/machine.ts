@@ -8,15 +8,10 @@
  * @module
  */
 
-import type { Breakpoint } from "./breakpoints.ts";
-import { type Core, log, type Logger, type LogListener, setTracers, trace } from "./core.ts";
-import {
-  type HandlerEvent,
-  type Handlers,
-  isHandlerName,
-  newBinding,
-  toError,
-} from "./handlers.ts";
+import type { Api, BindOptions, HandlerEvent, Handlers, Tracer, Transition } from "./api.ts";
+import type { Groups, Serialized } from "./api_query.ts";
+import { type Core, log, setTracers, trace } from "./core.ts";
+import { isHandlerName, newBinding, toError } from "./handlers.ts";
 import { nextActiveIn } from "./helpers.ts";
 import { prependMut, processQueue } from "./process.ts";
 import {
@@ -25,9 +20,6 @@ import {
   isQueued,
   isQueuedAbove,
   isTime,
-  Position,
-  type QueuedMatch,
-  type QueueQuery,
   relationsBetween,
   relationsOf,
 } from "./questions.ts";
@@ -40,7 +32,6 @@ import {
   newStateCtx,
   refusal,
   settled,
-  type SubscriptionCounts,
   subscriptionCounts,
   when,
   whenArgs,
@@ -49,22 +40,26 @@ import {
   whenQueueEnds,
   whenTime,
 } from "./subscriptions.ts";
-import type { Tracer } from "./tracer.ts";
-import type { Transition } from "./transition.ts";
 import {
   type A,
+  type Breakpoint,
+  type LogArgsMapper,
+  type Logger,
   LogLevel,
+  type LogListener,
   type Mutation,
   MutationType,
+  Position,
+  type QueuedMatch,
+  type QueueQuery,
   type Relation,
   Result,
   type S,
   type Schema,
   type StateName,
+  type SubscriptionCounts,
 } from "./types.ts";
-import { LOG_ARGS, type LogArgsMapper, newLogArgsMapper, randId, timeSum } from "./utils.ts";
-
-export type { Logger, LogListener };
+import { LOG_ARGS, newLogArgsMapper, randId, timeSum } from "./utils.ts";
 
 /**
  * Options of a {@linkcode Machine}.
@@ -107,48 +102,6 @@ export interface MachineOptions {
 }
 
 /**
- * A machine's state and clocks, as {@linkcode Machine.export} writes them
- * and {@linkcode Machine.import} reads them (upstream's `Serialized`).
- *
- * @example Usage
- * ```ts
- * import { Machine } from "@asyncmachine/telemetry/machine";
- * const m1 = new Machine({ Foo: {} }, { id: "m1" });
- * m1.verifyStates(["Foo", "Exception"]);
- * m1.add(["Foo"]);
- * const m2 = new Machine({ Foo: {} }, { id: "m1" });
- * m2.import(m1.export());
- * m2.is(["Foo"]); // true
- * ```
- */
-export interface Serialized {
-  /** The machine's id. */
-  id: string;
-  /** State names, in index order. */
-  stateNames: S;
-  /** Ticks, in index order. */
-  time: number[];
-  /** The queue tick. */
-  queueTick: number;
-  /** How many times this state was imported before. */
-  machineTick: number;
-}
-
-/** Options of {@linkcode Machine.bindHandlers}. */
-export interface BindOptions {
-  /** Binding id, used as the `emitter` of handler hooks. */
-  id?: string;
-}
-
-/** State groups and their order, as set by {@linkcode Machine.setGroups}. */
-export interface Groups {
-  /** Group name to state indexes. */
-  groups: Record<string, number[]>;
-  /** Group names, ordered. */
-  order: string[];
-}
-
-/**
  * A state machine with relations, a clock, a queue, handlers and tracer
  * hooks, with asyncmachine-go's semantics. With a literal schema, `N` (the
  * state names) is inferred: unknown states in mutations, relations and
@@ -177,7 +130,7 @@ export interface Groups {
  * ctx.aborted; // true
  * ```
  */
-export class Machine<N extends string = string> {
+export class Machine<N extends string = string> implements Api<N> {
   #core: Core;
   #constructing = true;
   #parentId: string;

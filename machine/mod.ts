@@ -3,6 +3,8 @@
  * relations (Require, Add, Remove, After), Auto and Multi states, clocks,
  * the mutation queue, handlers, the Exception state, waiting (`when…`),
  * state contexts, submachines, and {@linkcode Tracer} hooks for telemetry.
+ * Handlers and tracers see a machine through {@linkcode Api}, the
+ * interface {@linkcode Machine} implements.
  *
  * @example
  * ```ts
@@ -17,11 +19,22 @@
  */
 
 export * from "./types.ts";
+export type {
+  Api,
+  BindOptions,
+  FinalHandler,
+  HandlerEvent,
+  HandlerName,
+  Handlers,
+  NegotiationHandler,
+  Tracer,
+  Transition,
+} from "./api.ts";
+export type { Groups, MachineQueries, Serialized } from "./api_query.ts";
 export {
   formatArgs,
   isActiveTick,
   LOG_ARGS,
-  type LogArgsMapper,
   mutationTypeName,
   newLogArgsMapper,
   statesDiff,
@@ -33,30 +46,7 @@ export * from "./time_diff.ts";
 export * from "./names.ts";
 export * from "./helpers.ts";
 export * from "./time.ts";
-export type { Tracer } from "./tracer.ts";
-export {
-  mutationString,
-  StepRecord,
-  stepString,
-  Transition,
-  type TransitionInit,
-} from "./transition.ts";
-export type {
-  FinalHandler,
-  HandlerEvent,
-  HandlerName,
-  Handlers,
-  NegotiationHandler,
-} from "./handlers.ts";
-export { MachineDisposedError, type SubscriptionCounts } from "./subscriptions.ts";
-export { Position, type QueuedMatch, type QueueQuery } from "./questions.ts";
-export type { Breakpoint } from "./breakpoints.ts";
-export {
-  type BindOptions,
-  type Groups,
-  type Logger,
-  type LogListener,
-  Machine,
-  type MachineOptions,
-  type Serialized,
-} from "./machine.ts";
+export { StepRecord } from "./step.ts";
+export { mutationString, stepString } from "./transition.ts";
+export { MachineDisposedError } from "./subscriptions.ts";
+export { Machine, type MachineOptions } from "./machine.ts";

@@ -6,69 +6,7 @@
  */
 
 import { type Core, j } from "./core.ts";
-import { type MutationType, Relation, type S } from "./types.ts";
-
-/**
- * Where {@linkcode isQueued} looks in the queue (upstream's `Position`).
- *
- * @example Usage
- * ```ts
- * import { Position } from "@asyncmachine/telemetry/machine";
- * Position.Last; // 2
- * ```
- */
-export enum Position {
-  /** Anywhere. */
-  Any = 0,
-  /** Only the first mutation. */
-  First = 1,
-  /** Only the last mutation. */
-  Last = 2,
-}
-
-/**
- * A queue query (upstream's `IsQueued` arguments).
- *
- * @example Usage
- * ```ts
- * import { MutationType, type QueueQuery } from "@asyncmachine/telemetry/machine";
- * const q: QueueQuery = { type: MutationType.Add, states: ["Foo"], withoutArgsOnly: true };
- * ```
- */
-export interface QueueQuery {
-  /** The mutation type. */
-  type: MutationType;
-  /** Called states the mutation has to include (all of them). */
-  states: S;
-  /** Only mutations without args. */
-  withoutArgsOnly?: boolean;
-  /** Called states equal `states` (not a superset). */
-  statesStrictEqual?: boolean;
-  /** Only mutations queued for this queue tick or later. */
-  minQueueTick?: number;
-  /** Match check mutations (`canAdd`…) instead of real ones. */
-  isCheck?: boolean;
-  /** Where to look; default anywhere. */
-  position?: Position;
-}
-
-/**
- * The answer of {@linkcode isQueued}.
- *
- * @example Usage
- * ```ts
- * import type { QueuedMatch } from "@asyncmachine/telemetry/machine";
- * const m: QueuedMatch = { found: true, index: 0, queueTick: 3 };
- * ```
- */
-export interface QueuedMatch {
-  /** A matching mutation is queued. */
-  found: boolean;
-  /** Its position in the (searched part of the) queue; 0 when not found. */
-  index: number;
-  /** Its queue tick; 0 when not found or prepended. */
-  queueTick: number;
-}
+import { Position, type QueuedMatch, type QueueQuery, Relation, type S } from "./types.ts";
 
 function unknownState(core: Core, state: string): Error {
   return new Error(`state ${state} is not defined in the schema of machine ${core.id}`);

@@ -8,7 +8,7 @@
 
 import { breakpoint } from "./breakpoints.ts";
 import { type Core, j, log, logArgs, trace } from "./core.ts";
-import type { HandlerEvent } from "./handlers.ts";
+import type { HandlerEvent } from "./api.ts";
 import { type A, LogLevel, type Mutation, type MutationType, Result, type S } from "./types.ts";
 import { mutationTypeName, timeSum, uniq } from "./utils.ts";
 

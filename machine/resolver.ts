@@ -7,7 +7,7 @@
 
 import { type Core, j, log, StateDef } from "./core.ts";
 import { goSliceStable } from "./sort.ts";
-import type { Transition } from "./transition.ts";
+import type { TransitionRecord } from "./transition.ts";
 import { LogLevel, MutationType, Relation, type S, StepType } from "./types.ts";
 import { uniq } from "./utils.ts";
 
@@ -66,7 +66,7 @@ export function buildTopology(core: Core): void {
 }
 
 /** Resolves the target states of a transition from the states to set. */
-export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
+export function targetStates(core: Core, tx: TransitionRecord, statesToSet: S): S {
   const defs = core.defs;
   let list = parseAdd(core, tx, uniq(statesToSet));
   list = uniq(list);
@@ -110,7 +110,7 @@ export function targetStates(core: Core, tx: Transition, statesToSet: S): S {
 }
 
 /** Sorts states by the Require topology, then by After (handler order). */
-export function sortStates(core: Core, tx: Transition | undefined, states: S): void {
+export function sortStates(core: Core, tx: TransitionRecord | undefined, states: S): void {
   const rank = core.topoRank;
   if (core.topology && rank) sortByRank(states, rank);
   const defs = core.defs;
@@ -155,7 +155,7 @@ function sortByRank(states: S, rank: Map<string, number>): void {
 }
 
 /** Expands the Add relation one level (upstream's loop quirk included). */
-function parseAdd(core: Core, tx: Transition, states: S): S {
+function parseAdd(core: Core, tx: TransitionRecord, states: S): S {
   const defs = core.defs;
   const before = tx.statesBefore;
   const isRemove = tx.mutation.type === MutationType.Remove;
@@ -183,7 +183,7 @@ function parseAdd(core: Core, tx: Transition, states: S): S {
 }
 
 /** Drops states with missing requirements, until stable. */
-function parseRequire(core: Core, tx: Transition, states: S): S {
+function parseRequire(core: Core, tx: TransitionRecord, states: S): S {
   const defs = core.defs;
   let missing: Map<string, S> | undefined;
   let lengthBefore = -1;
@@ -213,7 +213,7 @@ function parseRequire(core: Core, tx: Transition, states: S): S {
 
 function missingRequires(
   core: Core,
-  tx: Transition,
+  tx: TransitionRecord,
   name: string,
   reqs: readonly string[],
   states: S,
@@ -237,7 +237,7 @@ function missingRequires(
 // the common "nothing found" result, shared: callers only read it
 const NONE: S = [];
 
-function stateBlockedBy(core: Core, tx: Transition, blocking: S, blocked: string): S {
+function stateBlockedBy(core: Core, tx: TransitionRecord, blocking: S, blocked: string): S {
   // most states aren't removed by any state: no scan of the list
   const removers = core.removedBy.get(blocked);
   if (!removers) return NONE;

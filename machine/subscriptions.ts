@@ -9,8 +9,19 @@
  * @module
  */
 
-import { type Core, j, log } from "./core.ts";
-import { type A, LogLevel, type S } from "./types.ts";
+import {
+  type ArgsSub,
+  type Core,
+  j,
+  log,
+  type QuerySub,
+  type QueueSub,
+  type Sub,
+  type Subscriptions,
+  type TimeSub,
+  type WhenSub,
+} from "./core.ts";
+import { type A, LogLevel, type S, type SubscriptionCounts } from "./types.ts";
 
 /**
  * The reason waits reject with when their machine gets disposed.
@@ -38,76 +49,6 @@ export class MachineDisposedError extends Error {
     this.name = "MachineDisposedError";
     this.machineId = id;
   }
-}
-
-/** One pending wait. */
-interface Sub {
-  readonly promise: Promise<void>;
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  /** Removes it from its index. */
-  unlink: () => void;
-  done: boolean;
-}
-
-interface WhenSub extends Sub {
-  readonly states: S;
-  readonly negation: boolean;
-  readonly key: string;
-}
-
-interface TimeSub extends Sub {
-  readonly states: S;
-  readonly times: number[];
-  readonly key: string;
-}
-
-interface ArgsSub extends Sub {
-  readonly state: string;
-  readonly args: A;
-}
-
-interface QuerySub extends Sub {
-  readonly fn: (clock: Record<string, number>) => boolean;
-}
-
-interface QueueSub extends Sub {
-  readonly tick: number;
-}
-
-/** A machine's waits and state contexts, by what can settle them. */
-export interface Subscriptions {
-  /** when/whenNot, by state. */
-  when: Map<string, Set<WhenSub>>;
-  /** whenTime, by state. */
-  whenTime: Map<string, Set<TimeSub>>;
-  /** whenArgs, by final handler name (`FooState`). */
-  whenArgs: Map<string, Set<ArgsSub>>;
-  whenQuery: Set<QuerySub>;
-  whenQueue: Set<QueueSub>;
-  whenQueueEnds: Set<Sub>;
-  /** State contexts, by state. */
-  stateCtx: Map<string, AbortController>;
-}
-
-/** Counts of pending waits and live state contexts, by kind. */
-export interface SubscriptionCounts {
-  /** `when`, `whenNot`, `when1`, `whenErr`. */
-  when: number;
-  /** `whenTime`, `whenTicks`. */
-  whenTime: number;
-  /** `whenArgs`. */
-  whenArgs: number;
-  /** `whenQuery`. */
-  whenQuery: number;
-  /** `whenQueue`. */
-  whenQueue: number;
-  /** `whenQueueEnds`. */
-  whenQueueEnds: number;
-  /** `newStateCtx` signals not aborted yet. */
-  stateCtx: number;
 }
 
 function subs(core: Core): Subscriptions {

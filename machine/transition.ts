@@ -1,11 +1,13 @@
 /**
  * A transition: one mutation resolved against the schema, negotiated with
- * handlers and applied to the clock.
+ * handlers and applied to the clock. The public shape is the
+ * {@linkcode Transition} interface (machine/api.ts); this module holds the
+ * machine's implementation and the mutation and step printers.
  *
  * @module
  */
 
-import type { Machine } from "./machine.ts";
+import type { Api, Transition } from "./api.ts";
 import {
   type LogEntry,
   MutationType,
@@ -18,27 +20,13 @@ import type { Mutation } from "./types.ts";
 import { relationName, stepTypeName } from "./names.ts";
 import { StateHealthcheck, StateHeartbeat } from "./states.ts";
 import { type TimeDiff, timeDiff } from "./time_diff.ts";
+import { StepRecord } from "./step.ts";
 import { mutationTypeName, randId, timeSum } from "./utils.ts";
 
-/**
- * What a {@linkcode Transition} starts from.
- *
- * @example Usage
- * ```ts
- * import { Machine, MutationType, Transition, type TransitionInit } from "@asyncmachine/telemetry/machine";
- * const machine = new Machine({ Foo: {} });
- * const init: TransitionInit = {
- *   machine, names: machine.stateNames(), index: new Map([["Exception", 0], ["Foo", 1]]),
- *   mutation: { type: MutationType.Add, called: [1], args: {}, auto: false, isCheck: true,
- *     queueLen: 0, queueTick: 0, queueToken: 0, queueTickNow: 0 },
- *   timeBefore: machine.time(), statesBefore: [], stepsOn: false, id: "0123456789abcdef",
- * };
- * new Transition(init).mutationString; // "[add] Foo"
- * ```
- */
+/** What a {@linkcode TransitionRecord} starts from (internal: the machine creates transitions). */
 export interface TransitionInit {
   /** The machine executing the mutation. */
-  machine: Machine;
+  machine: Api;
   /** The mutation. */
   mutation: Mutation;
   /** The machine's state names, in index order. */
@@ -57,27 +45,14 @@ export interface TransitionInit {
 }
 
 /**
- * One mutation being executed. Tracers receive it in every transition hook;
- * fields fill in as the transition progresses (see the {@linkcode Tracer}
- * hook order).
- *
- * @example Reading a transition in a tracer
- * ```ts
- * import { Machine } from "@asyncmachine/telemetry/machine";
- * const mach = new Machine({ Foo: {}, Bar: { add: ["Foo"] } });
- * mach.bindTracer({
- *   id: "print",
- *   transitionEnd(tx) {
- *     console.log(tx.id, tx.toString(), tx.accepted, tx.targetStates);
- *   },
- * });
- * mach.add(["Bar"]);
- * ```
+ * A transition being executed: the {@linkcode Transition} tracers and
+ * handlers read, plus what the algorithm writes while resolving,
+ * negotiating and applying it (internal: not exported from the package).
  */
-export class Transition {
+export class TransitionRecord implements Transition {
   #id: string | undefined;
   /** The machine executing it. */
-  readonly machine: Machine;
+  readonly machine: Api;
   /** The mutation which caused it. */
   readonly mutation: Mutation;
   /** Called states, in call order. */
@@ -139,7 +114,7 @@ export class Transition {
     return this.#id ??= randId(16);
   }
 
-  /** Indexes of {@linkcode Transition.targetStates}. */
+  /** Indexes of {@linkcode TransitionRecord.targetStates}. */
   get targetIndexes(): number[] {
     return this.targetStates.map((s) => this.#index.get(s)!);
   }
@@ -170,8 +145,8 @@ export class Transition {
   }
 
   /** The states activated and deactivated, by index in index order, read
-   * from {@linkcode Transition.timeBefore} and
-   * {@linkcode Transition.timeAfter} (see {@linkcode timeDiff}). Computed
+   * from {@linkcode TransitionRecord.timeBefore} and
+   * {@linkcode TransitionRecord.timeAfter} (see {@linkcode timeDiff}). Computed
    * once per `timeAfter` (final once `transitionFinals` ran). */
   get diff(): TimeDiff {
     const after = this.timeAfter;
@@ -183,7 +158,7 @@ export class Transition {
     return this.#diff;
   }
 
-  /** Names of {@linkcode Transition.diff}'s `added`: activated states, incl.
+  /** Names of {@linkcode TransitionRecord.diff}'s `added`: activated states, incl.
    * re-activated Multi ones, in index order (upstream's
    * GetTransitionStates `added`). */
   get statesAdded(): S {
@@ -191,7 +166,7 @@ export class Transition {
     return (this.#added ??= d.added.map((i) => this.#names[i])).slice();
   }
 
-  /** Names of {@linkcode Transition.diff}'s `removed`, in index order. */
+  /** Names of {@linkcode TransitionRecord.diff}'s `removed`, in index order. */
   get statesRemoved(): S {
     const d = this.diff;
     return (this.#removed ??= d.removed.map((i) => this.#names[i])).slice();
@@ -228,131 +203,6 @@ export class Transition {
     const source = src ? `\nsource: [${src.txId}](${src.machId}/${src.txId}/t${src.machTime})` : "";
     return `tx#${this.id}\n${this.mutationString}${source}` +
       (lines.length ? "\n- " + lines.join("\n- ") : "");
-  }
-}
-
-/**
- * A {@linkcode Step} stored under upstream's Go field names (`Type`,
- * `RelType`, `FromState`, …), so debugger messages (JSON and gob) carry
- * steps without copying them; read and write it through the camelCase
- * {@linkcode Step} accessors.
- *
- * @example Usage
- * ```ts
- * import { StepRecord, StepType } from "@asyncmachine/telemetry/machine";
- * const s = new StepRecord(StepType.Requested, 0, "", -1, "Foo", 0);
- * s.toState; // "Foo"
- * JSON.stringify(s); // {"Type":32,"RelType":0,"IsFinal":false,...}
- * ```
- */
-export class StepRecord implements Step {
-  /** StepType flags (Go's `Type`). */
-  Type: StepType;
-  /** Relation (Go's `RelType`). */
-  RelType: Relation;
-  /** Final handler. */
-  IsFinal = false;
-  /** Self handler. */
-  IsSelf = false;
-  /** Entering handler. */
-  IsEnter = false;
-  /** Source state. */
-  FromState: string;
-  /** Source index, -1 for none. */
-  FromStateIdx: number;
-  /** Target state. */
-  ToState: string;
-  /** Target index, -1 for none. */
-  ToStateIdx: number;
-
-  /**
-   * A step.
-   *
-   * @param type Step type.
-   * @param relType Relation (relation steps).
-   * @param from Source state or "".
-   * @param fromIdx Source index or -1.
-   * @param to Target state or "".
-   * @param toIdx Target index or -1.
-   */
-  constructor(
-    type: StepType,
-    relType: Relation | 0,
-    from: string,
-    fromIdx: number,
-    to: string,
-    toIdx: number,
-  ) {
-    this.Type = type;
-    this.RelType = relType;
-    this.FromState = from;
-    this.FromStateIdx = fromIdx;
-    this.ToState = to;
-    this.ToStateIdx = toIdx;
-  }
-
-  /** What happened. */
-  get type(): StepType {
-    return this.Type;
-  }
-  set type(v: StepType) {
-    this.Type = v;
-  }
-  /** Relation of relation steps. */
-  get relType(): Relation {
-    return this.RelType;
-  }
-  set relType(v: Relation) {
-    this.RelType = v;
-  }
-  /** A final handler (State/End). */
-  get isFinal(): boolean {
-    return this.IsFinal;
-  }
-  set isFinal(v: boolean) {
-    this.IsFinal = v;
-  }
-  /** A self handler (FooFoo). */
-  get isSelf(): boolean {
-    return this.IsSelf;
-  }
-  set isSelf(v: boolean) {
-    this.IsSelf = v;
-  }
-  /** An entering handler (Enter/State). */
-  get isEnter(): boolean {
-    return this.IsEnter;
-  }
-  set isEnter(v: boolean) {
-    this.IsEnter = v;
-  }
-  /** Source state, or "". */
-  get fromState(): string {
-    return this.FromState;
-  }
-  set fromState(v: string) {
-    this.FromState = v;
-  }
-  /** Source index, -1 when none. */
-  get fromStateIdx(): number {
-    return this.FromStateIdx;
-  }
-  set fromStateIdx(v: number) {
-    this.FromStateIdx = v;
-  }
-  /** Target state, or "". */
-  get toState(): string {
-    return this.ToState;
-  }
-  set toState(v: string) {
-    this.ToState = v;
-  }
-  /** Target index, -1 when none. */
-  get toStateIdx(): number {
-    return this.ToStateIdx;
-  }
-  set toStateIdx(v: number) {
-    this.ToStateIdx = v;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Data types shared by the machine core and every exporter. Numeric values
- * match asyncmachine-go's, because they go over the wire to debuggers.
+ * Data types shared by the machine core and every exporter (the bottom
+ * layer of machine/: it imports nothing). Numeric values match
+ * asyncmachine-go's, because they go over the wire to debuggers.
  *
  * @module
  */
@@ -274,4 +275,115 @@ export interface Mutation {
   queueToken: number;
   /** The machine's queue tick when it was queued. */
   queueTickNow: number;
+}
+
+/**
+ * A breakpoint: the states an `add` (`added`) or `remove` (`removed`)
+ * mutation calls, in order.
+ *
+ * @example Usage
+ * ```ts
+ * import { Machine } from "@asyncmachine/telemetry/machine";
+ * const mach = new Machine({ A: {}, B: {} }, { logLevel: 2, logger: (_l, t) => console.log(t) });
+ * mach.addBreakpoint({ added: ["A"] });
+ * mach.add(["A"]); // logs "[breakpoint] Machine.breakpoint"
+ * ```
+ */
+export interface Breakpoint {
+  /** States of an `add`. */
+  added?: S;
+  /** States of a `remove`. */
+  removed?: S;
+  /** Skip it when the added states are active already, or the removed
+   * ones inactive. */
+  strict?: boolean;
+}
+
+/** Receives every log line at or below the machine's level. */
+export type Logger = (level: LogLevel, text: string) => void;
+
+/** A log listener: the line, and the message without the `[id5] ` prefix. */
+export type LogListener = (level: LogLevel, text: string, msg: string) => void;
+
+/** Maps mutation args to printable strings, for logs and telemetry. */
+export type LogArgsMapper = (args: A) => Record<string, string> | undefined;
+
+/** Counts of pending waits and live state contexts, by kind. */
+export interface SubscriptionCounts {
+  /** `when`, `whenNot`, `when1`, `whenErr`. */
+  when: number;
+  /** `whenTime`, `whenTicks`. */
+  whenTime: number;
+  /** `whenArgs`. */
+  whenArgs: number;
+  /** `whenQuery`. */
+  whenQuery: number;
+  /** `whenQueue`. */
+  whenQueue: number;
+  /** `whenQueueEnds`. */
+  whenQueueEnds: number;
+  /** `newStateCtx` signals not aborted yet. */
+  stateCtx: number;
+}
+
+/**
+ * Where `mach.isQueued` looks in the queue (upstream's `Position`).
+ *
+ * @example Usage
+ * ```ts
+ * import { Position } from "@asyncmachine/telemetry/machine";
+ * Position.Last; // 2
+ * ```
+ */
+export enum Position {
+  /** Anywhere. */
+  Any = 0,
+  /** Only the first mutation. */
+  First = 1,
+  /** Only the last mutation. */
+  Last = 2,
+}
+
+/**
+ * A queue query (upstream's `IsQueued` arguments).
+ *
+ * @example Usage
+ * ```ts
+ * import { MutationType, type QueueQuery } from "@asyncmachine/telemetry/machine";
+ * const q: QueueQuery = { type: MutationType.Add, states: ["Foo"], withoutArgsOnly: true };
+ * ```
+ */
+export interface QueueQuery {
+  /** The mutation type. */
+  type: MutationType;
+  /** Called states the mutation has to include (all of them). */
+  states: S;
+  /** Only mutations without args. */
+  withoutArgsOnly?: boolean;
+  /** Called states equal `states` (not a superset). */
+  statesStrictEqual?: boolean;
+  /** Only mutations queued for this queue tick or later. */
+  minQueueTick?: number;
+  /** Match check mutations (`canAdd`…) instead of real ones. */
+  isCheck?: boolean;
+  /** Where to look; default anywhere. */
+  position?: Position;
+}
+
+/**
+ * The answer of `mach.isQueued`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { QueuedMatch } from "@asyncmachine/telemetry/machine";
+ * const m: QueuedMatch = { found: true, index: 0, queueTick: 3 };
+ * ```
+ */
+export interface QueuedMatch {
+  /** A matching mutation is queued. */
+  found: boolean;
+  /** Its position in the (searched part of the) queue; 0 when not found. */
+  index: number;
+  /** Its queue tick; 0 when not found or prepended. */
+  queueTick: number;
 }

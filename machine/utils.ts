@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type A, MutationType, type S } from "./types.ts";
+import { type LogArgsMapper, MutationType, type S } from "./types.ts";
 
 /**
  * A tick is active when it's odd.
@@ -105,9 +105,6 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 export function mutationTypeName(type: MutationType): string {
   return type === MutationType.Add ? "add" : type === MutationType.Remove ? "remove" : "set";
 }
-
-/** Maps mutation args to printable strings, for logs and telemetry. */
-export type LogArgsMapper = (args: A) => Record<string, string> | undefined;
 
 /** Argument names logged by default, as upstream's `LogArgs`. */
 export const LOG_ARGS: readonly string[] = [

@@ -1,8 +1,8 @@
-// tools/check_cycles.ts: finds runtime import cycles (and type-only ones
-// with --types) in a tree, and the repository has none.
+// tools/check_cycles.ts: finds import cycles in a tree, type-only imports
+// included, and the repository has none.
 
 import { assert, assertEquals } from "@std/assert";
-import { findCycles } from "../tools/check_cycles.ts";
+import { findCycles, graphFromInfo } from "../tools/check_cycles.ts";
 
 async function run(dir: string, ...args: string[]): Promise<{ code: number; err: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -33,7 +33,26 @@ Deno.test("cycles: findCycles lists strongly connected components and self-impor
   assertEquals(findCycles(new Map([["a", new Set(["b"])], ["b", new Set<string>()]])), []);
 });
 
-Deno.test("cycles: a runtime cycle fails, a type-only one only with --types", async () => {
+Deno.test("cycles: graphFromInfo keeps runtime and type-only edges to local files", () => {
+  const root = "file:///r/";
+  const g = graphFromInfo({
+    modules: [
+      {
+        specifier: `${root}a.ts`,
+        dependencies: [
+          { code: { specifier: `${root}b.ts` } },
+          { type: { specifier: `${root}t.ts` } },
+          { code: { specifier: "npm:/x@1" } },
+        ],
+      },
+      { specifier: "npm:/x@1" },
+    ],
+  }, root);
+  assertEquals([...g.keys()], [`${root}a.ts`]);
+  assertEquals([...g.get(`${root}a.ts`)!].sort(), [`${root}b.ts`, `${root}t.ts`]);
+});
+
+Deno.test("cycles: a type-only cycle fails like a runtime one", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(
@@ -48,10 +67,12 @@ Deno.test("cycles: a runtime cycle fails, a type-only one only with --types", as
       `${dir}/t.ts`,
       'import type { b } from "./b.ts";\nexport type T = typeof b | number;\n',
     );
-    assertEquals((await run(dir)).code, 0);
-    const typed = await run(dir, "--types");
+    // b.ts and t.ts name each other through `import type` only
+    const typed = await run(dir);
     assertEquals(typed.code, 1);
     assert(typed.err.includes("import cycle: b.ts t.ts"), typed.err);
+    await Deno.writeTextFile(`${dir}/t.ts`, "export type T = number;\n");
+    assertEquals((await run(dir)).code, 0);
     await Deno.writeTextFile(
       `${dir}/b.ts`,
       'import { a } from "./a.ts";\nexport const b = () => a;\n',
@@ -64,7 +85,7 @@ Deno.test("cycles: a runtime cycle fails, a type-only one only with --types", as
   }
 });
 
-Deno.test("cycles: the repository has no runtime import cycle", async () => {
+Deno.test("cycles: the repository has no import cycle, type-only ones included", async () => {
   const res = await run(".");
   assertEquals(res.code, 0, res.err);
 });

@@ -1,7 +1,7 @@
 // Test helpers: upstream's test machines and handler history.
 
 import { type HandlerEvent, Machine, type MachineOptions, type S, type Schema } from "../mod.ts";
-import type { Tracer } from "../machine/mod.ts";
+import type { Api, Tracer } from "../machine/mod.ts";
 import { assertEquals } from "@std/assert";
 
 /** Upstream's History handler names (mach_utils_test.go). */
@@ -65,7 +65,7 @@ export const REL_SCHEMA: Schema = {
 };
 
 /** Asserts active states regardless of order. */
-export function assertStates(mach: Machine, expected: S, msg?: string): void {
+export function assertStates(mach: Api, expected: S, msg?: string): void {
   assertEquals([...mach.activeStates()].sort(), [...expected].sort(), msg);
 }
 

@@ -4,7 +4,7 @@
 
 import { assert, assertEquals, assertFalse, assertThrows } from "@std/assert";
 import { LogLevel, Machine, Result } from "../mod.ts";
-import type { Transition } from "../machine/mod.ts";
+import type { Api, Transition } from "../machine/mod.ts";
 import { assertStates, hookRecorder } from "./helpers.ts";
 
 Deno.test("hooks: add with an Auto dependant (upstream's §3 sequence)", () => {
@@ -95,7 +95,7 @@ Deno.test("hooks: mutations from handlers are queued and run after, FIFO", () =>
   const m = new Machine({ A: {}, B: {}, C: {} }, { tracers: [rec] });
   const results: Result[] = [];
   m.bindHandlers({
-    AState(e: { machine: Machine }) {
+    AState(e: { machine: Api }) {
       results.push(e.machine.add1("B"), e.machine.add1("C"));
       // an identical mutation already queued is skipped
       results.push(e.machine.add1("B"));
@@ -261,7 +261,7 @@ Deno.test("dispose: from a handler waits for the running transition", async () =
   const rec = hookRecorder();
   const m = new Machine({ A: {}, B: {} }, { tracers: [rec] });
   m.bindHandlers({
-    AState(e: { machine: Machine }) {
+    AState(e: { machine: Api }) {
       e.machine.add1("B"); // queued, dropped by the disposal
       e.machine.dispose();
     },
@@ -334,7 +334,7 @@ Deno.test("queue: limit cancels, but lets Exception in once", () => {
   const m = new Machine({ A: {}, B: {} }, { queueLimit: 1 });
   const res: Result[] = [];
   m.bindHandlers({
-    AState(e: { machine: Machine }) {
+    AState(e: { machine: Api }) {
       res.push(e.machine.add1("B"), e.machine.remove1("A"));
       res.push(e.machine.addErr(new Error("x")));
     },

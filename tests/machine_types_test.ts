@@ -4,7 +4,14 @@
 // runtime, upstream's schema rules and the opt-in `strict` option.
 
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { type Handlers, Machine, parseSchema, type Schema } from "../machine/mod.ts";
+import {
+  type Api,
+  type Handlers,
+  Machine,
+  parseSchema,
+  type Schema,
+  type Transition,
+} from "../machine/mod.ts";
 
 Deno.test("types: unknown states, relation keys, relation targets and handler names don't compile", () => {
   const m = new Machine({ Foo: { require: ["Bar"] }, Bar: {}, Baz: { remove: ["Exception"] } });
@@ -98,4 +105,35 @@ Deno.test("types: strict makes unknown keys, missing states and unmatched handle
     TypeError,
     "machine m3: state Bar: after names a missing state Nope",
   );
+});
+
+// machine/api.ts (issue 13 item 4): handlers, tracers and transitions name
+// the Api interface, not the Machine class; `implements` keeps Machine a
+// superset of Api, the type below keeps Api a superset of Machine's public
+// members (a member added to Machine alone stops this file compiling).
+type NotInApi = Exclude<keyof Machine, keyof Api>;
+const apiCoversMachine: [NotInApi] extends [never] ? true : NotInApi = true;
+
+Deno.test("types: Api is Machine's public surface; events and hooks get the machine itself", () => {
+  assert(apiCoversMachine);
+  const m = new Machine({ Foo: {}, Bar: {} });
+  const typed: Api<"Foo" | "Bar"> = m;
+  // @ts-expect-error Api<N> keeps the state names typed
+  assertThrows(() => typed.add(["Nope"]), Error, "Nope");
+  const seen: unknown[] = [];
+  let tx: Transition | undefined;
+  m.bindTracer({
+    id: "t",
+    transitionEnd(t) {
+      tx = t;
+      seen.push(t.machine);
+      // @ts-expect-error a transition is read-only for tracers
+      if (false as boolean) t.accepted = false;
+    },
+  });
+  m.bindHandlers({ FooState: (e) => seen.push(e.machine, e.transition.machine) });
+  m.add(["Foo"]);
+  assertEquals(seen.length, 3);
+  for (const mach of seen) assert(mach === m);
+  assertEquals(tx?.statesAdded, ["Foo"]);
 });

@@ -4,15 +4,13 @@
  * generated module importing every file), then lists each strongly
  * connected component of more than one file (or a file importing itself).
  *
- * Edges are runtime imports (`deno info`'s `code` dependencies): a cycle of
- * them means modules call each other (or initialise in an order that
- * depends on who is imported first). Type-only imports (`import type`) are
- * erased before running and can't do either; they are edges too with
- * `--types`. machine/ needs that leeway: the `Machine` class sits on top of
- * the layers below it, which name it as a type only (a tracer hook's
- * `mach`, a transition's or a handler event's `machine`).
+ * Edges are every import, type-only ones (`import type`, `deno info`'s
+ * `type` dependencies) included: a runtime cycle means modules call each
+ * other (or initialise in an order that depends on who is imported first),
+ * a type-only one that neither file can be read or changed alone. Types
+ * that name each other live in one file (machine/api.ts).
  *
- * Usage: `deno run --allow-read --allow-run --allow-write tools/check_cycles.ts [--types] [dir]`
+ * Usage: `deno run --allow-read --allow-run --allow-write tools/check_cycles.ts [dir]`
  *
  * @module
  */
@@ -30,7 +28,8 @@ interface InfoModule {
 export type Graph = Map<string, Set<string>>;
 
 /**
- * Builds the graph of local (`file:`) modules from `deno info --json` output.
+ * Builds the graph of local (`file:`) modules from `deno info --json`
+ * output: an edge per import, runtime or type-only.
  *
  * @example Usage
  * ```ts
@@ -39,17 +38,13 @@ export type Graph = Map<string, Set<string>>;
  * g.size; // 0
  * ```
  */
-export function graphFromInfo(
-  info: { modules: InfoModule[] },
-  root: string,
-  types = false,
-): Graph {
+export function graphFromInfo(info: { modules: InfoModule[] }, root: string): Graph {
   const graph: Graph = new Map();
   for (const mod of info.modules) {
     if (!mod.specifier.startsWith(root)) continue;
     const deps = new Set<string>();
     for (const dep of mod.dependencies ?? []) {
-      for (const target of [dep.code?.specifier, types ? dep.type?.specifier : undefined]) {
+      for (const target of [dep.code?.specifier, dep.type?.specifier]) {
         if (target?.startsWith(root)) deps.add(target);
       }
     }
@@ -127,7 +122,7 @@ async function tsFiles(dir: string, out: string[] = []): Promise<string[]> {
   return out;
 }
 
-async function main(dir: string, types: boolean): Promise<number> {
+async function main(dir: string): Promise<number> {
   const root = new URL(`file://${await Deno.realPath(dir)}/`).href;
   const files = await tsFiles(await Deno.realPath(dir));
   const entry = await Deno.makeTempFile({ suffix: ".ts" });
@@ -147,10 +142,10 @@ async function main(dir: string, types: boolean): Promise<number> {
       return 2;
     }
     const info = JSON.parse(new TextDecoder().decode(out.stdout));
-    const graph = graphFromInfo(info, root, types);
+    const graph = graphFromInfo(info, root);
     const cycles = findCycles(graph);
     if (cycles.length === 0) {
-      console.log(`no ${types ? "" : "runtime "}import cycles in ${graph.size} modules`);
+      console.log(`no import cycles in ${graph.size} modules`);
       return 0;
     }
     for (const c of cycles) {
@@ -163,7 +158,6 @@ async function main(dir: string, types: boolean): Promise<number> {
 }
 
 if (import.meta.main) {
-  const types = Deno.args.includes("--types");
   const dir = Deno.args.find((a) => !a.startsWith("--")) ?? ".";
-  Deno.exit(await main(dir, types));
+  Deno.exit(await main(dir));
 }
