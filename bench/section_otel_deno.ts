@@ -26,8 +26,17 @@ async function measureInChild(sinkUrl: string): Promise<Row[]> {
   await flushedLoop(states, undefined, 100);
   await new Promise((r) => setTimeout(r, 300));
   let expected = await count();
+  // a stalled count means Deno's exporter dropped spans: fail, don't hang
   const delivered = async () => {
-    while (await count() < expected) await new Promise((r) => setTimeout(r, 1));
+    let last = -1;
+    let since = Date.now();
+    for (let got = await count(); got < expected; got = await count()) {
+      if (got !== last) [last, since] = [got, Date.now()];
+      else if (Date.now() - since > 10_000) {
+        throw new Error(`sink stalled at ${got} of ${expected} spans: the exporter dropped some`);
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
   };
   // per pair: Foo and Bar activate and deactivate (2 instance spans), +2 tx spans
   const run = (mach: typeof bare, perPair: number) => async () => {
