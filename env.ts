@@ -17,7 +17,7 @@
 import { dbgAddrOf, readTelemetryConfig, type TelemetryConfig } from "./internal/config.ts";
 import { transitionsToDbg } from "./dbg/mod.ts";
 import { bindLokiEnv } from "./loki/mod.ts";
-import type { LogLevel, Machine } from "./machine/mod.ts";
+import type { Api, LogLevel } from "./machine/mod.ts";
 import { bindOtelEnv, bindOtelLogger, bindOtelMetrics } from "./otel/mod.ts";
 import { bindGrafanaEnv, bindPrometheusEnv } from "./prometheus/mod.ts";
 
@@ -94,7 +94,7 @@ export class TelemetryEnv implements AsyncDisposable {
   }
 }
 
-function logPrinter(mach: Machine): Binding {
+function logPrinter(mach: Api): Binding {
   const off = mach.onLog((_level, text) => console.log(text));
   return { [Symbol.asyncDispose]: () => Promise.resolve(off()) };
 }
@@ -134,7 +134,7 @@ function logPrinter(mach: Machine): Binding {
  * ```
  */
 export function machTelemetryEnv(
-  mach: Machine,
+  mach: Api,
   config?: TelemetryConfig,
 ): TelemetryEnv {
   config ??= readTelemetryConfig();

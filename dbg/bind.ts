@@ -6,7 +6,7 @@
  */
 
 import { readTelemetryConfig } from "../internal/config.ts";
-import type { Machine } from "../machine/mod.ts";
+import type { Api } from "../machine/mod.ts";
 import { DbgTracer, type DbgTracerOptions } from "./tracer.ts";
 import type { DbgTransport } from "./transport.ts";
 import { dbgAddrFromEnv, dbgTransportFor, hasDbgTransport } from "./transport_registry.ts";
@@ -25,7 +25,7 @@ import { dbgAddrFromEnv, dbgTransportFor, hasDbgTransport } from "./transport_re
  * ```
  */
 export function transitionsToDbg(
-  mach: Machine,
+  mach: Api,
   addrOrTransport?: string | DbgTransport,
   opts?: DbgTracerOptions,
 ): DbgTracer {

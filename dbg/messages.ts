@@ -108,7 +108,7 @@ export interface DbgMsgTx {
   /** Transition id; for queued mutations `<lastTx>-<n>`. */
   ID: string;
   /** Machine time after the transition (before, when canceled). */
-  Clocks: number[];
+  Clocks: readonly number[];
   /** The machine's queue tick. */
   QueueTick?: number;
   /** Token of a prepended mutation. */
@@ -122,7 +122,7 @@ export interface DbgMsgTx {
   /** Called state indexes. */
   CalledStatesIdxs?: number[];
   /** Steps. */
-  Steps?: GoStep[];
+  Steps?: readonly GoStep[];
   /** Log entries of the transition. */
   LogEntries?: GoLogEntry[];
   /** Log entries since the previous transition. */

@@ -267,7 +267,7 @@ export async function importDbgRecording(
  * A tx without `Steps[].Data`: upstream's deprecated interface (Go sends
  * nil), which a client may have filled with any JSON, no registered Go type.
  */
-function withoutStepData<T extends { Steps?: { Data?: unknown }[] }>(tx: T): T {
+function withoutStepData<T extends { Steps?: readonly { Data?: unknown }[] }>(tx: T): T {
   if (!tx.Steps?.some((s) => s.Data !== undefined && s.Data !== null)) return tx;
   return { ...tx, Steps: tx.Steps.map(({ Data: _, ...s }) => s) };
 }

@@ -35,7 +35,7 @@ interface MachState {
   mach: Api;
   lastTx: string;
   queued: number;
-  lastMTime: number[];
+  lastMTime: readonly number[];
   /** The transition being timed and when it started (a machine runs one at a time; checks aren't timed). */
   startTx: Transition | undefined;
   startAt: number;
@@ -242,7 +242,7 @@ export class DbgTracer implements Tracer, AsyncDisposable {
         Type: mut.type,
         CalledStatesIdxs: mut.called,
         // steps are stored under Go's field names: no copy
-        Steps: tx.steps as GoStep[],
+        Steps: tx.steps as readonly GoStep[],
         LogEntries: stripLogPrefix(mach.id, tx.logEntries),
         PreLogEntries: stripLogPrefix(mach.id, tx.preLogEntries),
         Queue: tx.queueLen,

@@ -8,7 +8,7 @@
 
 import { readTelemetryConfig, type TelemetryConfig } from "../internal/config.ts";
 import { fetchRetrying } from "../internal/http.ts";
-import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
+import { type Api, LogLevel, type Tracer } from "../machine/mod.ts";
 import { normalizeId } from "../prometheus/names.ts";
 
 /** Options of {@linkcode bindLokiLogger}. */
@@ -98,7 +98,7 @@ export class LokiLogger implements Tracer, AsyncDisposable {
   #buf: Entry[] = [];
   #streams = new Map<string, Record<string, string>>();
   #offs = new Map<string, () => void>();
-  #machines = new Map<string, Machine>();
+  #machines = new Map<string, Api>();
   #disposed: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval>;
   #inFlight: Promise<void> | undefined;
@@ -128,7 +128,7 @@ export class LokiLogger implements Tracer, AsyncDisposable {
   }
 
   /** Starts listening to the machine's log. */
-  machineInit(mach: Machine): void {
+  machineInit(mach: Api): void {
     if (this.#offs.has(mach.id) || this.#disposed) return;
     this.#machines.set(mach.id, mach);
     const base: Record<string, string> = {
@@ -289,7 +289,7 @@ export class LokiLogger implements Tracer, AsyncDisposable {
  * await loki.flush(); // also on dispose
  * ```
  */
-export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
+export function bindLokiLogger(mach: Api, opts: LokiOptions): LokiLogger {
   const logger = new LokiLogger(opts);
   mach.bindTracer(logger);
   return logger;
@@ -311,7 +311,7 @@ export function bindLokiLogger(mach: Machine, opts: LokiOptions): LokiLogger {
  * ```
  */
 export function bindLokiEnv(
-  mach: Machine,
+  mach: Api,
   config?: TelemetryConfig,
 ): LokiLogger | undefined {
   config ??= readTelemetryConfig();

@@ -137,7 +137,7 @@ export interface Api<N extends string = string> extends MachineQueries<N> {
   setGroups(groups: Record<string, S>, order?: string[]): void;
   /** Fixes the order of state indexes. */
   verifyStates(names: string[]): void;
-  /** Replaces the schema with one of more states. */
+  /** Replaces the schema with one with more states. */
   setSchema(schema: Schema, names?: S): void;
   /** The state and clocks, for `import`. */
   export(): Serialized;
@@ -170,8 +170,8 @@ export interface Api<N extends string = string> extends MachineQueries<N> {
 /**
  * One mutation being executed, as tracers receive it in every transition
  * hook and handlers in `e.transition`; fields fill in as the transition
- * progresses (see the {@linkcode Tracer} hook order). Read-only: the
- * machine writes it.
+ * progresses (see the {@linkcode Tracer} hook order). Read-only, arrays
+ * included: the machine writes it.
  *
  * @example Reading a transition in a tracer
  * ```ts
@@ -194,35 +194,35 @@ export interface Transition {
   /** The mutation which caused it. */
   readonly mutation: Mutation;
   /** Called states, in call order. */
-  readonly calledStates: S;
+  readonly calledStates: readonly string[];
   /** Steps taken so far (when the machine records steps). */
-  readonly steps: StepRecord[];
+  readonly steps: readonly StepRecord[];
   /** Machine time (ticks in index order) before. */
-  readonly timeBefore: number[];
+  readonly timeBefore: readonly number[];
   /** Machine time after: predicted until finals, then real (canceled: `timeBefore`). */
-  readonly timeAfter: number[];
+  readonly timeAfter: readonly number[];
   /** States active after the transition, in handler order. */
-  readonly targetStates: S;
+  readonly targetStates: readonly string[];
   /** States activated (Enter/State handlers run for them). */
-  readonly enters: S;
+  readonly enters: readonly string[];
   /** States deactivated (Exit/End handlers run for them). */
-  readonly exits: S;
+  readonly exits: readonly string[];
   /** Active states before, in the machine's active order. */
-  readonly statesBefore: S;
+  readonly statesBefore: readonly string[];
   /** Accepted so far (false once canceled). */
   readonly accepted: boolean;
   /** All phases done; log lines now go to the next transition. */
   readonly isCompleted: boolean;
   /** Log entries produced during the transition. */
-  readonly logEntries: LogEntry[];
+  readonly logEntries: readonly LogEntry[];
   /** Log entries produced between the previous transition and this one. */
-  readonly preLogEntries: LogEntry[];
+  readonly preLogEntries: readonly LogEntry[];
   /** Queue length once the transition ended. */
   readonly queueLen: number;
   /** Steps are being recorded. */
   readonly stepsOn: boolean;
   /** Indexes of `targetStates`. */
-  readonly targetIndexes: number[];
+  readonly targetIndexes: readonly number[];
   /** The mutation's type. */
   readonly type: MutationType;
   /** The mutation's arguments. */
@@ -234,9 +234,9 @@ export interface Transition {
   /** States activated and deactivated (indexes), from `timeBefore` and `timeAfter`. */
   readonly diff: TimeDiff;
   /** Names of `diff.added`, in index order (incl. re-activated Multi states). */
-  readonly statesAdded: S;
+  readonly statesAdded: readonly string[];
   /** Names of `diff.removed`, in index order. */
-  readonly statesRemoved: S;
+  readonly statesRemoved: readonly string[];
   /** The machine time (sum of ticks) before. */
   readonly timeSumBefore: number;
   /** `[add] Foo Bar`: the mutation with states in index order. */

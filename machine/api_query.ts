@@ -120,7 +120,7 @@ export interface MachineQueries<N extends string = string> {
   isErr(): boolean;
   /** The last error passed to addErr or thrown by a handler. */
   err(): Error | undefined;
-  /** Whether the states are defined (false once disposed). */
+  /** Whether the states are defined (false once `dispose()` was called). */
   has(states: string[]): boolean;
   /** `has` for one state. */
   has1(state: string): boolean;
@@ -136,7 +136,8 @@ export interface MachineQueries<N extends string = string> {
   isClock(clock: Record<string, number>): boolean;
   /** The ticks of `states` (default: all, in index order) equal `time`. */
   isTime(time: number[], states?: StateName<N>[] | S): boolean;
-  /** Active states, in the order of the last transition's targets. */
+  /** Active states in the order of the last transition's targets; with
+   * `states`, those of them active, in their order. */
   activeStates(states?: StateName<N>[] | S): StateName<N>[];
   /** How many of `states` (default: all) are active. */
   countActive(states?: StateName<N>[] | S): number;

@@ -76,7 +76,7 @@ export interface MachineOptions {
   id?: string;
   /** Parent machine: sets `parentId`, calls its tracers' `newSubmachine`
    * and binds its inheritable tracers. */
-  parent?: Machine;
+  parent?: Api;
   /** Parent id only (no tracer inheritance). */
   parentId?: string;
   /** Machine tags, "key" or "key:value". */
@@ -162,7 +162,7 @@ export class Machine<N extends string = string> implements Api<N> {
     let logArgs = opts.logArgs as LogArgsMapper | undefined;
     if (Array.isArray(opts.logArgs)) logArgs = newLogArgsMapper(20, [...LOG_ARGS, ...opts.logArgs]);
     this.#core = {
-      mach: this as Machine,
+      mach: this,
       id,
       schema: parsed.schema,
       names,
@@ -221,7 +221,7 @@ export class Machine<N extends string = string> implements Api<N> {
       const parentTracers = opts.parent.tracers();
       for (const t of parentTracers) {
         try {
-          t.newSubmachine?.(opts.parent, this as Machine);
+          t.newSubmachine?.(opts.parent, this);
         } catch {
           core.tracerErrors++;
         }
@@ -690,7 +690,7 @@ export class Machine<N extends string = string> implements Api<N> {
     return this.#core.err;
   }
 
-  /** Whether the states are defined (false once disposed). */
+  /** Whether the states are defined (false once `dispose()` was called). */
   has(states: string[]): boolean {
     const core = this.#core;
     return !core.disposing && states.every((s) => core.index.has(s));
@@ -741,8 +741,8 @@ export class Machine<N extends string = string> implements Api<N> {
     return isTime(this.#core, time, states);
   }
 
-  /** Active states (of `states` when given, in their order), in the order
-   * of the last transition's targets. */
+  /** Active states in the order of the last transition's targets; with
+   * `states`, those of them active, in their order. */
   activeStates(states?: StateName<N>[] | S): StateName<N>[] {
     const core = this.#core;
     if (core.disposed) return [];
@@ -912,7 +912,7 @@ export class Machine<N extends string = string> implements Api<N> {
   }
 
   /**
-   * Replaces the schema with one of more states (existing states keep their
+   * Replaces the schema with one with more states (existing states keep their
    * ticks). `names` orders the index; by default the old order, then the
    * new states sorted. A no-op once disposed.
    */
@@ -1087,7 +1087,7 @@ export class Machine<N extends string = string> implements Api<N> {
     log(core, LogLevel.Ops, `[tracers] bind ${id}`);
     if (this.#constructing) return;
     try {
-      tracer.machineInit?.(this as Machine);
+      tracer.machineInit?.(this);
     } catch {
       core.tracerErrors++;
     }

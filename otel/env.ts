@@ -6,7 +6,7 @@
  */
 
 import { type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
-import type { Machine } from "../machine/mod.ts";
+import type { Api } from "../machine/mod.ts";
 import { newOtelProvider, type OtelProvider } from "./provider.ts";
 import { OtelMachTracer, type OtelMachTracerOptions } from "./tracer.ts";
 
@@ -110,7 +110,7 @@ export class OtelEnvBinding implements AsyncDisposable {
  * ```
  */
 export function bindOtelEnv(
-  mach: Machine,
+  mach: Api,
   config?: TelemetryConfig,
 ): OtelEnvBinding | undefined {
   config = topLevelConfig(mach, config);
@@ -156,7 +156,7 @@ export function bindOtelEnv(
  * await machBindOtelEnv(new Machine({ Foo: {} }))();
  * ```
  */
-export function machBindOtelEnv(mach: Machine): () => Promise<void> {
+export function machBindOtelEnv(mach: Api): () => Promise<void> {
   const binding = bindOtelEnv(mach);
   return () => binding ? binding[Symbol.asyncDispose]() : Promise.resolve();
 }

@@ -6,7 +6,7 @@
  */
 
 import { context as otelContext } from "@opentelemetry/api";
-import { LogLevel, type Machine, type Tracer } from "../machine/mod.ts";
+import { type Api, LogLevel, type Tracer } from "../machine/mod.ts";
 import { OtelMachTracer } from "./tracer.ts";
 import type { OtelContext } from "./types.ts";
 
@@ -95,7 +95,7 @@ export class OtelLogger implements Tracer, AsyncDisposable {
   emitted = 0;
   #opts: OtelLoggerOptions;
   #offs = new Map<string, () => void>();
-  #machines = new Map<string, Machine>();
+  #machines = new Map<string, Api>();
 
   /**
    * A logger.
@@ -108,7 +108,7 @@ export class OtelLogger implements Tracer, AsyncDisposable {
   }
 
   /** Starts listening to the machine's log. */
-  machineInit(mach: Machine): void {
+  machineInit(mach: Api): void {
     if (this.#offs.has(mach.id)) return;
     this.#machines.set(mach.id, mach);
     const emit = this.#opts.logger ? this.#emitTo(this.#opts.logger) : this.#emitConsole();
@@ -121,18 +121,18 @@ export class OtelLogger implements Tracer, AsyncDisposable {
     );
   }
 
-  #tracer(mach: Machine): OtelMachTracer | undefined {
+  #tracer(mach: Api): OtelMachTracer | undefined {
     return this.#opts.tracer ??
       mach.tracers().find((t): t is OtelMachTracer => t instanceof OtelMachTracer);
   }
 
-  #context(mach: Machine): OtelContext | undefined {
+  #context(mach: Api): OtelContext | undefined {
     const tracer = this.#tracer(mach);
     return tracer?.transitionContext(mach.id) ?? tracer?.machineContext(mach.id);
   }
 
   #emitTo(logger: OtelLogEmitter) {
-    return (mach: Machine, level: LogLevel, body: string) => {
+    return (mach: Api, level: LogLevel, body: string) => {
       const attributes: Record<string, string | number> = {
         "asyncmachine.id": mach.id,
         "asyncmachine.level": LEVEL_NAMES[level] ?? String(level),
@@ -153,7 +153,7 @@ export class OtelLogger implements Tracer, AsyncDisposable {
 
   /** Deno exports console output as log records carrying the active span's ids. */
   #emitConsole() {
-    return (mach: Machine, level: LogLevel, body: string) => {
+    return (mach: Api, level: LogLevel, body: string) => {
       const line = `[${mach.id}] ${body}`;
       const write = otelSeverity(level) >= 9 ? console.info : console.debug;
       const ctx = this.#context(mach);
@@ -201,7 +201,7 @@ export class OtelLogger implements Tracer, AsyncDisposable {
  * mach.add(["Foo"]); // a record with body "[state] +Foo"
  * ```
  */
-export function bindOtelLogger(mach: Machine, opts?: OtelLoggerOptions): OtelLogger {
+export function bindOtelLogger(mach: Api, opts?: OtelLoggerOptions): OtelLogger {
   opts ??= {};
   const logger = new OtelLogger(opts);
   mach.bindTracer(logger);

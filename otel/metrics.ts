@@ -14,7 +14,7 @@ import {
   type ObservableGauge,
 } from "@opentelemetry/api";
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
-import type { Machine, Tracer, Transition } from "../machine/mod.ts";
+import type { Api, Tracer, Transition } from "../machine/mod.ts";
 import { GAUGES as PROM_GAUGES } from "../prometheus/gauges.ts";
 import type { OtelMeter } from "./types.ts";
 
@@ -26,7 +26,7 @@ const GAUGES = PROM_GAUGES.filter(([key]) =>
 ) as readonly (readonly [keyof TxAverages | keyof Definition, string, string])[];
 
 interface MachState {
-  mach: Machine;
+  mach: Api;
   stats: TxStats;
   start: number;
 }
@@ -92,7 +92,7 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
   }
 
   /** Starts collecting the machine's transitions. */
-  machineInit(mach: Machine): void {
+  machineInit(mach: Api): void {
     if (!this.#machines.has(mach.id)) {
       this.#machines.set(mach.id, { mach, stats: new TxStats(), start: 0 });
     }
@@ -134,7 +134,7 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
   }
 }
 
-function definition(mach: Machine): Definition {
+function definition(mach: Api): Definition {
   const { relations, refStates } = schemaStats(mach.schema());
   return {
     statesAmount: mach.stateNames().length,
@@ -160,7 +160,7 @@ function definition(mach: Machine): Definition {
  * metrics.dispose();
  * ```
  */
-export function bindOtelMetrics(mach: Machine, meter?: OtelMeter): OtelMetrics {
+export function bindOtelMetrics(mach: Api, meter?: OtelMeter): OtelMetrics {
   const m = new OtelMetrics(meter);
   mach.bindTracer(m);
   return m;

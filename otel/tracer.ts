@@ -24,13 +24,7 @@ import {
 import { isRpcMachine } from "../internal/config.ts";
 import { allowedState } from "./state_filter.ts";
 import type { OtelContext, OtelSpan, OtelTracer } from "./types.ts";
-import {
-  type Machine,
-  StateException,
-  timeSum,
-  type Tracer,
-  type Transition,
-} from "../machine/mod.ts";
+import { type Api, StateException, timeSum, type Tracer, type Transition } from "../machine/mod.ts";
 
 /** Options of {@linkcode OtelMachTracer} (upstream's OtelMachTracerOpts). */
 export interface OtelMachTracerOptions {
@@ -66,7 +60,7 @@ const MAX_HIST = 300;
 
 interface MachData {
   id: string;
-  mach: Machine;
+  mach: Api;
   index: number;
   machCtx: Context;
   statesCtx: Context;
@@ -82,7 +76,7 @@ interface MachData {
   multi: Set<string>;
 }
 
-function schemaInfo(mach: Machine): Pick<MachData, "multi"> {
+function schemaInfo(mach: Api): Pick<MachData, "multi"> {
   const schema = mach.schema();
   return { multi: new Set(mach.stateNames().filter((s) => schema[s].multi)) };
 }
@@ -158,7 +152,7 @@ export class OtelMachTracer implements Tracer {
   }
 
   /** Starts the machine's spans. */
-  machineInit(mach: Machine): void {
+  machineInit(mach: Api): void {
     const id = mach.id;
     if (this.#ended || this.#skipped.has(id) || this.#machines.has(id)) return;
     const index = this.#nextIndex++;
@@ -201,7 +195,7 @@ export class OtelMachTracer implements Tracer {
   }
 
   /** Links a submachine to its parent (the core binds this tracer to it). */
-  newSubmachine(parent: Machine, mach: Machine): void {
+  newSubmachine(parent: Api, mach: Api): void {
     if (this.#ended) return;
     if (isRpcMachine(mach.tags, this.#opts.rpcDbg) || this.#opts.skipStatesRe?.test(mach.id)) {
       this.#skipped.add(mach.id);
@@ -349,13 +343,13 @@ export class OtelMachTracer implements Tracer {
   }
 
   /** Refreshes the cached state names after a schema change. */
-  schemaChange(mach: Machine): void {
+  schemaChange(mach: Api): void {
     const data = this.#machines.get(mach.id);
     if (data) Object.assign(data, schemaInfo(mach));
   }
 
   /** Refreshes the cached state order. */
-  verifyStates(mach: Machine): void {
+  verifyStates(mach: Api): void {
     this.schemaChange(mach);
   }
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Machine } from "../machine/mod.ts";
+import type { Api } from "../machine/mod.ts";
 import {
   bindPrometheusMetrics,
   type PrometheusMetrics,
@@ -28,7 +28,7 @@ export type BindMachOptions = PrometheusMetricsOptions;
  * bindMach(new Machine({ Foo: {} }), { registry: new Registry() });
  * ```
  */
-export const bindMach: (mach: Machine, opts?: PrometheusMetricsOptions) => PrometheusMetrics =
+export const bindMach: (mach: Api, opts?: PrometheusMetricsOptions) => PrometheusMetrics =
   bindPrometheusMetrics;
 
 /** @deprecated Use {@linkcode PrometheusMetrics}. */

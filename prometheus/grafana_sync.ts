@@ -6,7 +6,7 @@
  */
 
 import { type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
-import type { Machine, Tracer } from "../machine/mod.ts";
+import type { Api, Tracer } from "../machine/mod.ts";
 import { type DashboardOptions, grafanaDashboard } from "./grafana.ts";
 import { normalizeId } from "./names.ts";
 
@@ -142,7 +142,7 @@ export class GrafanaSyncTracer implements Tracer, AsyncDisposable {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
   #again = false;
-  #machines: Machine[] = [];
+  #machines: Api[] = [];
   #disposed: Promise<void> | undefined;
 
   /**
@@ -155,7 +155,7 @@ export class GrafanaSyncTracer implements Tracer, AsyncDisposable {
   }
 
   /** Adds the machine and syncs. */
-  machineInit(mach: Machine): void {
+  machineInit(mach: Api): void {
     if (this.#disposed) return;
     if (!this.#machines.includes(mach)) this.#machines.push(mach);
     if (!this.ids.includes(mach.id)) this.ids.push(mach.id);
@@ -163,7 +163,7 @@ export class GrafanaSyncTracer implements Tracer, AsyncDisposable {
   }
 
   /** Adds the submachine, re-syncs debounced. */
-  newSubmachine(_parent: Machine, mach: Machine): void {
+  newSubmachine(_parent: Api, mach: Api): void {
     if (this.ids.includes(mach.id)) return;
     this.ids.push(mach.id);
     this.#schedule(this.#opts.debounceMs ?? 500);
@@ -259,7 +259,7 @@ export class GrafanaSyncTracer implements Tracer, AsyncDisposable {
  * ```
  */
 export function bindGrafanaEnv(
-  mach: Machine,
+  mach: Api,
   config?: TelemetryConfig,
 ): GrafanaSyncTracer | undefined {
   const { grafanaUrl: url, grafanaToken: token, service } = topLevelConfig(mach, config) ?? {};
@@ -286,6 +286,6 @@ export function bindGrafanaEnv(
  * machDashboardEnv(new Machine({ Foo: {} })); // undefined unless the env asks
  * ```
  */
-export function machDashboardEnv(mach: Machine): GrafanaSyncTracer | undefined {
+export function machDashboardEnv(mach: Api): GrafanaSyncTracer | undefined {
   return bindGrafanaEnv(mach);
 }

@@ -8,7 +8,7 @@
  */
 
 import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
-import type { Machine, Schema, Tracer, Transition } from "../machine/mod.ts";
+import type { Api, Schema, Tracer, Transition } from "../machine/mod.ts";
 import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
 import { normalizeId, releaseSeriesId, uniqueSeriesId, wellFormedId } from "./names.ts";
@@ -41,7 +41,7 @@ export interface PrometheusMetricsOptions {
 const DEFAULT_WINDOW = 15_000;
 
 // one binding per machine and registry: a second bind returns the first
-const bindings = new WeakMap<Registry, WeakMap<Machine, PrometheusMetrics>>();
+const bindings = new WeakMap<Registry, WeakMap<Api, PrometheusMetrics>>();
 
 const AVERAGED: readonly (keyof TxAverages)[] = GAUGES.map(([field]) => field).filter(
   (f): f is keyof TxAverages =>
@@ -112,7 +112,7 @@ export class PrometheusMetrics implements AsyncDisposable {
   readonly exceptionsTotal: CounterChild;
   /** `am_transition_duration_seconds`. */
   readonly txDuration: HistogramChild;
-  #mach: Machine;
+  #mach: Api;
   #stats = new TxStats();
   #closed = false;
   #window: number;
@@ -133,7 +133,7 @@ export class PrometheusMetrics implements AsyncDisposable {
    * @param opts Binding options.
    * @param isChild Rolled by its parent's metrics.
    */
-  constructor(mach: Machine, opts: PrometheusMetricsOptions, isChild: boolean) {
+  constructor(mach: Api, opts: PrometheusMetricsOptions, isChild: boolean) {
     this.machId = mach.id;
     this.#mach = mach;
     this.#opts = opts;
@@ -187,7 +187,7 @@ export class PrometheusMetrics implements AsyncDisposable {
   }
 
   /** The machine these metrics observe. */
-  get machine(): Machine {
+  get machine(): Api {
     return this.#mach;
   }
 
@@ -310,7 +310,7 @@ export class PrometheusMetrics implements AsyncDisposable {
   }
 
   /** Binds a submachine's metrics with the same options (once per registry). */
-  bindChild(mach: Machine): PrometheusMetrics {
+  bindChild(mach: Api): PrometheusMetrics {
     const existing = bindings.get(this.registry)?.get(mach);
     if (existing) return existing;
     const child = new PrometheusMetrics(mach, this.#opts, true);
@@ -352,7 +352,7 @@ function remember(metrics: PrometheusMetrics): void {
  * ```
  */
 export function bindPrometheusMetrics(
-  mach: Machine,
+  mach: Api,
   opts?: PrometheusMetricsOptions,
 ): PrometheusMetrics {
   opts ??= {};
@@ -379,6 +379,6 @@ export function bindPrometheusMetrics(
  * await using metrics = transitionsToPrometheus(new Machine({ Foo: {} }), 5_000);
  * ```
  */
-export function transitionsToPrometheus(mach: Machine, interval?: number): PrometheusMetrics {
+export function transitionsToPrometheus(mach: Api, interval?: number): PrometheusMetrics {
   return bindPrometheusMetrics(mach, { window: interval });
 }

@@ -7,7 +7,7 @@
  */
 
 import { isRpcMachine } from "../internal/config.ts";
-import type { Machine, Schema, Tracer, Transition } from "../machine/mod.ts";
+import type { Api, Schema, Tracer, Transition } from "../machine/mod.ts";
 import { randId } from "../machine/utils.ts";
 
 /** What the tracer feeds: {@linkcode PrometheusMetrics} (no import back: no cycle). */
@@ -15,7 +15,7 @@ export interface PromSink {
   /** Records an accepted transition. */
   sample(tx: Transition, micros: number, now: number): void;
   /** Binds a submachine's metrics. */
-  bindChild(mach: Machine): unknown;
+  bindChild(mach: Api): unknown;
   /** Sets the definition gauges. */
   updateSchema(schema: Schema, statesCount: number): void;
   /** The machine is gone. */
@@ -46,12 +46,12 @@ export class PromTracer implements Tracer {
     this.#metrics.sample(tx, (now - this.#start) * 1000, now);
   }
 
-  newSubmachine(_parent: Machine, mach: Machine): void {
+  newSubmachine(_parent: Api, mach: Api): void {
     if (isRpcMachine(mach.tags, this.#rpcDbg)) return;
     this.#metrics.bindChild(mach);
   }
 
-  schemaChange(mach: Machine): void {
+  schemaChange(mach: Api): void {
     this.#metrics.updateSchema(mach.schema(), mach.stateNames().length);
   }
 

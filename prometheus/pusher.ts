@@ -8,7 +8,7 @@
 
 import { readTelemetryConfig, type TelemetryConfig, topLevelConfig } from "../internal/config.ts";
 import { fetchRetrying } from "../internal/http.ts";
-import type { Machine } from "../machine/mod.ts";
+import type { Api } from "../machine/mod.ts";
 import { bindPrometheusMetrics, type PrometheusMetrics } from "./metrics.ts";
 import { normalizeId } from "./names.ts";
 import { defaultRegistry, Registry, TEXT_CONTENT_TYPE } from "./registry.ts";
@@ -251,7 +251,7 @@ export type MetricsEnv = PrometheusEnvBinding;
  * ```
  */
 export function bindPrometheusEnv(
-  mach: Machine,
+  mach: Api,
   config?: TelemetryConfig,
   interval?: number,
 ): PrometheusEnvBinding | undefined {
@@ -284,7 +284,7 @@ export function bindPrometheusEnv(
  * machMetricsEnv(new Machine({ Foo: {} })); // undefined unless the env asks
  * ```
  */
-export function machMetricsEnv(mach: Machine, interval?: number): PrometheusEnvBinding | undefined {
+export function machMetricsEnv(mach: Api, interval?: number): PrometheusEnvBinding | undefined {
   interval ??= 15_000;
   return bindPrometheusEnv(mach, readTelemetryConfig(), interval);
 }

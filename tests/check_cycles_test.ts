@@ -85,6 +85,24 @@ Deno.test("cycles: a type-only cycle fails like a runtime one", async () => {
   }
 });
 
+Deno.test("cycles: re-exports and import() type expressions are edges too", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/a.ts`,
+      'export type { B } from "./b.ts";\nexport type A = 1;\n',
+    );
+    await Deno.writeTextFile(`${dir}/b.ts`, 'export type B = import("./a.ts").A;\n');
+    const res = await run(dir);
+    assertEquals(res.code, 1);
+    assert(res.err.includes("import cycle: a.ts b.ts"), res.err);
+    await Deno.writeTextFile(`${dir}/b.ts`, "export type B = 1;\n");
+    assertEquals((await run(dir)).code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("cycles: the repository has no import cycle, type-only ones included", async () => {
   const res = await run(".");
   assertEquals(res.code, 0, res.err);

@@ -302,7 +302,7 @@ Deno.test("log: upstream's line formats in logEntries and preLogEntries", () => 
   m.add1("Bar", { key: "v" });
   m.log("hello\nworld");
   m.remove1("Bar");
-  const text = (es: { text: string }[]) => es.map((e) => e.text);
+  const text = (es: readonly { text: string }[]) => es.map((e) => e.text);
   assertEquals(text(txs[0].preLogEntries), [
     "[mach1] [tracers] bind t",
     "[mach1] [handlers] bind 0:h",

@@ -12,6 +12,9 @@ import {
   type Schema,
   type Transition,
 } from "../machine/mod.ts";
+import { trace } from "@opentelemetry/api";
+import { bindOtelMetrics, OtelMachTracer } from "../otel/mod.ts";
+import { transitionsToPrometheus } from "../prometheus/mod.ts";
 
 Deno.test("types: unknown states, relation keys, relation targets and handler names don't compile", () => {
   const m = new Machine({ Foo: { require: ["Bar"] }, Bar: {}, Baz: { remove: ["Exception"] } });
@@ -129,6 +132,10 @@ Deno.test("types: Api is Machine's public surface; events and hooks get the mach
       seen.push(t.machine);
       // @ts-expect-error a transition is read-only for tracers
       if (false as boolean) t.accepted = false;
+      // @ts-expect-error its arrays too: they are the machine's own
+      if (false as boolean) t.targetStates.push("Bar");
+      // @ts-expect-error likewise the clock
+      if (false as boolean) t.timeAfter[0] = 99;
     },
   });
   m.bindHandlers({ FooState: (e) => seen.push(e.machine, e.transition.machine) });
@@ -136,4 +143,31 @@ Deno.test("types: Api is Machine's public surface; events and hooks get the mach
   assertEquals(seen.length, 3);
   for (const mach of seen) assert(mach === m);
   assertEquals(tx?.statesAdded, ["Foo"]);
+});
+
+// What a handler or tracer gets (an Api) goes wherever a machine is taken:
+// a parent for a submachine, every binder (a binder typed with the Machine
+// class would make these a compile error).
+Deno.test("types: the Api from a handler or hook is a parent and bindable", async () => {
+  const m = new Machine({ Foo: {} }, { id: "parent" });
+  const kids: Api[] = [];
+  m.bindHandlers({
+    FooState: (e) => {
+      const kid = new Machine({ Bar: {} }, { id: "kid", parent: e.machine });
+      kids.push(kid);
+      transitionsToPrometheus(e.machine).dispose();
+    },
+  });
+  const otel = new OtelMachTracer(trace.getTracer("types"));
+  m.bindTracer({
+    id: "binds",
+    newSubmachine(_parent, mach) {
+      void bindOtelMetrics(mach)[Symbol.asyncDispose]();
+      mach.bindTracer(otel);
+    },
+  });
+  m.add(["Foo"]);
+  assertEquals(kids.map((k) => k.parentId), ["parent"]);
+  assert(kids[0].tracers().includes(otel));
+  await otel[Symbol.asyncDispose]();
 });
