@@ -6,31 +6,10 @@
  */
 
 import { context as otelContext } from "@opentelemetry/api";
+import { SeverityNumber } from "@opentelemetry/api-logs";
 import { type Api, LogLevel, type Tracer } from "../machine/mod.ts";
 import { OtelMachTracer } from "./tracer.ts";
-import type { OtelContext } from "./types.ts";
-
-/** A log record, in `@opentelemetry/api-logs`' shape. */
-export interface OtelLogRecord {
-  /** Milliseconds since the epoch. */
-  timestamp: number;
-  /** OpenTelemetry severity number (1-24). */
-  severityNumber: number;
-  /** The machine's level name. */
-  severityText: string;
-  /** The log line (without the `[id5] ` prefix). */
-  body: string;
-  /** `asyncmachine.id`, `asyncmachine.level`, `asyncmachine.tx_id`, `service.name`. */
-  attributes: Record<string, string | number>;
-  /** The transition's (or machine's) span context. */
-  context?: OtelContext;
-}
-
-/** Anything with `emit(record)`: an `@opentelemetry/api-logs` Logger fits. */
-export interface OtelLogEmitter {
-  /** Emits one record. */
-  emit(record: OtelLogRecord): void;
-}
+import type { OtelContext, OtelLogEmitter, OtelLogSeverity } from "./types.ts";
 
 /** Options of {@linkcode bindOtelLogger}. */
 export interface OtelLoggerOptions {
@@ -57,18 +36,18 @@ const LEVEL_NAMES = ["nothing", "external", "changes", "ops", "decisions", "ever
  * otelSeverity(LogLevel.Ops); // 9
  * ```
  */
-export function otelSeverity(level: LogLevel): number {
+export function otelSeverity(level: LogLevel): OtelLogSeverity {
   switch (level) {
     case LogLevel.External:
-      return 12;
+      return SeverityNumber.INFO4;
     case LogLevel.Changes:
-      return 11;
+      return SeverityNumber.INFO3;
     case LogLevel.Ops:
-      return 9;
+      return SeverityNumber.INFO;
     case LogLevel.Decisions:
-      return 4;
+      return SeverityNumber.TRACE4;
     default:
-      return 1;
+      return SeverityNumber.TRACE;
   }
 }
 
@@ -155,7 +134,7 @@ export class OtelLogger implements Tracer, AsyncDisposable {
   #emitConsole() {
     return (mach: Api, level: LogLevel, body: string) => {
       const line = `[${mach.id}] ${body}`;
-      const write = otelSeverity(level) >= 9 ? console.info : console.debug;
+      const write = otelSeverity(level) >= SeverityNumber.INFO ? console.info : console.debug;
       const ctx = this.#context(mach);
       if (ctx) otelContext.with(ctx, () => write(line));
       else write(line);

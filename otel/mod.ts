@@ -32,14 +32,7 @@ export {
   type OtelProviderOptions,
 } from "./provider.ts";
 export { bindOtelEnv, machBindOtelEnv, OtelEnvBinding } from "./env.ts";
-export {
-  bindOtelLogger,
-  type OtelLogEmitter,
-  OtelLogger,
-  type OtelLoggerOptions,
-  type OtelLogRecord,
-  otelSeverity,
-} from "./logger.ts";
+export { bindOtelLogger, OtelLogger, type OtelLoggerOptions, otelSeverity } from "./logger.ts";
 export { bindOtelMetrics, OtelMetrics } from "./metrics.ts";
 export {
   type JaegerFile,
@@ -57,6 +50,9 @@ export type {
   OtelExportResult,
   OtelFinishedSpan,
   OtelHrTime,
+  OtelLogEmitter,
+  OtelLogRecord,
+  OtelLogSeverity,
   OtelMeter,
   OtelObservableResult,
   OtelSpan,

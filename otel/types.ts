@@ -2,7 +2,8 @@
  * The OpenTelemetry types in this module's public signatures. They ARE the
  * types of `@opentelemetry/api` (Tracer, Span, Meter…), of
  * `@opentelemetry/sdk-trace` (ReadableSpan, SpanExporter, TracerProvider)
- * and of `@opentelemetry/core` (ExportResult), under documented aliases:
+ * of `@opentelemetry/core` (ExportResult) and of `@opentelemetry/api-logs`
+ * (LogRecord, SeverityNumber, Logger's emit), under documented aliases:
  * `deno doc --lint` rejects an npm type used directly in a public signature
  * (private-type-ref) and a re-export of it (the packages' declarations lack
  * JSDoc), while an exported alias is accepted and linked in the docs. Any
@@ -22,6 +23,7 @@
  */
 
 import type * as api from "@opentelemetry/api";
+import type * as logs from "@opentelemetry/api-logs";
 import type * as core from "@opentelemetry/core";
 import type * as sdk from "@opentelemetry/sdk-trace";
 
@@ -63,3 +65,19 @@ export type OtelSpanExporter = sdk.SpanExporter;
 
 /** An `@opentelemetry/sdk-trace` TracerProvider (the SDK's, with forceFlush and shutdown). */
 export type OtelTracerProvider = sdk.TracerProvider;
+
+/** An `@opentelemetry/api-logs` LogRecord: what {@linkcode OtelLogEmitter} receives. */
+export type OtelLogRecord = logs.LogRecord;
+
+/** An `@opentelemetry/api-logs` SeverityNumber (TRACE 1 … FATAL4 24). */
+export type OtelLogSeverity = logs.SeverityNumber;
+
+/**
+ * What the OTel logger emits to: anything with an `@opentelemetry/api-logs`
+ * Logger's `emit(record)`, so any api-logs Logger fits (tests/otel_types_test.ts
+ * checks one from the logs SDK), and so does a bare `{ emit }`.
+ */
+export interface OtelLogEmitter {
+  /** Emits one record. */
+  emit(record: OtelLogRecord): void;
+}

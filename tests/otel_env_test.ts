@@ -127,18 +127,21 @@ Deno.test("otel logger: records with upstream's severities, correlated with the 
   otel.dispose();
   const state = records.find((r) => r.body === "[state] +A")!;
   assertEquals(state.severityNumber, 11);
-  assertEquals(state.attributes["asyncmachine.id"], "logm");
-  assertEquals(state.attributes["service.name"], "svc");
+  assertEquals(state.attributes?.["asyncmachine.id"], "logm");
+  assertEquals(state.attributes?.["service.name"], "svc");
   const txSpan = exporter.getFinishedSpans().find((s) => s.name === "0: [add] A")!;
   assertEquals(
     trace.getSpan(state.context!)?.spanContext().spanId,
     txSpan.spanContext().spanId,
   );
-  assertEquals(state.attributes["asyncmachine.tx_id"], txSpan.attributes.tx_id);
+  assertEquals(state.attributes?.["asyncmachine.tx_id"], txSpan.attributes.tx_id);
   assertEquals(records.find((r) => r.body === "[add] A")?.severityNumber, 9);
   assert(records.some((r) => r.body === "[exter] [error] custom failure"));
-  assert(records.some((r) => r.attributes["asyncmachine.id"] === "logc"), "inherited");
-  assertEquals(records.find((r) => r.body.startsWith("[add:auto]"))?.severityNumber, undefined);
+  assert(records.some((r) => r.attributes?.["asyncmachine.id"] === "logc"), "inherited");
+  assertEquals(
+    records.find((r) => String(r.body).startsWith("[add:auto]"))?.severityNumber,
+    undefined,
+  );
 });
 
 Deno.test("otel metrics: instruments fed per machine and submachine", () => {

@@ -17,7 +17,13 @@ import {
   trace,
   type Tracer,
 } from "@opentelemetry/api";
+import type { Logger, LogRecord, SeverityNumber } from "@opentelemetry/api-logs";
 import type { ExportResult } from "@opentelemetry/core";
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from "@opentelemetry/sdk-logs";
 import {
   InMemorySpanExporter,
   type ReadableSpan,
@@ -25,8 +31,9 @@ import {
   type SpanExporter,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
-import { Machine } from "../machine/mod.ts";
+import { LogLevel, Machine } from "../machine/mod.ts";
 import {
+  bindOtelLogger,
   type bindOtelMetrics,
   JaegerJsonExporter,
   type OtelAttributes,
@@ -35,7 +42,10 @@ import {
   type OtelExportResult,
   type OtelFinishedSpan,
   type OtelHrTime,
+  type OtelLogEmitter,
+  type OtelLoggerOptions,
   type OtelLogRecord,
+  type OtelLogSeverity,
   OtelMachTracer,
   type OtelMachTracerOptions,
   type OtelMeter,
@@ -43,6 +53,7 @@ import {
   type OtelObservableResult,
   type OtelProvider,
   type OtelProviderOptions,
+  otelSeverity,
   type OtelSpan,
   type OtelSpanContext,
   type OtelSpanExporter,
@@ -77,6 +88,9 @@ Deno.test("otel types: the aliases and the public signatures are the OTel packag
     exact<OtelExportResult, ExportResult>(true),
     exact<OtelSpanExporter, SpanExporter>(true),
     exact<OtelTracerProvider, TracerProvider>(true),
+    exact<OtelLogRecord, LogRecord>(true),
+    exact<OtelLogSeverity, SeverityNumber>(true),
+    exact<Parameters<OtelLogEmitter["emit"]>, Parameters<Logger["emit"]>>(true),
     // where the public API takes or gives them
     exact<ConstructorParameters<typeof OtelMachTracer>[0], Tracer>(true),
     exact<OtelMachTracer["tracer"], Tracer>(true),
@@ -84,6 +98,8 @@ Deno.test("otel types: the aliases and the public signatures are the OTel packag
     exact<ReturnType<OtelMachTracer["machineContext"]>, Context | undefined>(true),
     exact<ReturnType<OtelMachTracer["transitionContext"]>, Context | undefined>(true),
     exact<OtelLogRecord["context"], Context | undefined>(true),
+    exact<ReturnType<typeof otelSeverity>, SeverityNumber>(true),
+    exact<OtelLoggerOptions["logger"], OtelLogEmitter | undefined>(true),
     exact<ConstructorParameters<typeof OtelMetrics>[0], Meter | undefined>(true),
     exact<Parameters<typeof bindOtelMetrics>[1], Meter | undefined>(true),
     exact<OtelProviderOptions["exporter"], SpanExporter | undefined>(true),
@@ -95,7 +111,7 @@ Deno.test("otel types: the aliases and the public signatures are the OTel packag
     exact<Parameters<JaegerJsonExporter["export"]>, Parameters<SpanExporter["export"]>>(true),
     exact<Parameters<OtlpJsonExporter["export"]>, Parameters<SpanExporter["export"]>>(true),
   ];
-  assertEquals(checks.length, 29);
+  assertEquals(checks.length, 34);
   assert(checks.every((c) => c));
 });
 
@@ -172,4 +188,30 @@ Deno.test("otel types: a real span processor reads the exporters' results (Expor
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("otel types: an @opentelemetry/api-logs Logger from the logs SDK takes the machine's records", async () => {
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+  const spans = new TracerProvider();
+  const otel = new OtelMachTracer(spans.getTracer("logs"));
+  const logger: Logger = provider.getLogger("am");
+  const mach = new Machine({ Foo: {} }, {
+    id: "logs1",
+    logLevel: LogLevel.Changes,
+    tracers: [otel],
+  });
+  await using _ = bindOtelLogger(mach, { logger, service: "svc" });
+  mach.add(["Foo"]);
+  const [rec] = exporter.getFinishedLogRecords().filter((r) => r.body === "[state] +Foo");
+  assert(rec, "the SDK exported the record");
+  assertEquals(rec.severityNumber, otelSeverity(LogLevel.Changes));
+  assertEquals(rec.attributes["asyncmachine.id"], "logs1");
+  // correlated: the record carries the transition span's ids
+  assertEquals(
+    rec.spanContext?.traceId,
+    trace.getSpan(otel.machineContext("logs1")!)?.spanContext().traceId,
+  );
+  otel.dispose();
+  await provider.shutdown();
 });
