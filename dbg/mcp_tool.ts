@@ -7,15 +7,10 @@
 
 import type { DbgHub } from "./hub.ts";
 import type { DbgMsgSchema, DbgMsgTx } from "./messages.ts";
-import type { Result } from "../machine/types.ts";
+import type { Api } from "../machine/api.ts";
 
-/** A machine the mutating tools may drive (a subset of `Machine`). */
-export interface McpMutable {
-  /** Activates states. */
-  add(states: string[], args?: Record<string, unknown>): Result;
-  /** Deactivates states. */
-  remove(states: string[], args?: Record<string, unknown>): Result;
-}
+/** A machine the mutating tools may drive: the part of {@linkcode Api} they call. */
+export type McpMutable = Pick<Api, "add" | "remove">;
 
 /** What the tools read and may drive. */
 export interface McpToolContext {
