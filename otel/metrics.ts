@@ -13,7 +13,7 @@ import {
   metrics,
   type ObservableGauge,
 } from "@opentelemetry/api";
-import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
+import { schemaStats, type TxAverages, TxStats } from "../prometheus/tx_stats.ts";
 import type { Api, Tracer, Transition } from "../machine/mod.ts";
 import { GAUGES as PROM_GAUGES } from "../prometheus/gauges.ts";
 import type { OtelMeter } from "./types.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { schemaStats, type TxAverages, TxStats } from "../internal/tx_stats.ts";
+import { schemaStats, type TxAverages, TxStats } from "./tx_stats.ts";
 import type { Api, Schema, Tracer, Transition } from "../machine/mod.ts";
 import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
