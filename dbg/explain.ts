@@ -8,7 +8,8 @@
  */
 
 import { Relation, StepType } from "../machine/types.ts";
-import { isActiveTick, mutationTypeName } from "../machine/utils.ts";
+import { mutationTypeName } from "../machine/utils.ts";
+import { timeDiff } from "../machine/time_diff.ts";
 import { StateException } from "../machine/states.ts";
 import type { DbgMsgSchema, DbgMsgTx, GoStep } from "./messages.ts";
 import { msgCalledStateNames } from "./messages.ts";
@@ -144,22 +145,41 @@ function cancelReasons(msg: DbgMsgTx, index: readonly string[], called: string[]
   return out;
 }
 
-function clockDiff(
-  before: readonly number[] | undefined,
+/**
+ * The states activated and deactivated between two machine times, by name:
+ * {@linkcode timeDiff} read through a schema's index (ticks beyond the index
+ * are ignored). The debugger page is served this function's source too, so
+ * it calls nothing but `timeDiff` (see `dbg/ui.ts`).
+ *
+ * @example Usage
+ * ```ts
+ * import { clockDiffNames } from "./explain.ts";
+ * clockDiffNames([0, 1], [1, 2], ["A", "B"]); // { added: ["A"], removed: ["B"] }
+ * ```
+ */
+export function clockDiffNames(
+  before: readonly number[],
   after: readonly number[],
   index: readonly string[],
-): { activated: string[]; deactivated: string[] } {
-  const activated: string[] = [];
-  const deactivated: string[] = [];
-  for (let i = 0; i < after.length && i < index.length; i++) {
-    const now = isActiveTick(after[i]);
-    if (before) {
-      const was = isActiveTick(before[i] ?? 0);
-      if (now && (!was || after[i] - (before[i] ?? 0) >= 2)) activated.push(index[i]);
-      else if (!now && was) deactivated.push(index[i]);
-    }
-  }
-  return { activated, deactivated };
+): { added: string[]; removed: string[] } {
+  const d = timeDiff(before, after);
+  const names = (idxs: readonly number[]) =>
+    idxs.filter((i) => i < index.length).map((i) => index[i]);
+  return { added: names(d.added), removed: names(d.removed) };
+}
+
+/** Without the previous clocks: what an accepted transition's steps set and removed. */
+function stepsDiffNames(
+  msg: DbgMsgTx,
+  index: readonly string[],
+): { added: string[]; removed: string[] } {
+  if (!msg.Accepted) return { added: [], removed: [] };
+  const steps = msg.Steps ?? [];
+  const to = (s: GoStep) => stateName(s.ToState, s.ToStateIdx, index);
+  return {
+    added: steps.filter((s) => s.Type === StepType.Set).map(to),
+    removed: steps.filter((s) => s.Type === StepType.Remove).map(to),
+  };
 }
 
 /**
@@ -193,12 +213,9 @@ export function explainTx(
   const index = schema.StatesIndex;
   const called = msgCalledStateNames(msg, index);
   const steps = (msg.Steps ?? []).map((s) => stepSentence(s, index));
-  let { activated, deactivated } = clockDiff(prev?.Clocks, msg.Clocks, index);
-  if (!prev && msg.Accepted) {
-    const from = (s: GoStep) => stateName(s.ToState, s.ToStateIdx, index);
-    activated = (msg.Steps ?? []).filter((s) => s.Type === StepType.Set).map(from);
-    deactivated = (msg.Steps ?? []).filter((s) => s.Type === StepType.Remove).map(from);
-  }
+  const { added: activated, removed: deactivated } = prev
+    ? clockDiffNames(prev.Clocks, msg.Clocks, index)
+    : stepsDiffNames(msg, index);
   const log = [...(msg.PreLogEntries ?? []), ...(msg.LogEntries ?? [])].map((e) => e.Text);
   const args = msg.Args ?? {};
   const isErr = called.includes(StateException) || activated.includes(StateException);

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isActiveTick } from "./utils.ts";
+
 /**
  * State indexes, in index order, whose activation changed between two
  * machine times.
@@ -42,8 +44,8 @@ export function timeDiff(before: readonly number[], after: readonly number[]): T
   for (let i = 0; i < n; i++) {
     const b = before[i] ?? 0;
     const a = after[i] ?? 0;
-    const wasActive = b % 2 === 1;
-    if (a % 2 === 1) {
+    const wasActive = isActiveTick(b);
+    if (isActiveTick(a)) {
       if (!wasActive || a !== b) added.push(i);
     } else if (wasActive) removed.push(i);
   }
