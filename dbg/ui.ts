@@ -9,12 +9,17 @@
  * only plain function declarations, and this module serves their source
  * as the top-level functions of one inline script. Deno strips the types
  * when it loads a module, so `Function.prototype.toString()` yields
- * JavaScript; the page modules use no imports at run time (type imports
- * and calls by name to each other's functions only).
+ * JavaScript; the page modules use no imports at run time (type imports,
+ * calls by name to each other's functions, and the few shared functions
+ * and constants this module serves beside them).
  *
  * @module
  */
 
+import { StateException } from "../machine/states.ts";
+import { isActiveTick } from "../machine/utils.ts";
+import { timeDiff } from "../machine/time_diff.ts";
+import { clockDiffNames } from "./explain.ts";
 import { DBG_PAGE_CSS } from "./ui/style.ts";
 import * as util from "./ui/page_util.ts";
 import * as data from "./ui/page_data.ts";
@@ -26,16 +31,37 @@ import * as diagram from "./ui/page_diagram.ts";
 import * as sequence from "./ui/page_sequence.ts";
 import * as main from "./ui/page_main.ts";
 
+/**
+ * Constants the page functions read by name, declared first in the script.
+ * The shorthand keeps each one's own name.
+ */
+const PAGE_CONSTANTS: Readonly<Record<string, string>> = { StateException };
+
+/**
+ * Pure functions of the core and the dbg module the page calls by name,
+ * served as they are, so a transition fact (the clock parity, the
+ * added/removed diff) has one definition on the server and in the page.
+ * Each calls only the others and nothing imported.
+ */
+const SHARED_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
+  isActiveTick,
+  timeDiff,
+  clockDiffNames,
+];
+
 /** Every function the page script is made of. */
 function pageFunctions(): ((...args: never[]) => unknown)[] {
-  return [util, data, stream, render, diagram, sequence, actions, events, main].flatMap((mod) =>
-    Object.values(mod).filter((v): v is (...args: never[]) => unknown => typeof v === "function")
-  );
+  return [
+    ...SHARED_FUNCTIONS,
+    ...[util, data, stream, render, diagram, sequence, actions, events, main].flatMap((mod) =>
+      Object.values(mod).filter((v): v is (...args: never[]) => unknown => typeof v === "function")
+    ),
+  ];
 }
 
 /**
- * The page's script: the page modules' functions, then a call of
- * `dbgPageMain()`.
+ * The page's script: its constants, the shared and the page modules'
+ * functions, then a call of `dbgPageMain()`.
  *
  * @example Usage
  * ```ts
@@ -44,10 +70,12 @@ function pageFunctions(): ((...args: never[]) => unknown)[] {
  * ```
  */
 export function dbgPageScript(): string {
-  const fns = pageFunctions();
+  const consts = Object.entries(PAGE_CONSTANTS).map(([k, v]) =>
+    `const ${k} = ${JSON.stringify(v)};\n`
+  );
   // by its own name: a minifying bundler renames the functions and their calls alike
-  return '"use strict";\n' + fns.map((f) => f.toString()).join("\n") +
-    `\n${main.dbgPageMain.name}();\n`;
+  return '"use strict";\n' + consts.join("") +
+    pageFunctions().map((f) => f.toString()).join("\n") + `\n${main.dbgPageMain.name}();\n`;
 }
 
 /**

@@ -1,5 +1,7 @@
 // The debugger page without a browser: the served script is every page
 // function's source as plain JavaScript (no types, no imports, names kept),
+// the transition facts it shows (clock parity, added/removed, error
+// states) are the core's, served once, and run standalone,
 // the document loads nothing from elsewhere, the diagram layout of the
 // 89-state am-dbg fixture places every state without overlaps, and the
 // export/import routes hold against hostile input.
@@ -22,10 +24,19 @@ import * as render from "../dbg/ui/page_render.ts";
 import * as diagram from "../dbg/ui/page_diagram.ts";
 import * as sequence from "../dbg/ui/page_sequence.ts";
 import * as main from "../dbg/ui/page_main.ts";
+import { isActiveTick } from "../machine/utils.ts";
+import { timeDiff } from "../machine/time_diff.ts";
+import { StateException } from "../machine/states.ts";
+import { clockDiffNames } from "../dbg/explain.ts";
+import type { DbgMsgTx } from "../dbg/messages.ts";
+import { Rand } from "./fuzz.ts";
 
 Deno.test("ui page: the script is the page modules' functions, as JavaScript", () => {
   const script = dbgPageScript();
-  for (const mod of [util, data, stream, render, diagram, sequence, actions, events, main]) {
+  const shared = { isActiveTick, timeDiff, clockDiffNames };
+  for (
+    const mod of [shared, util, data, stream, render, diagram, sequence, actions, events, main]
+  ) {
     for (const [name, v] of Object.entries(mod)) {
       if (typeof v !== "function") continue;
       // a bundler renaming them would break calls between the served functions
@@ -36,6 +47,52 @@ Deno.test("ui page: the script is the page modules' functions, as JavaScript", (
   new Function(script);
   assert(!/^\s*(import|export)\s/m.test(script));
   assert(script.trimEnd().endsWith("dbgPageMain();"));
+});
+
+Deno.test("ui page: transition facts are the core's, defined once in the script", () => {
+  const script = dbgPageScript();
+  const count = (s: string) => script.split(s).length - 1;
+  // one parity (isActiveTick), one diff (timeDiff), one error-state rule
+  assertEquals(count("% 2"), 1, "clock parity");
+  assertEquals(count("function timeDiff("), 1);
+  assertEquals(count(JSON.stringify(StateException)), 1, "the Exception name");
+  assertEquals(count('startsWith("Err")'), 1, "the Err prefix");
+  // the served functions run on their own: what they call by name is served too
+  type Served = {
+    pageDiff: typeof util.pageDiff;
+    pageErr: typeof util.pageErr;
+    isErrState: typeof util.isErrState;
+  };
+  const body = script.slice(0, script.lastIndexOf(`${main.dbgPageMain.name}();`));
+  const page = new Function(body + "return { pageDiff, pageErr, isErrState };")() as Served;
+  for (const [name, err] of [["Exception", true], ["ErrNetwork", true], ["Foo", false]] as const) {
+    assertEquals(page.isErrState(name), err, name);
+  }
+  const tx = (Clocks: number[], extra: Partial<DbgMsgTx> = {}): DbgMsgTx => ({
+    MachineID: "m",
+    ID: "t",
+    Clocks,
+    Type: 0,
+    Accepted: true,
+    ...extra,
+  });
+  assertEquals(page.pageErr(tx([], { CalledStates: ["ErrDb"], Args: { err: "x" } }), []), "x");
+  // the page's added/removed is timeDiff's, on clocks of any shape
+  const rand = new Rand(13);
+  const index = ["A", "B", "C", "D", "E"];
+  for (let n = 0; n < 2000; n++) {
+    const clocks = () => Array.from({ length: rand.int(7) }, () => rand.int(6));
+    const [before, after] = [clocks(), clocks()];
+    const d = timeDiff(before, after);
+    const names = (xs: readonly number[]) =>
+      xs.filter((i) => i < index.length).map((i) => index[i]);
+    assertEquals(
+      page.pageDiff(tx(after), tx(before), index),
+      { added: names(d.added), removed: names(d.removed) },
+      `${before} -> ${after}`,
+    );
+  }
+  assertEquals(page.pageDiff(tx([1], { IsQueued: true }), tx([0]), ["A"]).added, []);
 });
 
 Deno.test("ui page: one document, nothing loaded from elsewhere", async () => {

@@ -10,7 +10,8 @@
 
 import type { DbgMsgSchema } from "../messages.ts";
 import type { PageState, PageTx } from "./page_types.ts";
-import { pageCalled, pageEsc, pageTouched } from "./page_util.ts";
+import { isActiveTick } from "../../machine/utils.ts";
+import { isErrState, pageCalled, pageEsc, pageTouched } from "./page_util.ts";
 
 /** A laid out diagram. */
 export interface DiagramLayout {
@@ -160,7 +161,7 @@ export function diagramSvg(schema: DbgMsgSchema, layout: DiagramLayout): string 
   const nodes = layout.nodes.map((n) => {
     const st = (schema.States || {})[n.name] || {};
     const kind = (st.Multi ? " multi" : "") + (st.Auto ? " auto" : "") +
-      (n.name === "Exception" || n.name.startsWith("Err") ? " exc" : "");
+      (isErrState(n.name) ? " exc" : "");
     const badge = (st.Multi ? "M" : "") + (st.Auto ? "A" : "");
     return '<g class="n' + kind + '" data-s="' + pageEsc(n.name) + '" transform="translate(' +
       n.x + "," + n.y + ')"><rect x="' + -n.w / 2 + '" y="-12" width="' + n.w +
@@ -212,7 +213,7 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
   for (const g of box.querySelectorAll<SVGGElement>("g.n")) {
     const name = g.dataset.s || "";
     const i = index.indexOf(name);
-    g.classList.toggle("active", (clocks[i] || 0) % 2 === 1);
+    g.classList.toggle("active", isActiveTick(clocks[i] || 0));
     g.classList.toggle("called", called.has(name));
     g.classList.toggle("touched", touched.has(name) && !called.has(name));
   }

@@ -7,7 +7,9 @@
  */
 
 import type { PageMachine, PageState, PageTx } from "./page_types.ts";
+import { isActiveTick } from "../../machine/utils.ts";
 import {
+  isErrState,
   pageCalled,
   pageDiff,
   pageErr,
@@ -185,8 +187,8 @@ export function pageRenderStates(S: PageState, tx: PageTx | undefined): void {
       if (list && list.length) rels.push(r.toLowerCase() + ": " + list.join(", "));
     }
     out.push(
-      '<div class="state' + (tick % 2 === 1 ? " active" : "") +
-        (name === "Exception" || name.startsWith("Err") ? " err" : "") + '" data-state="' +
+      '<div class="state' + (isActiveTick(tick) ? " active" : "") +
+        (isErrState(name) ? " err" : "") + '" data-state="' +
         pageEsc(name) + '" title="' + pageEsc(rels.join("\n")) + '"><span class="dot"></span>' +
         pageEsc(name) + '<span class="tick">' + tick + '</span><div class="rels">' +
         pageEsc(rels.join(" · ")) + "</div></div>",

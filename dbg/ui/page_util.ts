@@ -2,13 +2,17 @@
  * Pure helpers of the debugger page's script. Every export is a plain
  * function declaration: `dbg/ui.ts` serves their source (`toString()`, types
  * already stripped by Deno) as top-level functions of one script, so they
- * may call each other by name but must not use imports or module constants.
+ * may call each other by name, and the few core functions and constants
+ * `dbg/ui.ts` serves beside them (`timeDiff`, `isActiveTick`,
+ * `clockDiffNames`, `StateException`), but nothing else imported.
  *
  * @module
  */
 
 import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
 import type { PageFilters, PageTx } from "./page_types.ts";
+import { StateException } from "../../machine/states.ts";
+import { clockDiffNames } from "../explain.ts";
 
 /**
  * HTML-escapes a string.
@@ -50,8 +54,9 @@ export function pageCalled(tx: DbgMsgTx, index: readonly string[]): string[] {
 }
 
 /**
- * States activated and deactivated by `tx` after `prev` (by the clocks:
- * odd ticks are active; a re-activated Multi state counts as added).
+ * States activated and deactivated by `tx` after `prev`, by the clocks
+ * (the core's `timeDiff`: a re-activated Multi state counts as added);
+ * nothing for a queued mutation's notice or without `prev`.
  *
  * @example Usage
  * ```ts
@@ -65,16 +70,22 @@ export function pageDiff(
   prev: DbgMsgTx | undefined,
   index: readonly string[],
 ): { added: string[]; removed: string[] } {
-  const added: string[] = [];
-  const removed: string[] = [];
-  if (!prev || tx.IsQueued) return { added, removed };
-  for (let i = 0; i < index.length; i++) {
-    const a = tx.Clocks[i] || 0;
-    const b = prev.Clocks[i] || 0;
-    if (a % 2 === 1 && (b % 2 === 0 || a !== b)) added.push(index[i]);
-    else if (b % 2 === 1 && a % 2 === 0) removed.push(index[i]);
-  }
-  return { added, removed };
+  if (!prev || tx.IsQueued) return { added: [], removed: [] };
+  return clockDiffNames(prev.Clocks, tx.Clocks, index);
+}
+
+/**
+ * Whether a state is an error state as am-dbg marks them: `Exception`, or
+ * a name starting with `Err` (upstream's convention, e.g. `ErrNetwork`).
+ *
+ * @example Usage
+ * ```ts
+ * import { isErrState } from "./page_util.ts";
+ * isErrState("ErrNetwork"); // true
+ * ```
+ */
+export function isErrState(name: string): boolean {
+  return name === StateException || name.startsWith("Err");
 }
 
 /**
@@ -106,8 +117,7 @@ export function pageIsEmpty(tx: DbgMsgTx, prev: DbgMsgTx | undefined): boolean {
  */
 export function pageErr(tx: DbgMsgTx, index: readonly string[]): string {
   const called = pageCalled(tx, index);
-  const isErr = called.some((n) => n === "Exception" || n.startsWith("Err"));
-  if (!isErr || tx.Type === 1) return "";
+  if (!called.some(isErrState) || tx.Type === 1) return "";
   return (tx.Args && (tx.Args.err || tx.Args.error)) || "error";
 }
 
