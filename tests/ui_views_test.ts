@@ -38,6 +38,12 @@ Deno.test({
     const { page } = browser;
     const ev = <T>(expr: string) => page.evaluate<T>(expr);
     const frame = () => ev(`new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))`);
+    // types into a text field the way the page listens for it, then lets it render
+    const typeIn = async (id: string, value: string) => {
+      const f = `document.getElementById(${JSON.stringify(id)})`;
+      await ev(`${f}.value = ${JSON.stringify(value)}; ${f}.dispatchEvent(new Event("input"))`);
+      await frame();
+    };
     try {
       await t.step("empty hub: how to connect a machine, at 700 px wide", async () => {
         await page.send("Emulation.setDeviceMetricsOverride", {
@@ -61,13 +67,16 @@ Deno.test({
       await openPage(page, `${a.base}/?machine=ui-root`);
 
       await t.step("log: an Exception row shows its error, args and time", async () => {
-        await ev(`(() => { const f = document.getElementById("filter"); f.value = "Exception";
-          f.dispatchEvent(new Event("input")); })()`);
+        await typeIn("filter", "Exception");
         const row = await until<string>(
           page,
           `document.querySelector("#log .row.exc .errmsg")?.textContent`,
         );
         assertEquals(row, "kaboom 42");
+        assertEquals(
+          await ev<string>(`document.querySelector("#states .state.err")?.dataset.state`),
+          "Exception",
+        );
         await ev(`document.querySelector("#log .row.exc").click()`);
         await frame();
         const details = await ev<string>(`document.getElementById("details").innerText`);
@@ -79,9 +88,7 @@ Deno.test({
           ),
         );
         await shot(page, "log-exception");
-        await ev(`(() => { const f = document.getElementById("filter"); f.value = "";
-          f.dispatchEvent(new Event("input")); })()`);
-        await frame();
+        await typeIn("filter", "");
         await ev(
           `[...document.querySelectorAll("#log .row")].find((r) => r.textContent.includes("Ping"))?.click()`,
         );
@@ -140,17 +147,13 @@ Deno.test({
           0,
         );
         await toggle("hide-empty", false);
-        await ev(`(() => { const f = document.getElementById("filter"); f.value = "Boom";
-          f.dispatchEvent(new Event("input")); })()`);
-        await frame();
+        await typeIn("filter", "Boom");
         const labels = await ev<string[]>(
           `[...document.querySelectorAll("#log .row")].map((r) => r.textContent)`,
         );
         assert(labels.length > 0 && labels.every((l) => l.includes("Boom")), labels.join("|"));
         await shot(page, "filter-state");
-        await ev(`(() => { const f = document.getElementById("filter"); f.value = "";
-          f.dispatchEvent(new Event("input")); })()`);
-        await frame();
+        await typeIn("filter", "");
         await ev(
           `[...document.querySelectorAll("#log .row:not(.queued)")].find((r) => r.textContent.includes("[add] Ping"))?.click()`,
         );
@@ -192,9 +195,8 @@ Deno.test({
         await frame();
         assertEquals(await nodes(), ["ui-kid"]);
         await shot(page, "tree-search");
-        await ev(`(() => { const s = document.getElementById("search"); s.value = "";
-          s.dispatchEvent(new Event("input")); s.blur(); })()`);
-        await frame();
+        await typeIn("search", "");
+        await ev(`document.getElementById("search").blur()`);
         // ↓ selects the next machine, ↑ back
         const key = async (key: string, code = key) => {
           await page.send("Input.dispatchKeyEvent", { type: "keyDown", key, code });
@@ -370,21 +372,11 @@ Deno.test({
         const back = await (await fetch(`${b.base}/export?format=json`, {
           headers: { authorization: "Bearer t0k" },
         })).json() as typeof exported;
+        const txKey = (t: DbgMsgTx) =>
+          [t.ID, t.Clocks.join(), t.Accepted, t.Steps?.length ?? 0, JSON.stringify(t.Args ?? {})]
+            .join(" ");
         const key = (list: typeof exported) =>
-          list.map((
-            e,
-          ) => [
-            e.MsgStruct.ID,
-            e.MsgTxs.map((t) =>
-              [
-                t.ID,
-                t.Clocks.join(),
-                t.Accepted,
-                t.Steps?.length ?? 0,
-                JSON.stringify(t.Args ?? {}),
-              ].join(" ")
-            ),
-          ]).sort();
+          list.map((e) => [e.MsgStruct.ID, e.MsgTxs.map(txKey)]).sort();
         assertEquals(key(back), key(exported));
         assert(back.every((e) => e.MsgStruct.Tags?.includes("imported")));
         const gone = await ev<boolean[]>(`[...__amdbg.S.machines.values()].map((m) => m.alive)`);
