@@ -17,9 +17,11 @@
  */
 
 import { StateException } from "../machine/states.ts";
+import { MutationType, Relation, StepType } from "../machine/types.ts";
 import { isActiveTick } from "../machine/utils.ts";
 import { timeDiff } from "../machine/time_diff.ts";
 import { clockDiffNames } from "./explain.ts";
+import { msgCalledStateNames } from "./messages.ts";
 import { DBG_PAGE_CSS } from "./ui/style.ts";
 import * as util from "./ui/page_util.ts";
 import * as data from "./ui/page_data.ts";
@@ -32,21 +34,29 @@ import * as sequence from "./ui/page_sequence.ts";
 import * as main from "./ui/page_main.ts";
 
 /**
- * Constants the page functions read by name, declared first in the script.
- * The shorthand keeps each one's own name.
+ * Constants the page functions read by name, declared first in the script
+ * as JSON (an enum with its reverse mapping). The shorthand keeps each
+ * one's own name.
  */
-const PAGE_CONSTANTS: Readonly<Record<string, string>> = { StateException };
+const PAGE_CONSTANTS: Readonly<Record<string, unknown>> = {
+  StateException,
+  MutationType,
+  StepType,
+  Relation,
+};
 
 /**
  * Pure functions of the core and the dbg module the page calls by name,
  * served as they are, so a transition fact (the clock parity, the
- * added/removed diff) has one definition on the server and in the page.
+ * added/removed diff, the called states) has one definition on the server
+ * and in the page.
  * Each calls only the others and nothing imported.
  */
 const SHARED_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
   isActiveTick,
   timeDiff,
   clockDiffNames,
+  msgCalledStateNames,
 ];
 
 /** Every function the page script is made of. */

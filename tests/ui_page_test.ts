@@ -28,12 +28,12 @@ import { isActiveTick } from "../machine/utils.ts";
 import { timeDiff } from "../machine/time_diff.ts";
 import { StateException } from "../machine/states.ts";
 import { clockDiffNames } from "../dbg/explain.ts";
-import type { DbgMsgTx } from "../dbg/messages.ts";
+import { type DbgMsgTx, msgCalledStateNames } from "../dbg/messages.ts";
 import { Rand } from "./fuzz.ts";
 
 Deno.test("ui page: the script is the page modules' functions, as JavaScript", () => {
   const script = dbgPageScript();
-  const shared = { isActiveTick, timeDiff, clockDiffNames };
+  const shared = { isActiveTick, timeDiff, clockDiffNames, msgCalledStateNames };
   for (
     const mod of [shared, util, data, stream, render, diagram, sequence, actions, events, main]
   ) {
@@ -57,6 +57,7 @@ Deno.test("ui page: transition facts are the core's, defined once in the script"
   assertEquals(count("function timeDiff("), 1);
   assertEquals(count(JSON.stringify(StateException)), 1, "the Exception name");
   assertEquals(count('startsWith("Err")'), 1, "the Err prefix");
+  assertEquals(count("function msgCalledStateNames("), 1, "the called states");
   // the served functions run on their own: what they call by name is served too
   type Served = {
     pageDiff: typeof util.pageDiff;
@@ -76,7 +77,9 @@ Deno.test("ui page: transition facts are the core's, defined once in the script"
     Accepted: true,
     ...extra,
   });
-  assertEquals(page.pageErr(tx([], { CalledStates: ["ErrDb"], Args: { err: "x" } }), []), "x");
+  assertEquals(page.pageErr(tx([], { CalledStatesIdxs: [0], Args: { err: "x" } }), ["ErrDb"]), "x");
+  // removing an error state is no error
+  assertEquals(page.pageErr(tx([], { CalledStates: ["Exception"], Type: 1 }), []), "");
   // the page's added/removed is timeDiff's, on clocks of any shape
   const rand = new Rand(13);
   const index = ["A", "B", "C", "D", "E"];

@@ -11,7 +11,9 @@
 import type { DbgMsgSchema } from "../messages.ts";
 import type { PageState, PageTx } from "./page_types.ts";
 import { isActiveTick } from "../../machine/utils.ts";
-import { isErrState, pageCalled, pageEsc, pageTouched } from "./page_util.ts";
+import { isErrState, pageEsc, pageTouched } from "./page_util.ts";
+import { msgCalledStateNames } from "../messages.ts";
+import { Relation, StepType } from "../../machine/types.ts";
 
 /** A laid out diagram. */
 export interface DiagramLayout {
@@ -208,7 +210,7 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
   }
   const index = schema.StatesIndex;
   const clocks = t ? t.msg.Clocks : [];
-  const called = new Set(t ? pageCalled(t.msg, index) : []);
+  const called = new Set(t ? msgCalledStateNames(t.msg, index) : []);
   const touched = t ? pageTouched(t.msg, index) : new Set<string>();
   for (const g of box.querySelectorAll<SVGGElement>("g.n")) {
     const name = g.dataset.s || "";
@@ -217,13 +219,13 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
     g.classList.toggle("called", called.has(name));
     g.classList.toggle("touched", touched.has(name) && !called.has(name));
   }
-  const relNames = ["after", "add", "require", "remove"];
   const stepEdges = new Set<string>();
   for (const s of (t && t.msg.Steps) || []) {
-    if (s.Type !== 1) continue;
+    if (s.Type !== StepType.Relation) continue;
     const from = s.FromState || index[s.FromStateIdx] || "";
     const to = s.ToState || index[s.ToStateIdx] || "";
-    stepEdges.add(from + "|" + relNames[s.RelType] + "|" + to);
+    const rel = (Relation[s.RelType] || "").toLowerCase();
+    stepEdges.add(from + "|" + rel + "|" + to);
   }
   for (const p of box.querySelectorAll<SVGPathElement>("path.e")) {
     p.classList.toggle("step", stepEdges.has(p.dataset.f + "|" + p.dataset.r + "|" + p.dataset.t));

@@ -8,9 +8,10 @@
 
 import type { PageMachine, PageState, PageTx } from "./page_types.ts";
 import { isActiveTick } from "../../machine/utils.ts";
+import { Relation, StepType } from "../../machine/types.ts";
+import { msgCalledStateNames } from "../messages.ts";
 import {
   isErrState,
-  pageCalled,
   pageDiff,
   pageErr,
   pageEsc,
@@ -215,7 +216,7 @@ export function pageRowHtml(S: PageState, i: number, k: number, sel: boolean): s
   const err = pageErr(tx, index);
   const cls = tx.IsQueued ? " queued" : !tx.Accepted ? " canceled" : err ? " exc" : "";
   const label = (tx.IsQueued ? "queued " : "") + "[" + type + (tx.IsAuto ? ":auto" : "") + "] " +
-    pageCalled(tx, index).join(" ");
+    msgCalledStateNames(tx, index).join(" ");
   const diff = tx.IsQueued ? "" : '<span class="diff">' +
     added.map((a) => "+" + pageEsc(a)).join(" ") + " " +
     removed.map((r) => '<span class="rm">-' + pageEsc(r) + "</span>").join(" ") + "</span>";
@@ -324,19 +325,20 @@ export function pageRenderDetails(S: PageState, t: PageTx | undefined, prev?: Pa
   const tx = t.msg;
   const index = schema.StatesIndex;
   const kinds: Record<number, string> = {
-    1: "relation",
-    2: "handler",
-    4: "activate",
-    8: "deactivate",
-    16: "deactivate-passive",
-    32: "called",
-    64: "cancel",
+    [StepType.Relation]: "relation",
+    [StepType.Handler]: "handler",
+    [StepType.Set]: "activate",
+    [StepType.Remove]: "deactivate",
+    [StepType.RemoveNotActive]: "deactivate-passive",
+    [StepType.Requested]: "called",
+    [StepType.Cancel]: "cancel",
   };
-  const rels = ["after", "add", "require", "remove"];
   const steps = (tx.Steps || []).map((s) => {
     const from = s.FromState || (s.FromStateIdx >= 0 ? index[s.FromStateIdx] : "");
     const to = s.ToState || (s.ToStateIdx >= 0 ? index[s.ToStateIdx] : "");
-    const mid = s.Type === 1 ? " " + (rels[s.RelType] || "") + " " : " → ";
+    const mid = s.Type === StepType.Relation
+      ? " " + (Relation[s.RelType] || "").toLowerCase() + " "
+      : " → ";
     return "- " + (kinds[s.Type] || s.Type) + " " + (from && to ? from + mid + to : from || to);
   });
   const logs = [...(tx.PreLogEntries || []), ...(tx.LogEntries || [])]

@@ -11,7 +11,8 @@
 
 import type { PageState, SeqRows } from "./page_types.ts";
 import { pageSchema, pageTxs } from "./page_data.ts";
-import { pageCalled, pageEsc, pageSource, pageTime } from "./page_util.ts";
+import { pageEsc, pageSource, pageTime } from "./page_util.ts";
+import { msgCalledStateNames } from "../messages.ts";
 
 /**
  * The machines the sequence view shows: the selected one, its parent, and
@@ -181,7 +182,7 @@ export function seqRender(S: PageState): void {
       '<circle class="dot' + cls + '" data-m="' + pageEsc(msg.MachineID) + '" data-c="' +
         tx.cursor + '" cx="' + lx(lane) + '" cy="' + y(i) + '" r="5"/>',
       '<text class="lbl' + cls + '" x="' + (lx(lane) + 9) + '" y="' + (y(i) + 4) + '">' +
-        pageEsc(pageCalled(msg, index(msg.MachineID)).join(" ").slice(0, 28)) + "</text>",
+        pageEsc(msgCalledStateNames(msg, index(msg.MachineID)).join(" ").slice(0, 28)) + "</text>",
     );
   }
   // arrows whose target is in view or just below it (sources sit above)

@@ -3,13 +3,15 @@
  * function declaration: `dbg/ui.ts` serves their source (`toString()`, types
  * already stripped by Deno) as top-level functions of one script, so they
  * may call each other by name, and the few core functions and constants
- * `dbg/ui.ts` serves beside them (`timeDiff`, `isActiveTick`,
- * `clockDiffNames`, `StateException`), but nothing else imported.
+ * `dbg/ui.ts` serves beside them (`isActiveTick`, `timeDiff`,
+ * `clockDiffNames`, `msgCalledStateNames`; `StateException` and the
+ * `MutationType`, `StepType` and `Relation` enums), nothing else imported.
  *
  * @module
  */
 
-import type { DbgMsgSchema, DbgMsgTx } from "../messages.ts";
+import { type DbgMsgSchema, type DbgMsgTx, msgCalledStateNames } from "../messages.ts";
+import { MutationType } from "../../machine/types.ts";
 import type { PageFilters, PageTx } from "./page_types.ts";
 import { StateException } from "../../machine/states.ts";
 import { clockDiffNames } from "../explain.ts";
@@ -37,20 +39,6 @@ export function pageEsc(s: unknown): string {
         ? "&quot;"
         : "&#39;",
   );
-}
-
-/**
- * The called state names of a transition.
- *
- * @example Usage
- * ```ts
- * import { pageCalled } from "./page_util.ts";
- * pageCalled({ MachineID: "m", ID: "t", Clocks: [], Type: 0, Accepted: true, CalledStatesIdxs: [0] }, ["A"]); // ["A"]
- * ```
- */
-export function pageCalled(tx: DbgMsgTx, index: readonly string[]): string[] {
-  if (tx.CalledStates && tx.CalledStates.length) return tx.CalledStates;
-  return (tx.CalledStatesIdxs || []).map((i) => index[i] ?? "#" + i);
 }
 
 /**
@@ -116,8 +104,8 @@ export function pageIsEmpty(tx: DbgMsgTx, prev: DbgMsgTx | undefined): boolean {
  * ```
  */
 export function pageErr(tx: DbgMsgTx, index: readonly string[]): string {
-  const called = pageCalled(tx, index);
-  if (!called.some(isErrState) || tx.Type === 1) return "";
+  const called = msgCalledStateNames(tx, index);
+  if (!called.some(isErrState) || tx.Type === MutationType.Remove) return "";
   return (tx.Args && (tx.Args.err || tx.Args.error)) || "error";
 }
 
@@ -165,7 +153,7 @@ export function pageHidden(
   if (f.empty && pageIsEmpty(tx, prev)) return true;
   if (f.state) {
     const s = f.state.toLowerCase();
-    if (!pageCalled(tx, index).some((n) => n.toLowerCase().includes(s))) return true;
+    if (!msgCalledStateNames(tx, index).some((n) => n.toLowerCase().includes(s))) return true;
   }
   return false;
 }
@@ -199,7 +187,7 @@ export function pageTime(t: Date | string | undefined): string {
  * ```
  */
 export function pageTouched(tx: DbgMsgTx, index: readonly string[]): Set<string> {
-  const out = new Set(pageCalled(tx, index));
+  const out = new Set(msgCalledStateNames(tx, index));
   for (const s of tx.Steps || []) {
     const from = s.FromState || (s.FromStateIdx >= 0 ? index[s.FromStateIdx] : "");
     const to = s.ToState || (s.ToStateIdx >= 0 ? index[s.ToStateIdx] : "");
