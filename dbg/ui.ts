@@ -17,12 +17,13 @@
  */
 
 import { StateException } from "../machine/states.ts";
-import { MutationType, Relation, StepType } from "../machine/types.ts";
+import { MutationType, StepType } from "../machine/types.ts";
 import { isActiveTick } from "../machine/utils.ts";
 import { timeDiff } from "../machine/time_diff.ts";
 import { clockDiffNames } from "./explain.ts";
 import { msgCalledStateNames } from "./messages.ts";
 import { DBG_PAGE_CSS } from "./ui/style.ts";
+import { PAGE_RELATION_NAMES, PAGE_STEP_NAMES } from "./ui/page_names.ts";
 import * as util from "./ui/page_util.ts";
 import * as data from "./ui/page_data.ts";
 import * as stream from "./ui/page_stream.ts";
@@ -42,7 +43,8 @@ const PAGE_CONSTANTS: Readonly<Record<string, unknown>> = {
   StateException,
   MutationType,
   StepType,
-  Relation,
+  PAGE_STEP_NAMES,
+  PAGE_RELATION_NAMES,
 };
 
 /**

@@ -27,6 +27,8 @@ import * as main from "../dbg/ui/page_main.ts";
 import { isActiveTick } from "../machine/utils.ts";
 import { timeDiff } from "../machine/time_diff.ts";
 import { StateException } from "../machine/states.ts";
+import { Relation, StepType } from "../machine/types.ts";
+import { relationName, stepTypeName } from "../machine/names.ts";
 import { clockDiffNames } from "../dbg/explain.ts";
 import { type DbgMsgTx, msgCalledStateNames } from "../dbg/messages.ts";
 import { Rand } from "./fuzz.ts";
@@ -63,9 +65,17 @@ Deno.test("ui page: transition facts are the core's, defined once in the script"
     pageDiff: typeof util.pageDiff;
     pageErr: typeof util.pageErr;
     isErrState: typeof util.isErrState;
+    PAGE_STEP_NAMES: Record<number, string>;
+    PAGE_RELATION_NAMES: Record<number, string>;
   };
   const body = script.slice(0, script.lastIndexOf(`${main.dbgPageMain.name}();`));
-  const page = new Function(body + "return { pageDiff, pageErr, isErrState };")() as Served;
+  const page = new Function(
+    body + "return { pageDiff, pageErr, isErrState, PAGE_STEP_NAMES, PAGE_RELATION_NAMES };",
+  )() as Served;
+  // steps and relations are labelled with the core's names (upstream's String())
+  assertEquals(page.PAGE_STEP_NAMES[StepType.Relation], stepTypeName(StepType.Relation));
+  assertEquals(page.PAGE_STEP_NAMES[StepType.Cancel], stepTypeName(StepType.Cancel));
+  assertEquals(page.PAGE_RELATION_NAMES[Relation.Require], relationName(Relation.Require));
   for (const [name, err] of [["Exception", true], ["ErrNetwork", true], ["Foo", false]] as const) {
     assertEquals(page.isErrState(name), err, name);
   }

@@ -13,7 +13,8 @@ import type { PageState, PageTx } from "./page_types.ts";
 import { isActiveTick } from "../../machine/utils.ts";
 import { isErrState, pageEsc, pageTouched } from "./page_util.ts";
 import { msgCalledStateNames } from "../messages.ts";
-import { Relation, StepType } from "../../machine/types.ts";
+import { StepType } from "../../machine/types.ts";
+import { PAGE_RELATION_NAMES } from "./page_names.ts";
 
 /** A laid out diagram. */
 export interface DiagramLayout {
@@ -224,8 +225,7 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
     if (s.Type !== StepType.Relation) continue;
     const from = s.FromState || index[s.FromStateIdx] || "";
     const to = s.ToState || index[s.ToStateIdx] || "";
-    const rel = (Relation[s.RelType] || "").toLowerCase();
-    stepEdges.add(from + "|" + rel + "|" + to);
+    stepEdges.add(from + "|" + PAGE_RELATION_NAMES[s.RelType] + "|" + to);
   }
   for (const p of box.querySelectorAll<SVGPathElement>("path.e")) {
     p.classList.toggle("step", stepEdges.has(p.dataset.f + "|" + p.dataset.r + "|" + p.dataset.t));

@@ -8,7 +8,8 @@
 
 import type { PageMachine, PageState, PageTx } from "./page_types.ts";
 import { isActiveTick } from "../../machine/utils.ts";
-import { Relation, StepType } from "../../machine/types.ts";
+import { StepType } from "../../machine/types.ts";
+import { PAGE_RELATION_NAMES, PAGE_STEP_NAMES } from "./page_names.ts";
 import { msgCalledStateNames } from "../messages.ts";
 import {
   isErrState,
@@ -324,22 +325,14 @@ export function pageRenderDetails(S: PageState, t: PageTx | undefined, prev?: Pa
   el.dataset.key = key;
   const tx = t.msg;
   const index = schema.StatesIndex;
-  const kinds: Record<number, string> = {
-    [StepType.Relation]: "relation",
-    [StepType.Handler]: "handler",
-    [StepType.Set]: "activate",
-    [StepType.Remove]: "deactivate",
-    [StepType.RemoveNotActive]: "deactivate-passive",
-    [StepType.Requested]: "called",
-    [StepType.Cancel]: "cancel",
-  };
   const steps = (tx.Steps || []).map((s) => {
     const from = s.FromState || (s.FromStateIdx >= 0 ? index[s.FromStateIdx] : "");
     const to = s.ToState || (s.ToStateIdx >= 0 ? index[s.ToStateIdx] : "");
     const mid = s.Type === StepType.Relation
-      ? " " + (Relation[s.RelType] || "").toLowerCase() + " "
+      ? " " + (PAGE_RELATION_NAMES[s.RelType] || "") + " "
       : " → ";
-    return "- " + (kinds[s.Type] || s.Type) + " " + (from && to ? from + mid + to : from || to);
+    return "- " + (PAGE_STEP_NAMES[s.Type] || s.Type) + " " +
+      (from && to ? from + mid + to : from || to);
   });
   const logs = [...(tx.PreLogEntries || []), ...(tx.LogEntries || [])]
     .filter((l) => l.Level <= S.filters.level).map((l) => l.Text);

@@ -4,8 +4,9 @@
  * already stripped by Deno) as top-level functions of one script, so they
  * may call each other by name, and the few core functions and constants
  * `dbg/ui.ts` serves beside them (`isActiveTick`, `timeDiff`,
- * `clockDiffNames`, `msgCalledStateNames`; `StateException` and the
- * `MutationType`, `StepType` and `Relation` enums), nothing else imported.
+ * `clockDiffNames`, `msgCalledStateNames`; `StateException`, the
+ * `MutationType` and `StepType` enums, the tables of `page_names.ts`),
+ * nothing else imported.
  *
  * @module
  */
