@@ -49,7 +49,18 @@ const REL_VERBS: Record<number, string> = {
   [Relation.Remove]: "removes",
 };
 
-function stateName(name: string, idx: number, index: readonly string[]): string {
+/**
+ * A step's source or target state: its name, else its index read through
+ * the schema's, else "" (old recordings carry names, new ones indexes).
+ * The debugger page is served this function's source too.
+ *
+ * @example Usage
+ * ```ts
+ * import { stepStateName } from "./explain.ts";
+ * stepStateName("", 1, ["A", "B"]); // "B"
+ * ```
+ */
+export function stepStateName(name: string, idx: number, index: readonly string[]): string {
   if (name) return name;
   return idx >= 0 && idx < index.length ? index[idx] : "";
 }
@@ -74,8 +85,8 @@ function handlerName(s: GoStep, from: string, to: string): string {
  * ```
  */
 export function stepSentence(s: GoStep, index: readonly string[]): string {
-  const from = stateName(s.FromState, s.FromStateIdx, index);
-  const to = stateName(s.ToState, s.ToStateIdx, index);
+  const from = stepStateName(s.FromState, s.FromStateIdx, index);
+  const to = stepStateName(s.ToState, s.ToStateIdx, index);
   const either = from || to || "Any";
   switch (s.Type) {
     case StepType.Relation:
@@ -108,16 +119,16 @@ function cancelReasons(msg: DbgMsgTx, index: readonly string[], called: string[]
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     if (s.Type !== StepType.Cancel) continue;
-    const state = stateName(s.ToState, s.ToStateIdx, index) ||
-      stateName(s.FromState, s.FromStateIdx, index);
+    const state = stepStateName(s.ToState, s.ToStateIdx, index) ||
+      stepStateName(s.FromState, s.FromStateIdx, index);
     // a cancel right after a require check names the missing requirement
     const rel = steps.slice(Math.max(0, i - 3), i).reverse().find((p) =>
       p.Type === StepType.Relation && p.RelType === Relation.Require &&
-      stateName(p.ToState, p.ToStateIdx, index) === state
+      stepStateName(p.ToState, p.ToStateIdx, index) === state
     );
     out.push(
       rel
-        ? `${stateName(rel.FromState, rel.FromStateIdx, index)} requires ${state}, ` +
+        ? `${stepStateName(rel.FromState, rel.FromStateIdx, index)} requires ${state}, ` +
           `which is not active and not being added (step ${i})`
         : `${state} was called but is not among the target states (step ${i})`,
     );
@@ -128,8 +139,8 @@ function cancelReasons(msg: DbgMsgTx, index: readonly string[], called: string[]
   if (last) {
     const name = handlerName(
       last,
-      stateName(last.FromState, last.FromStateIdx, index),
-      stateName(last.ToState, last.ToStateIdx, index),
+      stepStateName(last.FromState, last.FromStateIdx, index),
+      stepStateName(last.ToState, last.ToStateIdx, index),
     );
     out.push(
       last.IsFinal
@@ -175,7 +186,7 @@ function stepsDiffNames(
 ): { added: string[]; removed: string[] } {
   if (!msg.Accepted) return { added: [], removed: [] };
   const steps = msg.Steps ?? [];
-  const to = (s: GoStep) => stateName(s.ToState, s.ToStateIdx, index);
+  const to = (s: GoStep) => stepStateName(s.ToState, s.ToStateIdx, index);
   return {
     added: steps.filter((s) => s.Type === StepType.Set).map(to),
     removed: steps.filter((s) => s.Type === StepType.Remove).map(to),

@@ -20,7 +20,7 @@ import { StateException } from "../machine/states.ts";
 import { MutationType, StepType } from "../machine/types.ts";
 import { isActiveTick } from "../machine/utils.ts";
 import { timeDiff } from "../machine/time_diff.ts";
-import { clockDiffNames } from "./explain.ts";
+import { clockDiffNames, stepStateName } from "./explain.ts";
 import { msgCalledStateNames } from "./messages.ts";
 import { DBG_PAGE_CSS } from "./ui/style.ts";
 import { PAGE_RELATION_NAMES, PAGE_STEP_NAMES } from "./ui/page_names.ts";
@@ -58,6 +58,7 @@ const SHARED_FUNCTIONS: readonly ((...args: never[]) => unknown)[] = [
   isActiveTick,
   timeDiff,
   clockDiffNames,
+  stepStateName,
   msgCalledStateNames,
 ];
 

@@ -29,13 +29,13 @@ import { timeDiff } from "../machine/time_diff.ts";
 import { StateException } from "../machine/states.ts";
 import { Relation, StepType } from "../machine/types.ts";
 import { relationName, stepTypeName } from "../machine/names.ts";
-import { clockDiffNames } from "../dbg/explain.ts";
+import { clockDiffNames, stepStateName } from "../dbg/explain.ts";
 import { type DbgMsgTx, msgCalledStateNames } from "../dbg/messages.ts";
 import { Rand } from "./fuzz.ts";
 
 Deno.test("ui page: the script is the page modules' functions, as JavaScript", () => {
   const script = dbgPageScript();
-  const shared = { isActiveTick, timeDiff, clockDiffNames, msgCalledStateNames };
+  const shared = { isActiveTick, timeDiff, clockDiffNames, stepStateName, msgCalledStateNames };
   for (
     const mod of [shared, util, data, stream, render, diagram, sequence, actions, events, main]
   ) {
@@ -60,6 +60,9 @@ Deno.test("ui page: transition facts are the core's, defined once in the script"
   assertEquals(count(JSON.stringify(StateException)), 1, "the Exception name");
   assertEquals(count('startsWith("Err")'), 1, "the Err prefix");
   assertEquals(count("function msgCalledStateNames("), 1, "the called states");
+  // a step's states: the name, else the index read through the schema's (one resolution)
+  assertEquals(count("FromStateIdx >= 0"), 0);
+  assertEquals(count("function stepStateName("), 1);
   // the served functions run on their own: what they call by name is served too
   type Served = {
     pageDiff: typeof util.pageDiff;

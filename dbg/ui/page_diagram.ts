@@ -13,6 +13,7 @@ import type { PageState, PageTx } from "./page_types.ts";
 import { isActiveTick } from "../../machine/utils.ts";
 import { isErrState, pageEsc, pageTouched } from "./page_util.ts";
 import { msgCalledStateNames } from "../messages.ts";
+import { stepStateName } from "../explain.ts";
 import { StepType } from "../../machine/types.ts";
 import { PAGE_RELATION_NAMES } from "./page_names.ts";
 
@@ -223,8 +224,8 @@ export function diagramRender(S: PageState, t: PageTx | undefined): void {
   const stepEdges = new Set<string>();
   for (const s of (t && t.msg.Steps) || []) {
     if (s.Type !== StepType.Relation) continue;
-    const from = s.FromState || index[s.FromStateIdx] || "";
-    const to = s.ToState || index[s.ToStateIdx] || "";
+    const from = stepStateName(s.FromState, s.FromStateIdx, index);
+    const to = stepStateName(s.ToState, s.ToStateIdx, index);
     stepEdges.add(from + "|" + PAGE_RELATION_NAMES[s.RelType] + "|" + to);
   }
   for (const p of box.querySelectorAll<SVGPathElement>("path.e")) {

@@ -11,6 +11,7 @@ import { isActiveTick } from "../../machine/utils.ts";
 import { StepType } from "../../machine/types.ts";
 import { PAGE_RELATION_NAMES, PAGE_STEP_NAMES } from "./page_names.ts";
 import { msgCalledStateNames } from "../messages.ts";
+import { stepStateName } from "../explain.ts";
 import {
   isErrState,
   pageDiff,
@@ -326,8 +327,8 @@ export function pageRenderDetails(S: PageState, t: PageTx | undefined, prev?: Pa
   const tx = t.msg;
   const index = schema.StatesIndex;
   const steps = (tx.Steps || []).map((s) => {
-    const from = s.FromState || (s.FromStateIdx >= 0 ? index[s.FromStateIdx] : "");
-    const to = s.ToState || (s.ToStateIdx >= 0 ? index[s.ToStateIdx] : "");
+    const from = stepStateName(s.FromState, s.FromStateIdx, index);
+    const to = stepStateName(s.ToState, s.ToStateIdx, index);
     const mid = s.Type === StepType.Relation
       ? " " + (PAGE_RELATION_NAMES[s.RelType] || "") + " "
       : " → ";

@@ -4,7 +4,7 @@
  * already stripped by Deno) as top-level functions of one script, so they
  * may call each other by name, and the few core functions and constants
  * `dbg/ui.ts` serves beside them (`isActiveTick`, `timeDiff`,
- * `clockDiffNames`, `msgCalledStateNames`; `StateException`, the
+ * `clockDiffNames`, `stepStateName`, `msgCalledStateNames`; `StateException`, the
  * `MutationType` and `StepType` enums, the tables of `page_names.ts`),
  * nothing else imported.
  *
@@ -15,7 +15,7 @@ import { type DbgMsgSchema, type DbgMsgTx, msgCalledStateNames } from "../messag
 import { MutationType } from "../../machine/types.ts";
 import type { PageFilters, PageTx } from "./page_types.ts";
 import { StateException } from "../../machine/states.ts";
-import { clockDiffNames } from "../explain.ts";
+import { clockDiffNames, stepStateName } from "../explain.ts";
 
 /**
  * HTML-escapes a string.
@@ -190,8 +190,8 @@ export function pageTime(t: Date | string | undefined): string {
 export function pageTouched(tx: DbgMsgTx, index: readonly string[]): Set<string> {
   const out = new Set(msgCalledStateNames(tx, index));
   for (const s of tx.Steps || []) {
-    const from = s.FromState || (s.FromStateIdx >= 0 ? index[s.FromStateIdx] : "");
-    const to = s.ToState || (s.ToStateIdx >= 0 ? index[s.ToStateIdx] : "");
+    const from = stepStateName(s.FromState, s.FromStateIdx, index);
+    const to = stepStateName(s.ToState, s.ToStateIdx, index);
     if (from) out.add(from);
     if (to) out.add(to);
   }
