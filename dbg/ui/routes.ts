@@ -41,7 +41,8 @@ export interface DbgExportable {
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgExportables } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dbgExportables } from "./routes.ts";
  * const hub = new DbgHub();
  * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
  * (await dbgExportables(hub)).length; // 1
@@ -73,7 +74,8 @@ export async function dbgExportables(hub: DbgHub, ids?: string[]): Promise<DbgEx
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgImportExportables } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dbgImportExportables } from "./routes.ts";
  * const hub = new DbgHub();
  * await dbgImportExportables(hub, [{ MsgStruct: { ID: "m1", StatesIndex: ["A"], States: { A: {} } }, MsgTxs: [] }]);
  * ```
@@ -124,7 +126,8 @@ export async function dbgImportExportables(
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgUiRoutes } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dbgUiRoutes } from "./routes.ts";
  * const routes = dbgUiRoutes(new DbgHub());
  * const url = new URL("http://localhost/export?format=json");
  * const res = await routes["/export"](new Request(url), { url, canRead: true, canIngest: false, headers: {} });
