@@ -414,6 +414,11 @@ export class KvHubStore implements HubStore {
     return kvTail(this.#read, this.#l.pollMs, emit);
   }
 
+  async drain(): Promise<void> {
+    // #run restarts itself for appends racing its end: wait until nothing is queued
+    while (this.#flushing) await this.#flushing.catch(() => {});
+  }
+
   close(): void {}
 
   machines(): Promise<MachineInfo[]> {

@@ -92,6 +92,11 @@ export class MemoryHubStore implements HubStore {
     return () => this.#emit = undefined;
   }
 
+  drain(): Promise<void> {
+    // appends are synchronous: none is ever in flight
+    return Promise.resolve();
+  }
+
   close(): void {
     this.#emit = undefined;
   }

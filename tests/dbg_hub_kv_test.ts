@@ -75,9 +75,11 @@ Deno.test("kv hub: gone, sessions, eviction, bytes, big messages in parts", asyn
     const hub = new DbgHub({ kv, maxMachines: 2, maxBytesPerMachine: 4000 });
     await hub.addSchema(SCHEMA);
     for (let i = 1; i <= 3; i++) await hub.addTx(tx(`t${i}`));
-    const gone = await hub.dispose("m1");
+    const gone = await hub.markGone("m1");
     assertEquals(gone, { seq: 5, kind: "gone", machineId: "m1" });
-    assertEquals(await hub.dispose({ ID: "m1" }), gone, "twice: the same event");
+    assertEquals(await hub.markGone({ ID: "m1" }), gone, "twice: the same event");
+    // the deprecated name is the same method
+    assertEquals(await hub.dispose("m1"), gone);
     const again = await hub.addSchema(SCHEMA);
     assertEquals(again.kind === "schema" && again.session, 2);
     await hub.addTx(tx("new1"));
@@ -97,7 +99,7 @@ Deno.test("kv hub: gone, sessions, eviction, bytes, big messages in parts", asyn
     assertEquals(page.txs[0].seq, big.seq);
     // machines: gone ones are evicted first
     await hub.addSchema({ ...SCHEMA, ID: "m2" });
-    await hub.dispose("m2");
+    await hub.markGone("m2");
     await hub.addSchema({ ...SCHEMA, ID: "m3" });
     assertEquals((await hub.machines()).map((m) => m.id).sort(), ["m1", "m3"]);
     assertEquals(hub.evicted, 1);
@@ -123,8 +125,8 @@ Deno.test("kv hub: a subscriber on another hub of the same KV gets the tail in o
     unsubscribe();
     assertEquals(got.map((e) => e.seq), Array.from({ length: 50 }, (_, i) => i + 2));
     assertEquals(JSON.parse(frames[0]).seq, 2);
-    reader.close();
-    writer.close();
+    await reader[Symbol.asyncDispose]();
+    await writer[Symbol.asyncDispose]();
   });
 });
 
@@ -218,4 +220,47 @@ Deno.test("kv hub: a commit writes one index key a machine, not one a transition
     assert(keys.length <= 4, `${keys.length} index keys for 60 transitions of 2 machines`);
     assertEquals((await hub.txs("a", { limit: 100 })).txs.length, 30);
   });
+});
+
+Deno.test("kv hub: `await using` ends with every append committed; closing the KV after loses nothing", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const kv = await Deno.openKv(path);
+    const appends: Promise<unknown>[] = [];
+    {
+      await using hub = new DbgHub({ kv });
+      // not awaited: queued, in batched commits still in flight when the block ends
+      appends.push(hub.addSchema(SCHEMA));
+      for (let i = 0; i < 300; i++) appends.push(hub.addTx(tx(`t${i}`)));
+      hub.subscribe(() => {});
+      assertEquals(hub.subscribers, 1);
+    }
+    kv.close();
+    const settled = await Promise.allSettled(appends);
+    assertEquals(settled.filter((r) => r.status === "rejected").length, 0, "none lost");
+    const again = await Deno.openKv(path);
+    try {
+      assertEquals(await new DbgHub({ kv: again }).head(), 301);
+    } finally {
+      again.close();
+    }
+  } finally {
+    await Deno.remove(path).catch(() => {});
+    for (const ext of ["-wal", "-shm"]) await Deno.remove(path + ext).catch(() => {});
+  }
+});
+
+Deno.test("hub: [Symbol.asyncDispose] drops the subscribers; the deprecated close() too", async () => {
+  const hub = new DbgHub();
+  await hub.addSchema(SCHEMA);
+  const got: HubEvent[] = [];
+  hub.subscribe((e) => got.push(e));
+  await hub[Symbol.asyncDispose]();
+  assertEquals(hub.subscribers, 0);
+  await hub.addTx(tx("after"));
+  assertEquals(got, [], "no delivery after the hub stopped");
+  const old = new DbgHub();
+  old.subscribe(() => {});
+  old.close();
+  assertEquals(old.subscribers, 0);
 });

@@ -113,7 +113,7 @@ export async function dbgImportExportables(
       await hub.addTx(tx);
       txs++;
     }
-    await hub.dispose(schema.ID);
+    await hub.markGone(schema.ID);
   }
   return { machines, txs };
 }
