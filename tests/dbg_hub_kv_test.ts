@@ -2,8 +2,9 @@
 // gone machines and sessions, retention in count, bytes and machines, big
 // messages) kept in KV, and shared by every hub opening the same KV.
 
-import { assert, assertEquals, assertRejects } from "@std/assert";
-import { DbgHub, DbgHubError, type HubEvent } from "../dbg/mod.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { DbgHub, DbgHubError, type HubEvent } from "../dbg/hub.ts";
+import { type CommitDraft, KvWriter } from "../dbg/hub_kv_write.ts";
 
 const SCHEMA = { ID: "m1", StatesIndex: ["A", "B"], States: { A: {}, B: {} } };
 const tx = (id: string, m = "m1") => ({
@@ -263,4 +264,58 @@ Deno.test("hub: [Symbol.asyncDispose] drops the subscribers; the deprecated clos
   old.subscribe(() => {});
   old.close();
   assertEquals(old.subscribers, 0);
+});
+
+Deno.test("kv writer: a commit draft takes a batch's messages; transitions expire, schemas don't", () => {
+  const calls: { op: "set" | "delete"; key: Deno.KvKey; expire?: number }[] = [];
+  // records the mutations instead of committing them
+  const op = {
+    set(key: Deno.KvKey, _v: unknown, o?: { expireIn?: number }) {
+      calls.push({ op: "set", key, expire: o?.expireIn });
+      return op;
+    },
+    delete(key: Deno.KvKey) {
+      calls.push({ op: "delete", key });
+      return op;
+    },
+  } as unknown as Deno.AtomicOperation;
+  const stats = { evicted: 0, dropped: 0, bytes: 0 };
+  const limits = {
+    prefix: ["p"],
+    pollMs: 250,
+    maxTxsPerMachine: 100,
+    maxMachines: 10,
+    maxBytesPerMachine: 1 << 20,
+    maxBytes: 1 << 24,
+    maxMessageBytes: 1 << 19,
+  };
+  const w = new KvWriter({} as Deno.Kv, limits, stats);
+  const draft: CommitDraft = {
+    op,
+    head: { seq: 0, bytes: 0, machines: 0 },
+    metas: new Map(),
+    pages: new Map(),
+    expire: { expireIn: 60_000 },
+  };
+  w.apply({ kind: "schema", msg: SCHEMA }, draft);
+  const t1 = w.apply({ kind: "tx", msg: tx("t1") }, draft);
+  w.apply({ kind: "tx", msg: tx("t2") }, draft);
+  assertEquals([t1.event.seq, t1.event.kind === "tx" && t1.event.cursor], [2, 1]);
+  // a transition of an unknown machine: refused, the draft unchanged
+  assertThrows(() => w.apply({ kind: "tx", msg: tx("x", "ghost") }, draft), DbgHubError);
+  const gone = w.apply({ kind: "gone", id: "m1" }, draft);
+  assertEquals(gone.event, { seq: 4, kind: "gone", machineId: "m1" });
+  w.setPages(draft);
+  assertEquals([draft.head.seq, draft.head.machines], [4, 1]);
+  const m1 = draft.metas.get("m1")!;
+  assertEquals([m1.alive, m1.next, m1.count, m1.goneSeq], [false, 3, 2, 4]);
+  const expiry = calls.map((c) => [c.key.slice(1).join("/"), c.expire]);
+  assertEquals(expiry, [
+    ["log/1", undefined],
+    ["log/2", 60_000],
+    ["log/3", 60_000],
+    ["log/4", undefined],
+    // one index page for the machine's two transitions
+    ["tx/m1/1/1", 60_000],
+  ]);
 });
