@@ -252,7 +252,7 @@ export class DbgHub {
    * ```
    */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.#store.drain();
+    await this.#store.drain?.();
     this.#stop();
   }
 
