@@ -2,14 +2,14 @@
  * Per-machine Prometheus metrics fed by a tracer, as asyncmachine-go's
  * `pkg/telemetry/prometheus`: upstream's 15 gauges (averages over fixed
  * windows), plus `am_transitions_total`, `am_exceptions_total` and the
- * `am_transition_duration_seconds` histogram.
- * Over ~400 lines on purpose: upstream's 15 public gauge fields are one
- * documented getter each.
+ * `am_transition_duration_seconds` histogram. Over ~400 lines on purpose:
+ * upstream's 15 public gauge fields are one documented getter each.
  *
  * @module
  */
 
-import { schemaStats, type TxAverages, TxStats } from "./tx_stats.ts";
+import { schemaStats, type TxAverages } from "./tx_stats.ts";
+import { TxWindow } from "./tx_window.ts";
 import type { Api, Schema, Tracer, Transition } from "../machine/mod.ts";
 import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
@@ -145,13 +145,8 @@ export class PrometheusMetrics implements AsyncDisposable {
   /** `am_transition_duration_seconds`. */
   readonly txDuration: HistogramChild;
   #mach: Api;
-  #stats = new TxStats();
   #disposed = false;
-  #window: number;
-  /** Index of the window the samples in #stats belong to. */
-  #win: number;
-  /** When #win ends (performance.now() ms): samples before it skip the roll. */
-  #winEnd: number;
+  #window: TxWindow;
   #unsubscribe: (() => void) | undefined;
   #opts: PrometheusMetricsOptions;
   // the id as its series spell it: unique per registry after encoding (names.ts)
@@ -170,9 +165,7 @@ export class PrometheusMetrics implements AsyncDisposable {
     this.machId = mach.id;
     this.#mach = mach;
     this.#opts = opts;
-    this.#window = Math.max(1, opts.window ?? opts.interval ?? DEFAULT_WINDOW);
-    this.#win = Math.floor(performance.now() / this.#window);
-    this.#winEnd = (this.#win + 1) * this.#window;
+    this.#window = new TxWindow(opts.window ?? opts.interval ?? DEFAULT_WINDOW, performance.now());
     const registry = this.registry = opts.registry ?? defaultRegistry;
     const legacy = opts.legacyNames ?? false;
     this.#labelId = uniqueSeriesId(registry, mach.id, wellFormedId(mach.id));
@@ -247,9 +240,9 @@ export class PrometheusMetrics implements AsyncDisposable {
   sample(tx: Transition, micros: number, now?: number): void {
     now ??= performance.now();
     if (this.#disposed) return;
-    if (now >= this.#winEnd) this.#rollSelf(now);
+    if (this.#window.endedBy(now)) this.#rollSelf(now);
     this.transitionsTotal.inc();
-    if (this.#stats.sample(tx, micros)) this.exceptionsTotal.inc();
+    if (this.#window.sample(tx, micros)) this.exceptionsTotal.inc();
     this.txDuration.observe(micros / 1e6);
   }
 
@@ -267,15 +260,12 @@ export class PrometheusMetrics implements AsyncDisposable {
   }
 
   #rollSelf(now: number): void {
-    const win = Math.floor(now / this.#window);
-    // only forward: a window closes once
-    if (win <= this.#win) return;
-    const avg = this.#stats.take();
-    // samples from an older window: the last completed one was empty
-    const fresh = win === this.#win + 1;
-    for (const k of AVERAGED) this.gauges[k].set(fresh ? avg[k] : 0);
-    this.#win = win;
-    this.#winEnd = (win + 1) * this.#window;
+    const avg = this.#window.roll(now);
+    if (avg) this.#publish(avg);
+  }
+
+  #publish(avg: TxAverages): void {
+    for (const k of AVERAGED) this.gauges[k].set(avg[k]);
   }
 
   /**
@@ -284,10 +274,7 @@ export class PrometheusMetrics implements AsyncDisposable {
    */
   sync(): void {
     if (this.#disposed) return;
-    const avg = this.#stats.take();
-    for (const k of AVERAGED) this.gauges[k].set(avg[k]);
-    this.#win = Math.floor(performance.now() / this.#window);
-    this.#winEnd = (this.#win + 1) * this.#window;
+    this.#publish(this.#window.restart(performance.now()));
     for (const child of this.children) child.sync();
   }
 
