@@ -175,14 +175,14 @@ export class TransitionRecord implements Transition {
   /** Records a step. Internal to the machine. */
   addStep(from: string, to: string, type: StepType, relType: Relation | 0): void {
     this.steps.push(
-      new StepRecord(
+      new StepRecord({
         type,
         relType,
-        from,
-        from === "" ? -1 : this.#index.get(from) ?? -1,
-        to,
-        to === "" ? -1 : this.#index.get(to) ?? -1,
-      ),
+        fromState: from,
+        fromStateIdx: from === "" ? -1 : this.#index.get(from) ?? -1,
+        toState: to,
+        toStateIdx: to === "" ? -1 : this.#index.get(to) ?? -1,
+      }),
     );
   }
 
