@@ -1,11 +1,17 @@
-// One lifecycle vocabulary in the prometheus, otel and loki entry points:
+// One lifecycle vocabulary in every entry point (root, prometheus, otel, loki, dbg):
 // an AsyncDisposable stops through `[Symbol.asyncDispose]`; `close`, `stop`,
 // `flushed` (and `closed`) are deprecated aliases; a `dispose()` left
 // undeprecated is the synchronous twin ("the same, without waiting").
 
 import { assertEquals } from "@std/assert";
 
-const entries = ["../prometheus/mod.ts", "../otel/mod.ts", "../loki/mod.ts"]
+const entries = [
+  "../prometheus/mod.ts",
+  "../otel/mod.ts",
+  "../loki/mod.ts",
+  "../dbg/mod.ts",
+  "../mod.ts",
+]
   .map((p) => new URL(p, import.meta.url).href);
 
 interface Member {
