@@ -22,18 +22,20 @@
  *
  * const registry = new Registry();
  * const exporter = new JaegerJsonExporter();
- * const { tracer, forceFlush } = newOtelProvider("my-service", { exporter });
- * await using otel = new OtelMachTracer(tracer);
- * const mach = new Machine(
- *   { Wet: { require: ["Water"] }, Dry: { remove: ["Wet"] }, Water: { add: ["Wet"] } },
- *   { id: "mach1", tracers: [otel] },
- * );
- * await using _metrics = bindPrometheusMetrics(mach, { registry });
- * mach.add(["Water"]);
- * mach.is(["Wet"]); // true
- * registry.render().includes('am_transitions_total{mach_id="mach1"} 1'); // true
- * otel.dispose();
- * await forceFlush();
+ * const provider = newOtelProvider("my-service", { exporter });
+ * {
+ *   // both stop at the end of the block: the tracer ends its open spans
+ *   await using otel = new OtelMachTracer(provider.tracer);
+ *   const mach = new Machine(
+ *     { Wet: { require: ["Water"] }, Dry: { remove: ["Wet"] }, Water: { add: ["Wet"] } },
+ *     { id: "mach1", tracers: [otel] },
+ *   );
+ *   await using _metrics = bindPrometheusMetrics(mach, { registry });
+ *   mach.add(["Water"]);
+ *   mach.is(["Wet"]); // true
+ *   registry.render().includes('am_transitions_total{mach_id="mach1"} 1'); // true
+ * }
+ * await provider.forceFlush();
  * exporter.spans.length > 0; // true
  * ```
  *

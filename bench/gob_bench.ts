@@ -1,7 +1,7 @@
 // gob encode/decode of DbgMsgTx vs JSON.stringify/parse of the same
 // messages, in the same run (real messages from a traced machine).
 
-import { DbgMsgTxType } from "../dbg/mod.ts";
+import { DbgMsgTxType } from "../dbg/wire_types.ts";
 import { GobDecoder, GobEncoder } from "../dbg/gob/mod.ts";
 import { concatBytes } from "../dbg/gob/wire.ts";
 import { txMessages } from "./dbg_fixtures.ts";

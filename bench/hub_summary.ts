@@ -104,7 +104,7 @@ export async function hubRows(): Promise<HubRow[]> {
   const light = txs.map((m) => ({ ...m, Steps: [], LogEntries: [], PreLogEntries: [] }));
   const ks = await rate(light.length, () => ingest(kvh, light, 1000), 8);
   out.push(...rows("hub ingest, Deno KV, small messages (~300 B)", ks, 20_000));
-  kvh.close();
+  await kvh[Symbol.asyncDispose]();
   kv.close();
   await Deno.remove(dir, { recursive: true });
 

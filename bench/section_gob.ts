@@ -3,7 +3,7 @@
 // only: every message is decoded to an object / encoded to bytes (strings
 // for JSON) inside the timed run.
 
-import { DbgMsgTxType } from "../dbg/mod.ts";
+import { DbgMsgTxType } from "../dbg/wire_types.ts";
 import { GobDecoder, GobEncoder } from "../dbg/gob/mod.ts";
 import { concatBytes } from "../dbg/gob/wire.ts";
 import { txMessages } from "./dbg_fixtures.ts";

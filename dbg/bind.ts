@@ -5,17 +5,27 @@
  * @module
  */
 
-import { readTelemetryConfig } from "../internal/config.ts";
+import { dbgAddrOf, readTelemetryConfig } from "../internal/config.ts";
 import type { Api } from "../machine/mod.ts";
 import { DbgTracer, type DbgTracerOptions } from "./tracer.ts";
 import type { DbgTransport } from "./transport.ts";
-import { dbgAddrFromEnv, dbgTransportFor, hasDbgTransport } from "./transport_registry.ts";
+import { dbgTransportFor, hasDbgTransport } from "./transport_registry.ts";
 
 /**
  * Upstream's TransitionsToDbg: binds a {@linkcode DbgTracer} sending to an
  * address (`http(s)://` endpoint, or am-dbg's `host:port` / `ws://` once a
  * gob transport is registered) or a transport. Binding the same address
  * twice returns the bound tracer.
+ *
+ * It uses its arguments only: `opts` go to the tracer as given (stack
+ * traces stay off unless `stackTraces: true`). Without an address it
+ * sends where `AM_DBG_ADDR` says (read through `readTelemetryConfig()`;
+ * `1` or unset = am-dbg's `localhost:6831`). `machTelemetryEnv` is what
+ * applies the rest of the environment (`AM_DBG_TRACE` / `AM_DBG_NO_TRACE`).
+ *
+ * @param mach The machine; its submachines report too.
+ * @param addrOrTransport An address or a transport; default `AM_DBG_ADDR`.
+ * @param opts The tracer's options.
  *
  * @example Usage
  * ```ts
@@ -29,14 +39,12 @@ export function transitionsToDbg(
   addrOrTransport?: string | DbgTransport,
   opts?: DbgTracerOptions,
 ): DbgTracer {
-  // AM_DBG_NO_TRACE wins; else the option; else AM_DBG_TRACE
-  const env = readTelemetryConfig().dbgStackTraces;
-  opts = { ...opts, stackTraces: env === false ? false : opts?.stackTraces ?? env };
   let transport: DbgTransport;
   if (typeof addrOrTransport === "object") {
     transport = addrOrTransport;
   } else {
-    const addr = addrOrTransport || dbgAddrFromEnv();
+    // the environment only fills in what the caller left out
+    const addr = addrOrTransport || dbgAddrOf(readTelemetryConfig());
     if (!hasDbgTransport(addr)) {
       throw new Error(
         `dbg: no transport for ${addr} (use http(s)://host/ for a dbg endpoint, or import the ` +

@@ -23,7 +23,8 @@ export interface ByteConn {
  *
  * @example Usage
  * ```ts ignore
- * import { NetRpcClient, tcpByteConn } from "@asyncmachine/telemetry/dbg";
+ * import { NetRpcClient } from "./rpc_client.ts";
+ * import { tcpByteConn } from "./byte_conn.ts";
  * const client = new NetRpcClient(tcpByteConn(await Deno.connect({ port: 6831 })));
  * ```
  */
@@ -59,7 +60,8 @@ export interface WsByteConnOptions {
  *
  * @example Usage
  * ```ts ignore
- * import { NetRpcClient, wsByteConn } from "@asyncmachine/telemetry/dbg";
+ * import { NetRpcClient } from "./rpc_client.ts";
+ * import { wsByteConn } from "./byte_conn.ts";
  * const ws = new WebSocket("ws://localhost:6832/dbg.ws");
  * ws.onopen = () => new NetRpcClient(wsByteConn(ws));
  * ```

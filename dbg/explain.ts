@@ -77,7 +77,7 @@ function handlerName(s: GoStep, from: string, to: string): string {
  *
  * @example Usage
  * ```ts
- * import { stepSentence } from "@asyncmachine/telemetry/dbg";
+ * import { stepSentence } from "./explain.ts";
  * stepSentence({
  *   Type: 1, RelType: 2, IsFinal: false, IsSelf: false, IsEnter: false,
  *   FromState: "Foo", FromStateIdx: -1, ToState: "Bar", ToStateIdx: -1,

@@ -16,7 +16,7 @@ import { DbgMsgStructType, DbgMsgTxType } from "./wire_types.ts";
  *
  * @example Usage
  * ```ts
- * import { GOB_ADDRESS } from "@asyncmachine/telemetry/dbg";
+ * import { GOB_ADDRESS } from "./gob_transport.ts";
  * GOB_ADDRESS.test("localhost:6831"); // true
  * ```
  */

@@ -1,7 +1,7 @@
 /**
  * The dbg endpoint, composed of small parts: CORS and access middleware
  * ({@linkcode withCors}, {@linkcode withAccess}), JSON-RPC 2.0 over
- * `POST /rpc` ({@linkcode dispatchRpc} over {@linkcode hubRpcMethods}), the
+ * `POST /rpc` ({@linkcode dbgRpcRoute}), the
  * live stream over WebSocket `/stream` and SSE `/events`
  * ({@linkcode wsStream}, {@linkcode sseStream}), am-dbg's `/dbg.ws` and the
  * page at `/`. For `Deno.serve` and `export default { fetch }`.
@@ -11,19 +11,16 @@
 
 import type { DbgHub } from "./hub.ts";
 import {
+  type BodyLimit,
   type DbgAccess,
   type DbgContext,
   type DbgRoute,
   errorResponse,
-  jsonText,
-  readBodyLimited,
   unauthorized,
   withAccess,
   withCors,
 } from "./http.ts";
-import { dispatchRpc, RPC_ERRORS, rpcErrorReply } from "./jsonrpc.ts";
-import { IdempotencyCache } from "./idempotency.ts";
-import { hubErrorCode, hubRpcMethods } from "./hub_rpc.ts";
+import { dbgRpcRoute } from "./http_rpc.ts";
 import { type DbgStreamOptions, sseStream, wsStream } from "./stream.ts";
 import { dbgWsRoute } from "./rpc.ts";
 import { DBG_PAGE_HTML } from "./ui.ts";
@@ -94,60 +91,20 @@ export function dbgHandler(
   opts?: DbgHandlerOptions,
 ): (req: Request) => Promise<Response> {
   opts ??= {};
-  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
-  const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
-  const methods = hubRpcMethods(hub);
-  const retries = new IdempotencyCache();
+  const body: BodyLimit = {
+    maxBytes: opts.maxBodyBytes ?? 1024 * 1024,
+    timeoutMs: opts.bodyTimeoutMs ?? 10_000,
+  };
   const dbgWs = dbgWsRoute(hub);
   const ws = wsStream(hub, opts);
   const sse = sseStream(hub, opts);
 
-  const rpc: DbgRoute = async (req, ctx) => {
-    if (req.method !== "POST") {
-      await req.body?.cancel().catch(() => {});
-      return errorResponse(405, "POST JSON-RPC 2.0 requests to /rpc", {
-        allow: "POST",
-        ...ctx.headers,
-      });
-    }
-    const text = await readBodyLimited(req, maxBody, bodyTimeout);
-    if (text === "too large") {
-      return errorResponse(413, `request body over ${maxBody} bytes`, ctx.headers);
-    }
-    if (text === "timeout") {
-      return errorResponse(408, `request body not received within ${bodyTimeout} ms`, {
-        connection: "close",
-        ...ctx.headers,
-      });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      return jsonText(
-        JSON.stringify(
-          rpcErrorReply(null, RPC_ERRORS.parse, `parse error: ${(e as Error).message}`),
-        ),
-        200,
-        ctx.headers,
-      );
-    }
-    const dispatch = () =>
-      dispatchRpc(body, methods, ctx, {
-        maxBatch: opts.maxBatch,
-        maxResponseBytes: opts.maxResponseBytes,
-        errorCode: hubErrorCode,
-      });
-    // a retried request (same Idempotency-Key) gets the first answer, not a second ingest
-    const key = req.headers.get("idempotency-key");
-    const reply = key && key.length <= 200 ? await retries.once(key, dispatch) : await dispatch();
-    return reply === undefined
-      ? new Response(null, { status: 204, headers: ctx.headers })
-      : jsonText(reply, 200, ctx.headers);
-  };
-
   const routes: Record<string, DbgRoute> = {
-    "/rpc": rpc,
+    "/rpc": dbgRpcRoute(hub, {
+      body,
+      maxBatch: opts.maxBatch,
+      maxResponseBytes: opts.maxResponseBytes,
+    }),
     "/stream": (req, ctx) => ctx.canRead ? ws(req, ctx.url, ctx.headers) : unauthorized(req, ctx),
     "/events": (req, ctx) => ctx.canRead ? sse(req, ctx.url, ctx.headers) : unauthorized(req, ctx),
     // am-dbg's own path: net/rpc + gob in binary WebSocket frames (Go machines)
@@ -164,8 +121,7 @@ export function dbgHandler(
     ...(opts.mcp === false ? {} : {
       "/mcp": dbgMcpRoute(hub, {
         ...opts.mcp,
-        maxBodyBytes: maxBody,
-        bodyTimeoutMs: bodyTimeout,
+        body,
         tokenConfigured: !!opts.token,
       }),
     }),

@@ -1,7 +1,7 @@
 /**
  * Small HTTP building blocks of the dbg endpoint, Hono-style: JSON
  * responses, a bounded and timed body reader, and middleware wrapping a
- * handler (CORS, bearer-token access, body limits).
+ * handler (CORS, bearer-token access, body limits: {@linkcode withBodyLimit}).
  *
  * @module
  */
@@ -85,38 +85,14 @@ export function errorResponse(
 }
 
 /** Why a body couldn't be read. */
-export type BodyFailure = "too large" | "timeout";
+type BodyFailure = "too large" | "timeout";
 
 /**
- * Reads at most `max` bytes of the body within `timeoutMs`; a failure
- * cancels the body. A slow sender can't hold the handler longer than the
- * timeout.
- *
- * @example Usage
- * ```ts
- * import { readBodyLimited } from "./http.ts";
- * await readBodyLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000); // "hi"
- * ```
+ * Reads at most `max` bytes of the body within `timeoutMs`: the bytes, or
+ * why not; a failure cancels the body. A slow sender can't hold the handler
+ * longer than the timeout.
  */
-export async function readBodyLimited(
-  req: Request,
-  max: number,
-  timeoutMs: number,
-): Promise<string | BodyFailure> {
-  const bytes = await readBytesLimited(req, max, timeoutMs);
-  return typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes);
-}
-
-/**
- * {@linkcode readBodyLimited} for binary bodies: the bytes, or why not.
- *
- * @example Usage
- * ```ts
- * import { readBytesLimited } from "./http.ts";
- * await readBytesLimited(new Request("http://x/", { method: "POST", body: "hi" }), 10, 1000);
- * ```
- */
-export async function readBytesLimited(
+async function readBytesLimited(
   req: Request,
   max: number,
   timeoutMs: number,
@@ -159,6 +135,65 @@ export async function readBytesLimited(
     off += c.byteLength;
   }
   return all;
+}
+
+/** Options of {@linkcode withBodyLimit}. */
+export interface BodyLimit {
+  /** Largest body in bytes (413 beyond, declared or streamed). */
+  maxBytes: number;
+  /** Time to receive the whole body (408 beyond, and the connection closed). */
+  timeoutMs: number;
+}
+
+/**
+ * A route that gets the request's body already read (within a
+ * {@linkcode BodyLimit}).
+ *
+ * @example Usage
+ * ```ts
+ * import type { BodyRoute } from "./http.ts";
+ * const echo: BodyRoute = (_req, _ctx, body) => new Response(body.slice());
+ * ```
+ */
+export type BodyRoute = (
+  req: Request,
+  ctx: DbgContext,
+  body: Uint8Array,
+) => Response | Promise<Response>;
+
+/**
+ * Reads the body within a limit, then hands it to `next`: a body over
+ * `maxBytes` (declared or streamed) gets 413, one not received within
+ * `timeoutMs` 408 (`connection: close`: the slow sender isn't kept), and the
+ * route never runs. Wrap the part of a route that takes a body, after its
+ * access and method checks (those answer without reading it).
+ *
+ * @example Usage
+ * ```ts
+ * import { withBodyLimit } from "./http.ts";
+ * const route = withBodyLimit({ maxBytes: 1024, timeoutMs: 1000 }, (_req, _ctx, body) =>
+ *   new Response(`${body.length} bytes`));
+ * const url = new URL("http://x/");
+ * const res = await route(new Request(url, { method: "POST", body: "x".repeat(2000) }), {
+ *   url, canRead: true, canIngest: true, headers: {},
+ * });
+ * res.status; // 413
+ * ```
+ */
+export function withBodyLimit(limit: BodyLimit, next: BodyRoute): DbgRoute {
+  return async (req, ctx) => {
+    const body = await readBytesLimited(req, limit.maxBytes, limit.timeoutMs);
+    if (body === "too large") {
+      return errorResponse(413, `request body over ${limit.maxBytes} bytes`, ctx.headers);
+    }
+    if (body === "timeout") {
+      return errorResponse(408, `request body not received within ${limit.timeoutMs} ms`, {
+        connection: "close",
+        ...ctx.headers,
+      });
+    }
+    return await next(req, ctx, body);
+  };
 }
 
 /**

@@ -129,8 +129,11 @@ export class DbgHub {
     }
   }
 
-  /** Marks a machine gone (disposed); `input` is its id or a `DbgMsgGone`. */
-  dispose(input: unknown): Promise<HubEvent> {
+  /**
+   * Marks a machine gone (disposed, read-only from now on); `input` is its id
+   * or a `DbgMsgGone`. Marking a gone machine again returns the same event.
+   */
+  markGone(input: unknown): Promise<HubEvent> {
     try {
       const id = typeof input === "string" ? input : parseDbgMsgGone(input).ID;
       if (id === "") throw new TypeError("ID cannot be empty");
@@ -138,6 +141,16 @@ export class DbgHub {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * Marks a machine gone.
+   *
+   * @deprecated Use {@linkcode DbgHub.markGone}: `dispose` reads as the hub's own teardown,
+   * which is `[Symbol.asyncDispose]()`.
+   */
+  dispose(input: unknown): Promise<HubEvent> {
+    return this.markGone(input);
   }
 
   /** Every machine, least recently active first; linear in machines. */
@@ -221,8 +234,39 @@ export class DbgHub {
     return this.#listeners.size;
   }
 
-  /** Stops the KV tail and timers (the KV itself stays open: it's the caller's). */
+  /**
+   * Stops the hub (`await using hub = new DbgHub(…)`): waits for the appends
+   * already made (a KV hub's queued commits), then stops the KV tail and
+   * timers and drops the subscribers. The KV itself stays open (it's the
+   * caller's): closing it after this loses nothing.
+   *
+   * @example Usage
+   * ```ts
+   * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+   * const kv = await Deno.openKv(":memory:");
+   * {
+   *   await using hub = new DbgHub({ kv });
+   *   hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
+   * } // the schema is committed here
+   * kv.close();
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#store.drain?.();
+    this.#stop();
+  }
+
+  /**
+   * Stops the tail and timers without waiting for appends in flight.
+   *
+   * @deprecated Use `await hub[Symbol.asyncDispose]()` (or `await using`), which also waits
+   * for a KV hub's queued commits.
+   */
   close(): void {
+    this.#stop();
+  }
+
+  #stop(): void {
     this.#stopTail?.();
     this.#stopTail = undefined;
     this.#listeners.clear();

@@ -44,7 +44,7 @@ import {
 } from "./hub_kv_model.ts";
 import { KvReader } from "./hub_kv_read.ts";
 import { kvTail } from "./hub_kv_tail.ts";
-import { KvWriter, type PageDrafts, setPages } from "./hub_kv_write.ts";
+import { type CommitDraft, KvWriter } from "./hub_kv_write.ts";
 import { jsonSize, txJsonSize } from "./json_size.ts";
 import { KvRetention } from "./hub_kv_retention.ts";
 
@@ -243,11 +243,7 @@ export class KvHubStore implements HubStore {
     let chars = 0;
     while (this.#queue.length && batch.length < MAX_BATCH_ITEMS) {
       const p = this.#queue[0];
-      const id = p.input.kind === "tx"
-        ? p.input.msg.MachineID
-        : p.input.kind === "schema"
-        ? p.input.msg.ID
-        : p.input.id;
+      const id = idOf(p.input);
       // a rough size: the frame is the message plus ~150 chars of envelope
       // estimated: encoded once, in the commit
       const size = p.input.kind === "tx"
@@ -360,16 +356,21 @@ export class KvHubStore implements HubStore {
     }
     const op = this.#kv.atomic();
     const outcome: Outcome[] = [];
-    const expire = this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined;
-    const pages: PageDrafts = new Map();
+    const draft: CommitDraft = {
+      op,
+      head,
+      metas,
+      pages: new Map(),
+      expire: this.#l.expireInMs ? { expireIn: this.#l.expireInMs } : undefined,
+    };
     for (const { input } of batch) {
       try {
-        outcome.push({ ok: this.#write.apply(input, head, metas, op, expire, pages) });
+        outcome.push({ ok: this.#write.apply(input, draft) });
       } catch (e) {
         outcome.push({ err: e });
       }
     }
-    setPages(this.#write, pages, op, expire);
+    this.#write.setPages(draft);
     let dropped = 0;
     const budget = { left: DROP_BUDGET };
     for (const [id, m] of metas) {
@@ -412,6 +413,11 @@ export class KvHubStore implements HubStore {
 
   tail(emit: (a: Appended) => void): () => void {
     return kvTail(this.#read, this.#l.pollMs, emit);
+  }
+
+  async drain(): Promise<void> {
+    // #run restarts itself for appends racing its end: wait until nothing is queued
+    while (this.#flushing) await this.#flushing.catch(() => {});
   }
 
   close(): void {}

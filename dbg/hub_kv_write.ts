@@ -26,16 +26,21 @@ const encoder = new TextEncoder();
 /** The index pages a commit writes: one per machine and generation, keyed `id\0g`. */
 export type PageDrafts = Map<string, { id: string; g: number; first: number; page: IndexPage }>;
 
-/** Adds the index pages of a commit to it. */
-export function setPages(
-  w: KvBase,
-  pages: PageDrafts,
-  op: Deno.AtomicOperation,
-  expire: { expireIn: number } | undefined,
-): void {
-  for (const { id, g, first, page } of pages.values()) {
-    op.set(w.k("tx", id, g, first), page, expire);
-  }
+/**
+ * A commit being built: its atomic operation and the state it leaves,
+ * updated in place by {@linkcode KvWriter.apply} for each message.
+ */
+export interface CommitDraft {
+  /** The commit's mutations. */
+  op: Deno.AtomicOperation;
+  /** The head after the messages applied so far. */
+  head: Head;
+  /** The machines the batch touches (undefined: not in KV). */
+  metas: Map<string, Meta | undefined>;
+  /** The index pages, written by {@linkcode KvWriter.setPages} once all messages are in. */
+  pages: PageDrafts;
+  /** KV's expiry for transitions (`expireInMs`); schemas never expire. */
+  expire: { expireIn: number } | undefined;
 }
 
 /** Builds the mutations of messages. */
@@ -43,15 +48,16 @@ export class KvWriter extends KvBase {
   /** Set when a generation was left behind (its entries wait to be cleaned). */
   oldLeft = false;
 
-  /** Adds one input's mutations to `op`; updates `head` and `metas` in place. */
-  apply(
-    input: HubInput,
-    head: Head,
-    metas: Map<string, Meta | undefined>,
-    op: Deno.AtomicOperation,
-    expire: { expireIn: number } | undefined,
-    pages: PageDrafts,
-  ): Appended {
+  /** Adds the draft's index pages to its commit. */
+  setPages(draft: CommitDraft): void {
+    for (const { id, g, first, page } of draft.pages.values()) {
+      draft.op.set(this.k("tx", id, g, first), page, draft.expire);
+    }
+  }
+
+  /** Adds one input's mutations to the draft's commit; updates its head and metas in place. */
+  apply(input: HubInput, draft: CommitDraft): Appended {
+    const { head, metas, pages } = draft;
     const seq = head.seq + 1;
     if (input.kind === "tx") {
       const m = metas.get(input.msg.MachineID);
@@ -66,13 +72,13 @@ export class KvWriter extends KvBase {
         cursor: m.next,
         msg: input.msg,
       };
-      const size = this.write(op, event, m.g, m.next, expire);
+      const size = this.write(draft, event, { g: m.g, cursor: m.next });
       // one index page per machine a commit: a machine's cursors in a commit are consecutive
       const pk = `${input.msg.MachineID}\u0000${m.g}`;
-      const draft = pages.get(pk);
-      if (draft) {
-        draft.page.s.push(seq);
-        draft.page.b.push(size);
+      const open = pages.get(pk);
+      if (open) {
+        open.page.s.push(seq);
+        open.page.b.push(size);
       } else {
         pages.set(pk, {
           id: input.msg.MachineID,
@@ -97,7 +103,7 @@ export class KvWriter extends KvBase {
         return { event };
       }
       const event: HubEvent = { seq, kind: "gone", machineId: input.id };
-      this.write(op, event, m.g, 0, expire);
+      this.write(draft, event, { g: m.g, cursor: 0 });
       m.alive = false;
       m.goneSeq = m.lastSeq = seq;
       m.o.push(seq);
@@ -114,7 +120,7 @@ export class KvWriter extends KvBase {
     if (!old || newSession) {
       if (old) {
         // the old session's entries go (after the commit); they never interleave with the new
-        op.set(this.k("old", msg.ID, old.g), { o: old.o });
+        draft.op.set(this.k("old", msg.ID, old.g), { o: old.o });
         this.oldLeft = true;
         head.bytes -= old.bytes;
       } else head.machines++;
@@ -135,37 +141,38 @@ export class KvWriter extends KvBase {
         o: [],
       };
     } else m = old;
-    this.write(op, event, m.g, 0, undefined);
+    this.write(draft, event, { g: m.g, cursor: 0 });
     m.parent = msg.Parent ?? "";
     m.tags = msg.Tags ?? [];
     m.states = msg.StatesIndex;
     m.schemaSeq = m.lastSeq = seq;
     m.o.push(seq);
     // schema versions kept per machine: re-sending a schema can't grow the log
-    while (m.o.length > 8) op.delete(this.k("log", m.o.shift()!));
+    while (m.o.length > 8) draft.op.delete(this.k("log", m.o.shift()!));
     metas.set(msg.ID, m);
     head.seq = seq;
     return { event };
   }
 
   /**
-   * Sets the log entry of an event; returns its estimated encoded size. The
-   * event goes in as an object (KV's own serialisation: no JSON on the way in
-   * or out); a big one as JSON in parts of at most 60,000 bytes.
+   * Sets the log entry of an event at its generation and cursor; returns its
+   * estimated encoded size. The event goes in as an object (KV's own
+   * serialisation: no JSON on the way in or out); a big one as JSON in parts
+   * of at most 60,000 bytes. Only transitions expire.
    */
   write(
-    op: Deno.AtomicOperation,
+    draft: Pick<CommitDraft, "op" | "expire">,
     event: HubEvent,
-    g: number,
-    cursor: number,
-    expire: { expireIn: number } | undefined,
+    at: { g: number; cursor: number },
   ): number {
+    const { op } = draft;
+    const expire = event.kind === "tx" ? draft.expire : undefined;
     let size = event.kind === "tx" ? txJsonSize(event.msg) : jsonSize(event);
     const max = Math.min(this.l.maxMessageBytes, MAX_KV_MESSAGE_BYTES);
     if (size > max) {
       throw new DbgHubError(`message of ${event.machineId} is ${size} bytes encoded, over ${max}`);
     }
-    const value: LogValue = { i: event.machineId, g, c: cursor };
+    const value: LogValue = { i: event.machineId, g: at.g, c: at.cursor };
     if (size <= INLINE_BYTES) value.e = event;
     else {
       const bytes = encoder.encode(JSON.stringify(event));
@@ -184,7 +191,7 @@ export class KvWriter extends KvBase {
         );
       }
     }
-    op.set(this.k("log", event.seq), value, event.kind === "tx" ? expire : undefined);
+    op.set(this.k("log", event.seq), value, expire);
     return size;
   }
 }

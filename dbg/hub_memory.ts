@@ -24,11 +24,12 @@ import {
 } from "./hub_store.ts";
 import { jsonSize, txJsonSize } from "./json_size.ts";
 
-/** One stored event and its encoded size (estimated: nothing is encoded at ingest). */
+/**
+ * One stored event and its encoded size (estimated: nothing is encoded at
+ * ingest); `seq` copied out for the log's binary search.
+ */
 interface Rec {
   seq: number;
-  kind: HubEvent["kind"];
-  machineId: string;
   event: HubEvent;
   bytes: number;
   dropped: boolean;
@@ -122,14 +123,7 @@ export class MemoryHubStore implements HubStore {
         `message of ${event.machineId} is ${bytes} bytes encoded, over ${this.#l.maxMessageBytes}`,
       );
     }
-    return {
-      seq: event.seq,
-      kind: event.kind,
-      machineId: event.machineId,
-      event,
-      bytes,
-      dropped: false,
-    };
+    return { seq: event.seq, event, bytes, dropped: false };
   }
 
   #push(m: Mach, rec: Rec): void {
@@ -204,7 +198,7 @@ export class MemoryHubStore implements HubStore {
     m.schema = msg;
     m.others.push(rec);
     this.#push(m, rec);
-    const schemas = m.others.filter((r) => r.kind === "schema" && !r.dropped);
+    const schemas = m.others.filter((r) => r.event.kind === "schema" && !r.dropped);
     if (schemas.length > MAX_SCHEMA_VERSIONS) this.#drop(m, schemas[0]);
     this.#trimAll();
     return { event };
@@ -215,7 +209,7 @@ export class MemoryHubStore implements HubStore {
     if (!m) throw new DbgHubError(`unknown machine ${id}`);
     if (!m.alive) {
       // already gone: the same event again, nothing appended
-      return { event: m.others.findLast((r) => r.kind === "gone")!.event };
+      return { event: m.others.findLast((r) => r.event.kind === "gone")!.event };
     }
     const event: HubEvent = { seq: this.#seq + 1, kind: "gone", machineId: id };
     const rec = this.#record(event);
@@ -233,7 +227,7 @@ export class MemoryHubStore implements HubStore {
     this.stats.bytes -= rec.bytes;
     this.stats.dropped++;
     this.#logDropped++;
-    if (rec.kind !== "tx") m.others = m.others.filter((r) => r !== rec);
+    if (rec.event.kind !== "tx") m.others = m.others.filter((r) => r !== rec);
   }
 
   #dropOldestTx(m: Mach): void {
@@ -261,11 +255,11 @@ export class MemoryHubStore implements HubStore {
     while (this.stats.bytes > this.#l.maxBytes) {
       const log = this.#log;
       let i = Math.max(this.#txFront, this.#logStart);
-      while (i < log.length && (log[i].dropped || log[i].kind !== "tx")) i++;
+      while (i < log.length && (log[i].dropped || log[i].event.kind !== "tx")) i++;
       this.#txFront = i;
       if (i >= log.length) break;
       // the globally oldest transition is its machine's oldest too
-      this.#dropOldestTx(this.#machines.get(log[i].machineId)!);
+      this.#dropOldestTx(this.#machines.get(log[i].event.machineId)!);
     }
     this.#compact();
   }
@@ -277,12 +271,9 @@ export class MemoryHubStore implements HubStore {
       this.#logDropped--;
     }
     const live = log.length - this.#logStart;
-    if (this.#logStart > 4096 && (this.#logStart > live || this.#logDropped * 2 > live)) {
-      this.#log = log.slice(this.#logStart).filter((r) => !r.dropped);
-      this.#logStart = 0;
-      this.#logDropped = 0;
-      this.#txFront = 0;
-    } else if (this.#logDropped > 4096 && this.#logDropped * 2 > live) {
+    // copy the live part once the dead prefix or the dropped records outweigh it
+    const big = this.#logStart > 4096 || this.#logDropped > 4096;
+    if ((this.#logStart > 4096 && this.#logStart > live) || (big && this.#logDropped * 2 > live)) {
       this.#log = log.slice(this.#logStart).filter((r) => !r.dropped);
       this.#logStart = 0;
       this.#logDropped = 0;
@@ -396,7 +387,7 @@ export class MemoryHubStore implements HubStore {
     for (; i < log.length && events.length < limit && budget-- > 0; i++) {
       const r = log[i];
       at = r.seq;
-      if (r.dropped || (machines && !machines.has(r.machineId))) continue;
+      if (r.dropped || (machines && !machines.has(r.event.machineId))) continue;
       events.push(r.event);
     }
     return Promise.resolve({ events, seq: at, more: i < log.length, head: this.#seq });

@@ -89,7 +89,7 @@ export function hubRpcMethods(hub: DbgHub): Record<string, RpcMethod<HubRpcConte
   return {
     DbgMsgSchema: ingest((h, m) => h.addSchema(m), hub),
     DbgMsgTx: ingest((h, m) => h.addTx(m), hub),
-    DbgMsgGone: ingest((h, m) => h.dispose(m ?? {}), hub),
+    DbgMsgGone: ingest((h, m) => h.markGone(m ?? {}), hub),
     machines: query(() => hub.machines()),
     schema: query(async (p) => {
       const id = idParam(p);

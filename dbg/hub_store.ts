@@ -49,6 +49,8 @@ export interface HubStore {
   readonly stats: HubStats;
   /** Starts delivering every appended event (of any process) to `emit`; returns a stopper. */
   tail(emit: (a: Appended) => void): () => void;
+  /** Settles the appends already queued, where a store has any in flight (KV's commits). */
+  drain?(): Promise<void>;
   /** Releases timers and watchers. */
   close(): void;
 }

@@ -11,7 +11,7 @@
  *
  * @example Usage
  * ```ts
- * import { RPC_ERRORS } from "@asyncmachine/telemetry/dbg";
+ * import { RPC_ERRORS } from "./jsonrpc.ts";
  * RPC_ERRORS.invalidParams; // -32602
  * ```
  */

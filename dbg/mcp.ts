@@ -10,7 +10,14 @@
  */
 
 import type { DbgHub } from "./hub.ts";
-import { type DbgRoute, errorResponse, jsonResponse, jsonText, readBodyLimited } from "./http.ts";
+import {
+  type BodyLimit,
+  type DbgRoute,
+  errorResponse,
+  jsonResponse,
+  jsonText,
+  withBodyLimit,
+} from "./http.ts";
 import { dispatchRpc, RPC_ERRORS, RpcError, rpcErrorReply, type RpcMethod } from "./jsonrpc.ts";
 import { MACHINE_TOOLS } from "./mcp_machines.ts";
 import { HISTORY_TOOLS, MUTATING_TOOLS } from "./mcp_history.ts";
@@ -44,10 +51,8 @@ export interface DbgMcpOptions {
 
 /** What {@linkcode dbgMcpRoute} needs beyond the MCP options (dbgHandler passes its own). */
 export interface DbgMcpRouteOptions extends DbgMcpOptions {
-  /** Largest request body; default 1 MiB. */
-  maxBodyBytes?: number;
-  /** Time to receive a request body; default 10 s. */
-  bodyTimeoutMs?: number;
+  /** The request body's limits; default 1 MiB within 10 s. */
+  body?: BodyLimit;
   /** Mutating tools need a configured token (and the caller's ingest right). */
   tokenConfigured?: boolean;
 }
@@ -270,9 +275,28 @@ export function dbgMcpRoute(hub: DbgHub, opts: DbgMcpRouteOptions = {}): DbgRout
   };
   const mutable = !!opts.machine && !!opts.tokenConfigured;
   const methods = mcpMethods(ctx, mutable);
-  const maxBody = opts.maxBodyBytes ?? 1 << 20;
-  const bodyTimeout = opts.bodyTimeoutMs ?? 10_000;
   const streamMs = opts.streamLifetimeMs ?? 30_000;
+  const post = withBodyLimit(
+    opts.body ?? { maxBytes: 1 << 20, timeoutMs: 10_000 },
+    async (_req, rctx, bytes) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        return jsonResponse(
+          rpcErrorReply(null, RPC_ERRORS.parse, "parse error: the body is not JSON"),
+          400,
+          rctx.headers,
+        );
+      }
+      const reply = await dispatchRpc(body, methods, { mutate: mutable && rctx.canIngest }, {
+        maxBatch: 100,
+      });
+      return reply === undefined
+        ? new Response(null, { status: 202, headers: rctx.headers })
+        : jsonText(reply, 200, rctx.headers);
+    },
+  );
   return async (req, rctx) => {
     const h = rctx.headers;
     if (!rctx.canRead) {
@@ -290,28 +314,8 @@ export function dbgMcpRoute(hub: DbgHub, opts: DbgMcpRouteOptions = {}): DbgRout
         ? notifications(hub, h, streamMs)
         : errorResponse(406, "GET /mcp streams text/event-stream", h);
     }
-    if (req.method !== "POST") {
-      await req.body?.cancel().catch(() => {});
-      return errorResponse(405, "POST MCP requests, GET the stream", { allow: "GET, POST", ...h });
-    }
-    const text = await readBodyLimited(req, maxBody, bodyTimeout);
-    if (text === "too large") return errorResponse(413, `request body over ${maxBody} bytes`, h);
-    if (text === "timeout") return errorResponse(408, `request body not received in time`, h);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return jsonResponse(
-        rpcErrorReply(null, RPC_ERRORS.parse, "parse error: the body is not JSON"),
-        400,
-        h,
-      );
-    }
-    const reply = await dispatchRpc(body, methods, { mutate: mutable && rctx.canIngest }, {
-      maxBatch: 100,
-    });
-    return reply === undefined
-      ? new Response(null, { status: 202, headers: h })
-      : jsonText(reply, 200, h);
+    if (req.method === "POST") return await post(req, rctx);
+    await req.body?.cancel().catch(() => {});
+    return errorResponse(405, "POST MCP requests, GET the stream", { allow: "GET, POST", ...h });
   };
 }

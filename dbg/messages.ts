@@ -6,15 +6,9 @@
  * @module
  */
 
-import {
-  type Api,
-  isActiveTick,
-  type LogEntry,
-  mutationTypeName,
-  type Schema,
-  type Step,
-  stepString,
-} from "../machine/mod.ts";
+import type { Api, LogEntry, Schema, Step } from "../machine/mod.ts";
+import { stepString } from "../machine/transition.ts";
+import { isActiveTick, mutationTypeName } from "../machine/utils.ts";
 
 /** `am.State` as Go names its fields. */
 export interface GoState {
@@ -170,7 +164,7 @@ export interface DbgMsgGone {
  *
  * @example Usage
  * ```ts
- * import { toGoSchema } from "@asyncmachine/telemetry/dbg";
+ * import { toGoSchema } from "./messages.ts";
  * toGoSchema({ Foo: { require: ["Bar"] } }); // { Foo: { Require: ["Bar"] } }
  * ```
  */
@@ -195,7 +189,7 @@ export function toGoSchema(schema: Schema): Record<string, GoState> {
  *
  * @example Usage
  * ```ts
- * import { fromGoSchema } from "@asyncmachine/telemetry/dbg";
+ * import { fromGoSchema } from "./messages.ts";
  * fromGoSchema({ Foo: { Require: ["Bar"] } }); // { Foo: { require: ["Bar"] } }
  * ```
  */
@@ -220,7 +214,7 @@ export function fromGoSchema(states: Record<string, GoState>): Schema {
  * @example Usage
  * ```ts
  * import { Machine } from "@asyncmachine/telemetry/machine";
- * import { schemaMessage } from "@asyncmachine/telemetry/dbg";
+ * import { schemaMessage } from "./messages.ts";
  * schemaMessage(new Machine({ Foo: {} }, { id: "m1" })).StatesIndex; // ["Exception", "Foo"]
  * ```
  */

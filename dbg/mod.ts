@@ -27,14 +27,29 @@
  * @module
  */
 
+// binding a machine, and where its messages go
+export { transitionsToDbg } from "./bind.ts";
+export { DbgTracer, type DbgTracerOptions } from "./tracer.ts";
 export {
-  type DbgMsgGone,
-  type DbgMsgSchema,
-  type DbgMsgTx,
-  fromGoSchema,
-  type GoLogEntry,
-  type GoState,
-  type GoStep,
+  type DbgMessage,
+  type DbgTransport,
+  HttpDbgTransport,
+  type HttpDbgTransportOptions,
+  HubTransport,
+} from "./transport.ts";
+export { GobRpcTransport, type GobRpcTransportOptions } from "./gob_transport.ts";
+export { type DbgTransportFactory, registerDbgTransport } from "./transport_registry.ts";
+
+// the messages (am-dbg's field names) and upstream's DbgMsgTx methods, as functions
+export type {
+  DbgMsgGone,
+  DbgMsgSchema,
+  DbgMsgTx,
+  GoLogEntry,
+  GoState,
+  GoStep,
+} from "./messages.ts";
+export {
   msgActiveStates,
   msgCalledStateNames,
   msgClock,
@@ -42,29 +57,38 @@ export {
   msgMutString,
   msgTxString,
   msgUrl,
-  schemaMessage,
-  toGoSchema,
 } from "./messages.ts";
-export { parseDbgMsgGone, parseDbgMsgSchema, parseDbgMsgTx } from "./validate.ts";
-export * from "./hub.ts";
-export * from "./transport.ts";
-export * from "./tracer.ts";
+
+// the hub and the endpoint serving it
+export { DbgHub } from "./hub.ts";
+export {
+  DbgHubError,
+  type DbgHubOptions,
+  type HubEvent,
+  type HubListener,
+  type MachineInfo,
+  type SincePage,
+  type SinceQuery,
+  type TxPage,
+  type TxQuery,
+} from "./hub_types.ts";
+export type { HubStats } from "./hub_store.ts";
 export { dbgHandler, type DbgHandlerOptions } from "./handler.ts";
 export type { AccessOptions, DbgAccess, DbgContext, DbgRoute } from "./http.ts";
 export type { DbgStreamOptions } from "./stream.ts";
-export { RPC_ERRORS } from "./jsonrpc.ts";
-export * from "./bind.ts";
-export * from "./transport_registry.ts";
-export * from "./wire_types.ts";
-export * from "./byte_conn.ts";
-export { NetRpcClient } from "./rpc_client.ts";
-export * from "./gob_transport.ts";
-export { NetRpcServer, type NetRpcServerOptions, serveNetRpc } from "./rpc_server.ts";
-export * from "./rpc.ts";
-export * from "./recording.ts";
-export * from "./ui.ts";
-export * from "./ui/routes.ts";
-export * from "./stream_client.ts";
-export { type DbgMcpOptions, MCP_PROTOCOL_VERSIONS } from "./mcp.ts";
+export type { DbgMcpOptions } from "./mcp.ts";
 export type { McpMutable } from "./mcp_tool.ts";
-export { explainTx, explanationText, stepSentence, type TxExplanation } from "./explain.ts";
+export { type DbgFollower, type DbgFollowOptions, followDbgStream } from "./stream_client.ts";
+
+// am-dbg's wire the other way (Go machines in), and its recordings
+export { listenDbgTcp, type ListenDbgTcpOptions } from "./rpc.ts";
+export type { NetRpcServerOptions } from "./rpc_server.ts";
+export {
+  exportDbgRecording,
+  importDbgRecording,
+  type ImportDbgRecordingOptions,
+  type RecordingStats,
+} from "./recording.ts";
+
+// a transition in words (what MCP's explain_transition answers)
+export { explainTx, explanationText, type TxExplanation } from "./explain.ts";

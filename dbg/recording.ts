@@ -70,7 +70,7 @@ const BROTLI_SLICE = 64;
  *
  * @example Usage
  * ```ts
- * import { RECORDING_MAX_BYTES } from "@asyncmachine/telemetry/dbg";
+ * import { RECORDING_MAX_BYTES } from "./recording.ts";
  * RECORDING_MAX_BYTES / 2 ** 20; // 128
  * ```
  */

@@ -52,7 +52,8 @@ export function listenDbgTcp(hub: DbgHub, opts?: ListenDbgTcpOptions): Deno.List
  *
  * @example Usage
  * ```ts ignore
- * import { DbgHub, dbgHandler, dbgWsRoute } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub, dbgHandler } from "@asyncmachine/telemetry/dbg";
+ * import { dbgWsRoute } from "./rpc.ts";
  * const hub = new DbgHub();
  * Deno.serve(dbgHandler(hub, { fallback: dbgWsRoute(hub) }));
  * ```

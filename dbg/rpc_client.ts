@@ -38,7 +38,8 @@ export function tokenPreamble(token: string): Uint8Array {
  *
  * @example Usage
  * ```ts ignore
- * import { NetRpcClient, tcpByteConn } from "@asyncmachine/telemetry/dbg";
+ * import { NetRpcClient } from "./rpc_client.ts";
+ * import { tcpByteConn } from "./byte_conn.ts";
  * const conn = await Deno.connect({ hostname: "localhost", port: 6831 });
  * const client = new NetRpcClient(tcpByteConn(conn));
  * ```

@@ -106,7 +106,9 @@ class Deadline {
  *
  * @example Usage
  * ```ts ignore
- * import { DbgHub, NetRpcServer, tcpByteConn } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { NetRpcServer } from "./rpc_server.ts";
+ * import { tcpByteConn } from "./byte_conn.ts";
  * const server = new NetRpcServer(new DbgHub(), { maxConnections: 16 });
  * for await (const conn of Deno.listen({ port: 6831 })) server.serve(tcpByteConn(conn));
  * ```
@@ -301,7 +303,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  *
  * @example Usage
  * ```ts ignore
- * import { DbgHub, serveNetRpc, tcpByteConn } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { serveNetRpc } from "./rpc_server.ts";
+ * import { tcpByteConn } from "./byte_conn.ts";
  * await serveNetRpc(tcpByteConn(await Deno.connect({ port: 6831 })), new DbgHub());
  * ```
  */

@@ -12,9 +12,6 @@ import { type DbgMsgTx, type GoStep, schemaMessage, stripLogPrefix } from "./mes
 import type { DbgMessage, DbgTransport } from "./transport.ts";
 import { Outbox } from "./outbox.ts";
 
-// kept here too: transports written against earlier versions import it from this module
-export { registerDbgTransport } from "./transport_registry.ts";
-
 /** Options of a {@linkcode DbgTracer}. */
 export interface DbgTracerOptions {
   /** Messages waiting at most (oldest dropped beyond); default 1000. */
@@ -22,9 +19,9 @@ export interface DbgTracerOptions {
   /** Messages per send; default 100. */
   batchSize?: number;
   /**
-   * Stack traces on queued mutations. Default: off (`transitionsToDbg`: on
-   * with AM_DBG_TRACE=1; AM_DBG_NO_TRACE always off). (Upstream's default is on, but
-   * Deno's source-mapped stack formatting costs more than the transition.)
+   * Stack traces on queued mutations. Default: off (`machTelemetryEnv`
+   * turns them on with AM_DBG_TRACE=1). Upstream's default is on, but
+   * Deno's source-mapped stack formatting costs more than the transition.
    */
   stackTraces?: boolean;
   /** Consecutive failed sends before detaching; default 10. */

@@ -66,7 +66,7 @@ export class HubTransport implements DbgTransport {
         ? hub.addSchema(m.params)
         : m.method === "DbgMsgTx"
         ? hub.addTx(m.params)
-        : hub.dispose(m.params)
+        : hub.markGone(m.params)
     );
     await Promise.all(all);
   }

@@ -40,7 +40,7 @@ export function registerDbgTransport(match: RegExp, create: DbgTransportFactory)
  *
  * @example Usage
  * ```ts
- * import { dbgAddrFromEnv } from "@asyncmachine/telemetry/dbg";
+ * import { dbgAddrFromEnv } from "./transport_registry.ts";
  * dbgAddrFromEnv(); // "localhost:6831" unless AM_DBG_ADDR says otherwise
  * ```
  */
@@ -53,7 +53,7 @@ export function dbgAddrFromEnv(): string {
  *
  * @example Usage
  * ```ts
- * import { dbgTransportFor } from "@asyncmachine/telemetry/dbg";
+ * import { dbgTransportFor } from "./transport_registry.ts";
  * dbgTransportFor("http://127.0.0.1:6832/")?.address; // "http://127.0.0.1:6832/rpc"
  * ```
  */
@@ -66,7 +66,7 @@ export function dbgTransportFor(address: string): DbgTransport | undefined {
  *
  * @example Usage
  * ```ts
- * import { hasDbgTransport } from "@asyncmachine/telemetry/dbg";
+ * import { hasDbgTransport } from "./transport_registry.ts";
  * hasDbgTransport("https://collector.example/"); // true
  * ```
  */

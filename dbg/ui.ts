@@ -78,7 +78,7 @@ function pageFunctions(): ((...args: never[]) => unknown)[] {
  *
  * @example Usage
  * ```ts
- * import { dbgPageScript } from "@asyncmachine/telemetry/dbg";
+ * import { dbgPageScript } from "./ui.ts";
  * dbgPageScript().includes("function dbgPageMain("); // true
  * ```
  */
@@ -104,7 +104,7 @@ export function dbgPageScript(): string {
  *
  * @example Usage
  * ```ts
- * import { DBG_PAGE_HTML } from "@asyncmachine/telemetry/dbg";
+ * import { DBG_PAGE_HTML } from "./ui.ts";
  * DBG_PAGE_HTML.startsWith("<!doctype html>"); // true
  * ```
  */

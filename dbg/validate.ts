@@ -88,7 +88,7 @@ function state(v: unknown, field: string): GoState {
  *
  * @example Usage
  * ```ts
- * import { parseDbgMsgSchema } from "@asyncmachine/telemetry/dbg";
+ * import { parseDbgMsgSchema } from "./validate.ts";
  * parseDbgMsgSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } }).ID; // "m1"
  * ```
  */
@@ -146,7 +146,7 @@ function logEntry(v: unknown, f: string, i: number): GoLogEntry {
  *
  * @example Usage
  * ```ts
- * import { parseDbgMsgTx } from "@asyncmachine/telemetry/dbg";
+ * import { parseDbgMsgTx } from "./validate.ts";
  * parseDbgMsgTx({ MachineID: "m1", ID: "tx1", Clocks: [1] }).Accepted; // false
  * ```
  */
@@ -199,7 +199,7 @@ export function parseDbgMsgTx(v: unknown): DbgMsgTx {
  *
  * @example Usage
  * ```ts
- * import { parseDbgMsgGone } from "@asyncmachine/telemetry/dbg";
+ * import { parseDbgMsgGone } from "./validate.ts";
  * parseDbgMsgGone({ ID: "m1" }).ID; // "m1"
  * ```
  */

@@ -39,7 +39,7 @@ const otel = newOtelProvider("am-telemetry-demo", {
 });
 const app = newApp({ tracer: otel.tracer });
 const amDbg = config.dbgAddr && dbgAddrOf(config);
-if (amDbg) transitionsToDbg(app.sim.root, amDbg);
+if (amDbg) transitionsToDbg(app.sim.root, amDbg, { stackTraces: config.dbgStackTraces });
 
 const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, app.fetch);
 const base = `127.0.0.1:${server.addr.port}`;

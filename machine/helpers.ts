@@ -100,7 +100,7 @@ export function stateSet(source: State, overlay: State): State {
  *
  * @example Usage
  * ```ts
- * import { nextActiveIn } from "@asyncmachine/telemetry/machine";
+ * import { nextActiveIn } from "./helpers.ts";
  * nextActiveIn(3); // 2
  * ```
  */
@@ -114,7 +114,7 @@ export function nextActiveIn(tick: number): number {
  *
  * @example Usage
  * ```ts
- * import { envLogLevel } from "@asyncmachine/telemetry/machine";
+ * import { envLogLevel } from "./helpers.ts";
  * const mach = { logLevel: envLogLevel() };
  * ```
  */

@@ -35,6 +35,7 @@ import {
   subscriptionCounts,
   when,
   whenArgs,
+  whenNot,
   whenQuery,
   whenQueue,
   whenQueueEnds,
@@ -532,8 +533,7 @@ export class Machine<N extends string = string> implements Api<N> {
     const core = this.#core;
     const refused = refusal(core, signal);
     if (refused !== undefined) return settled(refused);
-    const parsed = parseStates(core, states);
-    return when(core, parsed, false, signal, this.is(parsed));
+    return when(core, parseStates(core, states), signal);
   }
 
   /** {@linkcode Machine.when} for one state. */
@@ -546,8 +546,7 @@ export class Machine<N extends string = string> implements Api<N> {
     const core = this.#core;
     const refused = refusal(core, signal);
     if (refused !== undefined) return settled(refused);
-    const parsed = parseStates(core, states);
-    return when(core, parsed, true, signal, this.not(parsed));
+    return whenNot(core, parseStates(core, states), signal);
   }
 
   /** {@linkcode Machine.whenNot} for one state. */

@@ -18,7 +18,9 @@
  * @module
  */
 
-export * from "./types.ts";
+// the machine and what its API speaks in
+export { Machine, type MachineOptions } from "./machine.ts";
+export { MachineDisposedError } from "./subscriptions.ts";
 export type {
   Api,
   BindOptions,
@@ -32,21 +34,51 @@ export type {
 } from "./api.ts";
 export type { Groups, MachineQueries, Serialized } from "./api_query.ts";
 export {
-  formatArgs,
-  isActiveTick,
-  LOG_ARGS,
-  mutationTypeName,
-  newLogArgsMapper,
-  statesDiff,
-  timeSum,
-} from "./utils.ts";
-export * from "./schema.ts";
-export * from "./states.ts";
-export * from "./time_diff.ts";
-export * from "./names.ts";
-export * from "./helpers.ts";
-export * from "./time.ts";
+  type A,
+  type Breakpoint,
+  type LogArgsMapper,
+  type LogEntry,
+  type Logger,
+  LogLevel,
+  type LogListener,
+  type Mutation,
+  MutationType,
+  type MutSource,
+  Position,
+  type QueuedMatch,
+  type QueueQuery,
+  Relation,
+  Result,
+  type S,
+  type Schema,
+  type State,
+  type StateName,
+  type Step,
+  StepType,
+  type SubscriptionCounts,
+} from "./types.ts";
+export { StateException, StateHealthcheck, StateHeartbeat } from "./states.ts";
+// a transition's steps (`Transition.steps`), stored under upstream's Go field names
 export { StepRecord } from "./step.ts";
-export { mutationString, stepString } from "./transition.ts";
-export { MachineDisposedError } from "./subscriptions.ts";
-export { Machine, type MachineOptions } from "./machine.ts";
+
+// schemas: upstream's am.ParseSchema, SAdd, AMerge, StateAdd, StateSet; the log's args mapper
+export { type ParsedSchema, type ParseOptions, parseSchema } from "./schema.ts";
+export { aMerge, sAdd, stateAdd, statesEqual, stateSet } from "./helpers.ts";
+export { LOG_ARGS, newLogArgsMapper } from "./utils.ts";
+
+// clocks (upstream's am.Time methods over `mach.time()` and a transition's times)
+export { type TimeDiff, timeDiff } from "./time_diff.ts";
+export { timeSum } from "./utils.ts";
+export {
+  timeActive,
+  timeAdd,
+  timeAfter,
+  timeAny1,
+  timeBefore,
+  timeDiffSince,
+  timeEqual,
+  timeIs,
+  timeIs1,
+  timeNot,
+  timeTick,
+} from "./time.ts";

@@ -12,7 +12,8 @@ import { LogLevel, type Relation, Result, StepType } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { Result, resultName } from "@asyncmachine/telemetry/machine";
+ * import { Result } from "@asyncmachine/telemetry/machine";
+ * import { resultName } from "./names.ts";
  * resultName(Result.Canceled); // "canceled"
  * ```
  */
@@ -36,7 +37,8 @@ const STEP_NAMES: Readonly<Record<number, string>> = {
  *
  * @example Usage
  * ```ts
- * import { StepType, stepTypeName } from "@asyncmachine/telemetry/machine";
+ * import { StepType } from "@asyncmachine/telemetry/machine";
+ * import { stepTypeName } from "./names.ts";
  * stepTypeName(StepType.RemoveNotActive); // "deactivate-passive"
  * ```
  */
@@ -51,7 +53,8 @@ const REL_NAMES: readonly string[] = ["after", "add", "require", "remove"];
  *
  * @example Usage
  * ```ts
- * import { Relation, relationName } from "@asyncmachine/telemetry/machine";
+ * import { Relation } from "@asyncmachine/telemetry/machine";
+ * import { relationName } from "./names.ts";
  * relationName(Relation.Require); // "require"
  * ```
  */
@@ -74,7 +77,8 @@ const LEVEL_NAMES: readonly string[] = [
  *
  * @example Usage
  * ```ts
- * import { LogLevel, logLevelName } from "@asyncmachine/telemetry/machine";
+ * import { LogLevel } from "@asyncmachine/telemetry/machine";
+ * import { logLevelName } from "./names.ts";
  * logLevelName(LogLevel.Ops); // "ops"
  * ```
  */

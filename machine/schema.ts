@@ -64,7 +64,7 @@ function assertStrict(input: Schema, machineId: string): void {
  *
  * @example Usage
  * ```ts
- * import { cloneSchema } from "@asyncmachine/telemetry/machine";
+ * import { cloneSchema } from "./schema.ts";
  * const copy = cloneSchema({ Foo: { add: ["Bar"] }, Bar: {} });
  * ```
  */

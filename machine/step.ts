@@ -16,7 +16,7 @@ import type { Relation, Step, StepType } from "./types.ts";
  * @example Usage
  * ```ts
  * import { StepRecord, StepType } from "@asyncmachine/telemetry/machine";
- * const s = new StepRecord(StepType.Requested, 0, "", -1, "Foo", 0);
+ * const s = new StepRecord({ type: StepType.Requested, toState: "Foo", toStateIdx: 0 });
  * s.toState; // "Foo"
  * JSON.stringify(s); // {"Type":32,"RelType":0,"IsFinal":false,...}
  * ```
@@ -27,11 +27,11 @@ export class StepRecord implements Step {
   /** Relation (Go's `RelType`). */
   RelType: Relation;
   /** Final handler. */
-  IsFinal = false;
+  IsFinal: boolean;
   /** Self handler. */
-  IsSelf = false;
+  IsSelf: boolean;
   /** Entering handler. */
-  IsEnter = false;
+  IsEnter: boolean;
   /** Source state. */
   FromState: string;
   /** Source index, -1 for none. */
@@ -42,29 +42,21 @@ export class StepRecord implements Step {
   ToStateIdx: number;
 
   /**
-   * A step.
+   * A step from its {@linkcode Step} fields; those left out are Go's zero
+   * values (`0`, `false`, `""`), indexes -1.
    *
-   * @param type Step type.
-   * @param relType Relation (relation steps).
-   * @param from Source state or "".
-   * @param fromIdx Source index or -1.
-   * @param to Target state or "".
-   * @param toIdx Target index or -1.
+   * @param step The step's type and whichever other fields it has.
    */
-  constructor(
-    type: StepType,
-    relType: Relation | 0,
-    from: string,
-    fromIdx: number,
-    to: string,
-    toIdx: number,
-  ) {
-    this.Type = type;
-    this.RelType = relType;
-    this.FromState = from;
-    this.FromStateIdx = fromIdx;
-    this.ToState = to;
-    this.ToStateIdx = toIdx;
+  constructor(step: Pick<Step, "type"> & Partial<Step>) {
+    this.Type = step.type;
+    this.RelType = step.relType ?? 0;
+    this.IsFinal = step.isFinal ?? false;
+    this.IsSelf = step.isSelf ?? false;
+    this.IsEnter = step.isEnter ?? false;
+    this.FromState = step.fromState ?? "";
+    this.FromStateIdx = step.fromStateIdx ?? -1;
+    this.ToState = step.toState ?? "";
+    this.ToStateIdx = step.toStateIdx ?? -1;
   }
 
   /** What happened. */

@@ -132,21 +132,35 @@ function statesKey(states: S): string {
   return [...states].sort().join(" ");
 }
 
+/** What a when/whenNot wait waits for: every state active, or (negation) inactive. */
+type StatesGoal = Pick<WhenSub, "states" | "negation">;
+
+function reached(core: Core, { states, negation }: StatesGoal): boolean {
+  return states.every((x) => core.active.includes(x) !== negation);
+}
+
 /**
- * Waits until every state is active (or, `negation`, inactive). Pending
- * waits on the same states and signal share one promise (upstream reuses
- * the channel).
+ * Waits until every state is active. Pending waits on the same states and
+ * signal share one promise (upstream reuses the channel).
  */
-export function when(
+export function when(core: Core, states: S, signal: AbortSignal | undefined): Promise<void> {
+  return waitStates(core, { states, negation: false }, signal);
+}
+
+/** Waits until every state is inactive; see {@linkcode when}. */
+export function whenNot(core: Core, states: S, signal: AbortSignal | undefined): Promise<void> {
+  return waitStates(core, { states, negation: true }, signal);
+}
+
+function waitStates(
   core: Core,
-  states: S,
-  negation: boolean,
+  goal: StatesGoal,
   signal: AbortSignal | undefined,
-  holds: boolean,
 ): Promise<void> {
   const refused = refusal(core, signal);
   if (refused !== undefined) return settled(refused);
-  if (holds) return settled();
+  if (reached(core, goal)) return settled();
+  const { states, negation } = goal;
   const s = subs(core);
   const key = statesKey(states);
   for (const sub of s.when.get(states[0]) ?? []) {
@@ -309,10 +323,7 @@ export function processTransition(
         const set = s.when.get(state);
         if (!set) continue;
         for (const sub of [...set]) {
-          const ok = sub.negation
-            ? sub.states.every((x) => !core.active.includes(x))
-            : sub.states.every((x) => core.active.includes(x));
-          if (!ok) continue;
+          if (!reached(core, sub)) continue;
           log(core, LogLevel.Ops, `[${sub.negation ? "whenNot" : "when"}:match] ${j(sub.states)}`);
           settle(sub);
         }

@@ -175,14 +175,14 @@ export class TransitionRecord implements Transition {
   /** Records a step. Internal to the machine. */
   addStep(from: string, to: string, type: StepType, relType: Relation | 0): void {
     this.steps.push(
-      new StepRecord(
+      new StepRecord({
         type,
         relType,
-        from,
-        from === "" ? -1 : this.#index.get(from) ?? -1,
-        to,
-        to === "" ? -1 : this.#index.get(to) ?? -1,
-      ),
+        fromState: from,
+        fromStateIdx: from === "" ? -1 : this.#index.get(from) ?? -1,
+        toState: to,
+        toStateIdx: to === "" ? -1 : this.#index.get(to) ?? -1,
+      }),
     );
   }
 
@@ -212,7 +212,8 @@ export class TransitionRecord implements Transition {
  *
  * @example Usage
  * ```ts
- * import { mutationString, type Mutation } from "@asyncmachine/telemetry/machine";
+ * import type { Mutation } from "@asyncmachine/telemetry/machine";
+ * import { mutationString } from "./transition.ts";
  * const mut = { type: 0, called: [1, 0] } as Mutation;
  * mutationString(mut, ["A", "B"]); // "[add] A B"
  * ```
@@ -228,7 +229,8 @@ export function mutationString(mut: Mutation, names: readonly string[]): string 
  *
  * @example Usage
  * ```ts
- * import { stepString, StepType } from "@asyncmachine/telemetry/machine";
+ * import { StepType } from "@asyncmachine/telemetry/machine";
+ * import { stepString } from "./transition.ts";
  * stepString({
  *   type: StepType.Requested, relType: 0, isFinal: false, isSelf: false, isEnter: false,
  *   fromState: "", fromStateIdx: -1, toState: "Foo", toStateIdx: 0,

@@ -11,7 +11,7 @@ import { type LogArgsMapper, MutationType, type S } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import { isActiveTick } from "@asyncmachine/telemetry/machine";
+ * import { isActiveTick } from "./utils.ts";
  * isActiveTick(3); // true
  * ```
  */
@@ -24,7 +24,7 @@ export function isActiveTick(tick: number): boolean {
  *
  * @example Usage
  * ```ts
- * import { statesDiff } from "@asyncmachine/telemetry/machine";
+ * import { statesDiff } from "./utils.ts";
  * statesDiff(["A", "B"], ["B"]); // ["A"]
  * ```
  */
@@ -98,7 +98,8 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
  *
  * @example Usage
  * ```ts
- * import { MutationType, mutationTypeName } from "@asyncmachine/telemetry/machine";
+ * import { MutationType } from "@asyncmachine/telemetry/machine";
+ * import { mutationTypeName } from "./utils.ts";
  * mutationTypeName(MutationType.Set); // "set"
  * ```
  */
@@ -164,7 +165,7 @@ function truncate(s: string, max: number): string {
  *
  * @example Usage
  * ```ts
- * import { formatArgs } from "@asyncmachine/telemetry/machine";
+ * import { formatArgs } from "./utils.ts";
  * formatArgs({ b: "2", a: "1" }); // " (a=1 b=2)"
  * ```
  */

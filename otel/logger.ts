@@ -148,18 +148,21 @@ export class OtelLogger implements Tracer, AsyncDisposable {
     this.#machines.delete(id);
   }
 
-  /** Stops listening to every machine and detaches from them. */
+  /**
+   * Stops listening to every machine and detaches from them (records are
+   * emitted synchronously: nothing is pending).
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
+  }
+
+  /** {@linkcode OtelLogger[Symbol.asyncDispose]}: the same, without waiting. */
   dispose(): void {
     for (const off of this.#offs.values()) off();
     this.#offs.clear();
     for (const mach of this.#machines.values()) mach.detachTracer(this.id);
     this.#machines.clear();
-  }
-
-  /** {@linkcode OtelLogger.dispose}, for `await using` (records are emitted synchronously). */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.dispose();
-    return Promise.resolve();
   }
 }
 

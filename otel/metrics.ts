@@ -55,6 +55,7 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
   #gauges: ObservableGauge[];
   #observer: BatchObservableCallback;
   #meter: OtelMeter;
+  #disposed = false;
 
   /**
    * Instruments on a meter.
@@ -120,17 +121,22 @@ export class OtelMetrics implements Tracer, AsyncDisposable {
     this.#machines.delete(id);
   }
 
-  /** Stops observing every machine and detaches from them. */
-  dispose(): void {
-    for (const { mach } of this.#machines.values()) mach.detachTracer(this.id);
-    this.#machines.clear();
-    this.#meter.removeBatchObservableCallback(this.#observer, this.#gauges);
-  }
-
-  /** {@linkcode OtelMetrics.dispose}, for `await using` (the meter's reader exports). */
+  /**
+   * Stops observing every machine and detaches from them; once. Exporting
+   * is the meter's reader's (flush its provider).
+   */
   [Symbol.asyncDispose](): Promise<void> {
     this.dispose();
     return Promise.resolve();
+  }
+
+  /** {@linkcode OtelMetrics[Symbol.asyncDispose]}: the same, without waiting. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const { mach } of this.#machines.values()) mach.detachTracer(this.id);
+    this.#machines.clear();
+    this.#meter.removeBatchObservableCallback(this.#observer, this.#gauges);
   }
 }
 
@@ -155,9 +161,8 @@ function definition(mach: Api): Definition {
  * import { Machine } from "@asyncmachine/telemetry/machine";
  * import { bindOtelMetrics } from "@asyncmachine/telemetry/otel";
  * const mach = new Machine({ Foo: {} }, { id: "m1" });
- * const metrics = bindOtelMetrics(mach); // the global meter: a no-op without a provider
+ * await using _metrics = bindOtelMetrics(mach); // the global meter: a no-op without a provider
  * mach.add(["Foo"]);
- * metrics.dispose();
  * ```
  */
 export function bindOtelMetrics(mach: Api, meter?: OtelMeter): OtelMetrics {

@@ -84,20 +84,20 @@ function schemaInfo(mach: Api): Pick<MachData, "multi"> {
 /**
  * A machine tracer exporting spans through an `@opentelemetry/api`
  * tracer. Inheritable: submachines nest under their parent's
- * `submachines` span. Call {@linkcode OtelMachTracer.dispose} at the end.
+ * `submachines` span. Dispose (`await using`) ends every open span and
+ * detaches; flush the provider after it.
  *
  * @example Usage
  * ```ts
  * import { trace } from "@opentelemetry/api";
  * import { Machine } from "@asyncmachine/telemetry/machine";
  * import { OtelMachTracer } from "@asyncmachine/telemetry/otel";
- * const tracer = new OtelMachTracer(trace.getTracer("am"));
+ * await using tracer = new OtelMachTracer(trace.getTracer("am"));
  * const mach = new Machine({ Foo: {} }, { id: "m1", tracers: [tracer] });
  * mach.add(["Foo"]); // spans: mach:0:m1, 0:states, 0:Foo, 0: [add] Foo, ...
- * tracer.dispose();
  * ```
  */
-export class OtelMachTracer implements Tracer {
+export class OtelMachTracer implements Tracer, AsyncDisposable {
   /** Tracer id ("otel-…"). */
   readonly id: string;
   /** Bound to submachines automatically. */
@@ -369,7 +369,16 @@ export class OtelMachTracer implements Tracer {
     return allowedState(this.#opts, machId, state);
   }
 
-  /** Ends every open span, children before parents; the tracer stops. */
+  /**
+   * Ends every open span, children before parents, and detaches: the
+   * tracer stops; once. Flush the provider after it.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
+  }
+
+  /** {@linkcode OtelMachTracer[Symbol.asyncDispose]}: the same, without waiting. */
   dispose(): void {
     if (this.#ended) return;
     this.#ended = true;
@@ -377,11 +386,5 @@ export class OtelMachTracer implements Tracer {
       this.machineDispose(id);
       data.mach.detachTracer(this.id);
     }
-  }
-
-  /** {@linkcode OtelMachTracer.dispose}, for `await using`; flush the provider after it. */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.dispose();
-    return Promise.resolve();
   }
 }

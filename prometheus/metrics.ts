@@ -2,12 +2,14 @@
  * Per-machine Prometheus metrics fed by a tracer, as asyncmachine-go's
  * `pkg/telemetry/prometheus`: upstream's 15 gauges (averages over fixed
  * windows), plus `am_transitions_total`, `am_exceptions_total` and the
- * `am_transition_duration_seconds` histogram.
+ * `am_transition_duration_seconds` histogram. Over ~400 lines on purpose:
+ * upstream's 15 public gauge fields are one documented getter each.
  *
  * @module
  */
 
-import { schemaStats, type TxAverages, TxStats } from "./tx_stats.ts";
+import { schemaStats, type TxAverages } from "./tx_stats.ts";
+import { TxWindow } from "./tx_window.ts";
 import type { Api, Schema, Tracer, Transition } from "../machine/mod.ts";
 import { gaugeMetricName, type GaugeName, gaugeRecord, GAUGES } from "./gauges.ts";
 import type { CounterChild, HistogramChild, Labels, ValueChild } from "./metric.ts";
@@ -77,35 +79,65 @@ export class PrometheusMetrics implements AsyncDisposable {
   /** The 15 gauges by field name. */
   readonly gauges: Readonly<Record<GaugeName, ValueChild>>;
   /** Number of registered states. */
-  readonly statesAmount!: ValueChild;
+  get statesAmount(): ValueChild {
+    return this.gauges.statesAmount;
+  }
   /** Number of relations (non-empty relation lists). */
-  readonly relAmount!: ValueChild;
+  get relAmount(): ValueChild {
+    return this.gauges.relAmount;
+  }
   /** Number of states referenced by relations. */
-  readonly refStatesAmount!: ValueChild;
+  get refStatesAmount(): ValueChild {
+    return this.gauges.refStatesAmount;
+  }
   /** Average queue size after a transition. */
-  readonly queueSize!: ValueChild;
+  get queueSize(): ValueChild {
+    return this.gauges.queueSize;
+  }
   /** Average machine ticks a transition took. */
-  readonly txTick!: ValueChild;
+  get txTick(): ValueChild {
+    return this.gauges.txTick;
+  }
   /** Average active states before a transition. */
-  readonly statesActiveAmount!: ValueChild;
+  get statesActiveAmount(): ValueChild {
+    return this.gauges.statesActiveAmount;
+  }
   /** Average inactive states before a transition. */
-  readonly statesInactiveAmount!: ValueChild;
+  get statesInactiveAmount(): ValueChild {
+    return this.gauges.statesInactiveAmount;
+  }
   /** Average states added (add and set mutations). */
-  readonly statesAdded!: ValueChild;
+  get statesAdded(): ValueChild {
+    return this.gauges.statesAdded;
+  }
   /** Average states removed (remove and set mutations). */
-  readonly statesRemoved!: ValueChild;
+  get statesRemoved(): ValueChild {
+    return this.gauges.statesRemoved;
+  }
   /** Average states touched (by steps). */
-  readonly statesTouched!: ValueChild;
+  get statesTouched(): ValueChild {
+    return this.gauges.statesTouched;
+  }
   /** Transitions with Exception among targets, in the last window. */
-  readonly exceptionsCount!: ValueChild;
+  get exceptionsCount(): ValueChild {
+    return this.gauges.exceptionsCount;
+  }
   /** Accepted transitions in the last window. */
-  readonly transitionsCount!: ValueChild;
+  get transitionsCount(): ValueChild {
+    return this.gauges.transitionsCount;
+  }
   /** Average steps per transition. */
-  readonly stepsAmount!: ValueChild;
+  get stepsAmount(): ValueChild {
+    return this.gauges.stepsAmount;
+  }
   /** Average executed handlers per transition. */
-  readonly handlersAmount!: ValueChild;
+  get handlersAmount(): ValueChild {
+    return this.gauges.handlersAmount;
+  }
   /** Average transition time in µs. */
-  readonly txTime!: ValueChild;
+  get txTime(): ValueChild {
+    return this.gauges.txTime;
+  }
   /** `am_transitions_total`. */
   readonly transitionsTotal: CounterChild;
   /** `am_exceptions_total`. */
@@ -113,13 +145,8 @@ export class PrometheusMetrics implements AsyncDisposable {
   /** `am_transition_duration_seconds`. */
   readonly txDuration: HistogramChild;
   #mach: Api;
-  #stats = new TxStats();
-  #closed = false;
-  #window: number;
-  /** Index of the window the samples in #stats belong to. */
-  #win: number;
-  /** When #win ends (performance.now() ms): samples before it skip the roll. */
-  #winEnd: number;
+  #disposed = false;
+  #window: TxWindow;
   #unsubscribe: (() => void) | undefined;
   #opts: PrometheusMetricsOptions;
   // the id as its series spell it: unique per registry after encoding (names.ts)
@@ -127,19 +154,18 @@ export class PrometheusMetrics implements AsyncDisposable {
   #legacyId: string;
 
   /**
-   * Use {@linkcode bindPrometheusMetrics}; this only creates the series.
+   * Use {@linkcode bindPrometheusMetrics}; this only creates the series
+   * (rolled on each collect of the registry) and the tracer, unbound.
    *
    * @param mach The machine.
-   * @param opts Binding options.
-   * @param isChild Rolled by its parent's metrics.
+   * @param opts Registry, naming, window, buckets.
    */
-  constructor(mach: Api, opts: PrometheusMetricsOptions, isChild: boolean) {
+  constructor(mach: Api, opts?: PrometheusMetricsOptions) {
+    opts ??= {};
     this.machId = mach.id;
     this.#mach = mach;
     this.#opts = opts;
-    this.#window = Math.max(1, opts.window ?? opts.interval ?? DEFAULT_WINDOW);
-    this.#win = Math.floor(performance.now() / this.#window);
-    this.#winEnd = (this.#win + 1) * this.#window;
+    this.#window = new TxWindow(opts.window ?? opts.interval ?? DEFAULT_WINDOW, performance.now());
     const registry = this.registry = opts.registry ?? defaultRegistry;
     const legacy = opts.legacyNames ?? false;
     this.#labelId = uniqueSeriesId(registry, mach.id, wellFormedId(mach.id));
@@ -156,7 +182,6 @@ export class PrometheusMetrics implements AsyncDisposable {
         labelNames,
       }).labels(labels)
     );
-    Object.assign(this, this.gauges);
     const idLabel = { mach_id: this.#labelId };
     this.transitionsTotal = registry.counter({
       name: "am_transitions_total",
@@ -175,15 +200,20 @@ export class PrometheusMetrics implements AsyncDisposable {
       unit: "seconds",
       buckets: opts.buckets,
     }).labels(idLabel);
-    this.tracer = new PromTracer(this, opts.rpcDbg ?? false);
+    this.tracer = new PromTracer(this, { rpcDbg: opts.rpcDbg, gone: () => this.#release() });
     this.updateSchema(mach.schema(), mach.stateNames().length);
     // no timer: windows roll lazily, on samples and before each scrape or push
-    if (!isChild) this.#unsubscribe = registry.onCollect(() => this.roll(performance.now()));
+    this.#unsubscribe = registry.onCollect(() => this.#rollSelf(performance.now()));
   }
 
-  /** Whether {@linkcode PrometheusMetrics.close} ran. */
+  /** Whether these metrics were disposed (they no longer sample). */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** @deprecated Use {@linkcode PrometheusMetrics.disposed}. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#disposed;
   }
 
   /** The machine these metrics observe. */
@@ -193,7 +223,7 @@ export class PrometheusMetrics implements AsyncDisposable {
 
   /** Sets the definition gauges (states, relations, referenced states). */
   updateSchema(schema: Schema, statesCount: number): void {
-    if (this.#closed) return;
+    if (this.#disposed) return;
     const { relations, refStates } = schemaStats(schema);
     this.gauges.statesAmount.set(statesCount);
     this.gauges.relAmount.set(relations);
@@ -209,10 +239,10 @@ export class PrometheusMetrics implements AsyncDisposable {
    */
   sample(tx: Transition, micros: number, now?: number): void {
     now ??= performance.now();
-    if (this.#closed) return;
-    if (now >= this.#winEnd) this.#rollSelf(now);
+    if (this.#disposed) return;
+    if (this.#window.endedBy(now)) this.#rollSelf(now);
     this.transitionsTotal.inc();
-    if (this.#stats.sample(tx, micros)) this.exceptionsTotal.inc();
+    if (this.#window.sample(tx, micros)) this.exceptionsTotal.inc();
     this.txDuration.observe(micros / 1e6);
   }
 
@@ -224,21 +254,18 @@ export class PrometheusMetrics implements AsyncDisposable {
    * @param now `performance.now()`.
    */
   roll(now: number): void {
-    if (this.#closed) return;
+    if (this.#disposed) return;
     this.#rollSelf(now);
     for (const child of this.children) child.roll(now);
   }
 
   #rollSelf(now: number): void {
-    const win = Math.floor(now / this.#window);
-    // only forward: a window closes once
-    if (win <= this.#win) return;
-    const avg = this.#stats.take();
-    // samples from an older window: the last completed one was empty
-    const fresh = win === this.#win + 1;
-    for (const k of AVERAGED) this.gauges[k].set(fresh ? avg[k] : 0);
-    this.#win = win;
-    this.#winEnd = (win + 1) * this.#window;
+    const avg = this.#window.roll(now);
+    if (avg) this.#publish(avg);
+  }
+
+  #publish(avg: TxAverages): void {
+    for (const k of AVERAGED) this.gauges[k].set(avg[k]);
   }
 
   /**
@@ -246,22 +273,9 @@ export class PrometheusMetrics implements AsyncDisposable {
    * starts a new window (children too). Not needed with scrapes or pushes.
    */
   sync(): void {
-    if (this.#closed) return;
-    const avg = this.#stats.take();
-    for (const k of AVERAGED) this.gauges[k].set(avg[k]);
-    this.#win = Math.floor(performance.now() / this.#window);
-    this.#winEnd = (this.#win + 1) * this.#window;
+    if (this.#disposed) return;
+    this.#publish(this.#window.restart(performance.now()));
     for (const child of this.children) child.sync();
-  }
-
-  /** Zeroes every gauge and stops sampling (upstream's Close). */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#unsubscribe?.();
-    for (const [field] of GAUGES) this.gauges[field].set(0);
-    const mine = bindings.get(this.registry);
-    if (mine?.get(this.#mach) === this) mine.delete(this.#mach);
   }
 
   /** Removes this machine's series from the registry (its families stay). */
@@ -287,12 +301,31 @@ export class PrometheusMetrics implements AsyncDisposable {
   }
 
   /**
-   * Zeroes the gauges, lets one more scrape (or push) see the zeros, then
-   * removes the series, so machines that come and go don't pile up.
+   * Detaches from the machine and its submachines, zeroes the gauges, lets
+   * one more scrape (or push) see the zeros, then removes the series, so
+   * machines that come and go don't pile up. A disposed machine's metrics
+   * do the same by themselves (its submachines' stay).
    */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+    return Promise.resolve();
+  }
+
+  /** {@linkcode PrometheusMetrics[Symbol.asyncDispose]}: the same, without waiting. */
   dispose(): void {
-    if (this.#closed) return;
-    this.close();
+    for (const child of this.children) child.dispose();
+    this.#mach.detachTracer(this.tracer.id);
+    this.#release();
+  }
+
+  /** Zeroes, stops sampling, removes the series after one more collect; once. */
+  #release(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#unsubscribe?.();
+    for (const [field] of GAUGES) this.gauges[field].set(0);
+    const mine = bindings.get(this.registry);
+    if (mine?.get(this.#mach) === this) mine.delete(this.#mach);
     let collections = 0;
     const off = this.registry.onCollect(() => {
       if (++collections < 2) return;
@@ -301,19 +334,21 @@ export class PrometheusMetrics implements AsyncDisposable {
     });
   }
 
-  /** Detaches from the machine and its submachines, then {@linkcode PrometheusMetrics.dispose}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    for (const child of this.children) void child[Symbol.asyncDispose]();
-    this.#mach.detachTracer(this.tracer.id);
+  /**
+   * Upstream's Close.
+   *
+   * @deprecated Use `await using` or {@linkcode PrometheusMetrics.dispose}
+   * (this is it: it also detaches and removes the series after a scrape).
+   */
+  close(): void {
     this.dispose();
-    return Promise.resolve();
   }
 
   /** Binds a submachine's metrics with the same options (once per registry). */
   bindChild(mach: Api): PrometheusMetrics {
     const existing = bindings.get(this.registry)?.get(mach);
     if (existing) return existing;
-    const child = new PrometheusMetrics(mach, this.#opts, true);
+    const child = new PrometheusMetrics(mach, this.#opts);
     remember(child);
     mach.bindTracer(child.tracer);
     this.children.push(child);
@@ -355,10 +390,9 @@ export function bindPrometheusMetrics(
   mach: Api,
   opts?: PrometheusMetricsOptions,
 ): PrometheusMetrics {
-  opts ??= {};
-  const existing = bindings.get(opts.registry ?? defaultRegistry)?.get(mach);
-  if (existing && !existing.closed) return existing;
-  const metrics = new PrometheusMetrics(mach, opts, false);
+  const existing = bindings.get(opts?.registry ?? defaultRegistry)?.get(mach);
+  if (existing && !existing.disposed) return existing;
+  const metrics = new PrometheusMetrics(mach, opts);
   remember(metrics);
   mach.bindTracer(metrics.tracer);
   mach.log("[bind] prometheus metrics");

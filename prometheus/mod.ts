@@ -75,13 +75,5 @@ export {
   machDashboardEnv,
   syncGrafanaDashboard,
 } from "./grafana_sync.ts";
-export {
-  escapeLabelValue,
-  normalizeId,
-  releaseSeriesId,
-  sanitizeLabelName,
-  sanitizeMetricName,
-  uniqueSeriesId,
-  type UniqueSeriesIdOptions,
-  wellFormedId,
-} from "./names.ts";
+// upstream's NormalizeId: the id as `legacyNames` metric names and dashboards spell it
+export { normalizeId } from "./names.ts";

@@ -11,7 +11,7 @@
  *
  * @example Usage
  * ```ts
- * import { sanitizeMetricName } from "@asyncmachine/telemetry/prometheus";
+ * import { sanitizeMetricName } from "./names.ts";
  * sanitizeMetricName("1st-metric"); // "_1st_metric"
  * ```
  */
@@ -27,7 +27,7 @@ export function sanitizeMetricName(name: string): string {
  *
  * @example Usage
  * ```ts
- * import { sanitizeLabelName } from "@asyncmachine/telemetry/prometheus";
+ * import { sanitizeLabelName } from "./names.ts";
  * sanitizeLabelName("mach-id"); // "mach_id"
  * ```
  */
@@ -58,7 +58,7 @@ export function normalizeId(id: string): string {
  *
  * @example Usage
  * ```ts
- * import { wellFormedId } from "@asyncmachine/telemetry/prometheus";
+ * import { wellFormedId } from "./names.ts";
  * wellFormedId("x\ud800"); // "x\\uD800"
  * ```
  */
@@ -89,7 +89,7 @@ export interface UniqueSeriesIdOptions {
  *
  * @example Usage
  * ```ts
- * import { normalizeId, uniqueSeriesId } from "@asyncmachine/telemetry/prometheus";
+ * import { normalizeId, uniqueSeriesId } from "./names.ts";
  * const scope = {};
  * uniqueSeriesId(scope, "My-Mach", normalizeId("My-Mach")); // "my_mach"
  * uniqueSeriesId(scope, "my.mach", normalizeId("my.mach")); // "my_mach_2", and a warning
@@ -131,7 +131,7 @@ export function uniqueSeriesId(
  *
  * @example Usage
  * ```ts
- * import { releaseSeriesId, uniqueSeriesId } from "@asyncmachine/telemetry/prometheus";
+ * import { releaseSeriesId, uniqueSeriesId } from "./names.ts";
  * const scope = {};
  * releaseSeriesId(scope, uniqueSeriesId(scope, "m1", "m1"));
  * ```
@@ -147,7 +147,7 @@ export function releaseSeriesId(scope: object, encoded: string, namespace?: stri
  *
  * @example Usage
  * ```ts
- * import { escapeLabelValue } from "@asyncmachine/telemetry/prometheus";
+ * import { escapeLabelValue } from "./names.ts";
  * escapeLabelValue('a"b'); // 'a\\"b'
  * ```
  */

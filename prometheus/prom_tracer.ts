@@ -18,8 +18,14 @@ export interface PromSink {
   bindChild(mach: Api): unknown;
   /** Sets the definition gauges. */
   updateSchema(schema: Schema, statesCount: number): void;
-  /** The machine is gone. */
-  dispose(): void;
+}
+
+/** Options of a {@linkcode PromTracer}. */
+export interface PromTracerOptions {
+  /** Bind RPC/relay submachines too. */
+  rpcDbg?: boolean;
+  /** The machine got disposed (its metrics release their series). */
+  gone(): void;
 }
 
 /** Feeds a machine's metrics from its transitions. */
@@ -27,12 +33,12 @@ export class PromTracer implements Tracer {
   /** "prom-…". */
   readonly id: string;
   #metrics: PromSink;
-  #rpcDbg: boolean;
+  #opts: PromTracerOptions;
   #start = 0;
 
-  constructor(metrics: PromSink, rpcDbg: boolean) {
+  constructor(metrics: PromSink, opts: PromTracerOptions) {
     this.#metrics = metrics;
-    this.#rpcDbg = rpcDbg;
+    this.#opts = opts;
     this.id = "prom-" + randId(4);
   }
 
@@ -47,7 +53,7 @@ export class PromTracer implements Tracer {
   }
 
   newSubmachine(_parent: Api, mach: Api): void {
-    if (isRpcMachine(mach.tags, this.#rpcDbg)) return;
+    if (isRpcMachine(mach.tags, this.#opts.rpcDbg)) return;
     this.#metrics.bindChild(mach);
   }
 
@@ -56,6 +62,6 @@ export class PromTracer implements Tracer {
   }
 
   machineDispose(): void {
-    this.#metrics.dispose();
+    this.#opts.gone();
   }
 }

@@ -144,7 +144,7 @@ export class Pusher implements AsyncDisposable {
     }
   }
 
-  /** Pushes every `interval` ms until stopped (the timer doesn't keep Deno alive). */
+  /** Pushes every `interval` ms until disposed (the timer doesn't keep Deno alive). */
   start(): void {
     if (this.#timer !== undefined) return;
     const timer = this.#timer = setInterval(() => void this.push(), this.#opts.interval ?? 15_000);
@@ -156,16 +156,26 @@ export class Pusher implements AsyncDisposable {
     await this.push();
   }
 
-  /** Stops the interval and pushes a last time; false when that push failed. */
-  async stop(): Promise<boolean> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    return await this.push();
+  /** Stops the interval and pushes a last time (failures are reported, never thrown). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#stop();
   }
 
-  /** {@linkcode Pusher.stop}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  /**
+   * {@linkcode Pusher[Symbol.asyncDispose]}, resolving false when the last
+   * push failed.
+   *
+   * @deprecated Use `await using` or `[Symbol.asyncDispose]()` (and
+   * {@linkcode Pusher.lastError}).
+   */
+  stop(): Promise<boolean> {
+    return this.#stop();
+  }
+
+  #stop(): Promise<boolean> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    return this.push();
   }
 
   /** Deletes the group from the Pushgateway. */
@@ -223,7 +233,7 @@ export class PrometheusEnvBinding implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.#disposed ??= (async () => {
       this.metrics.sync();
-      await this.pusher.stop();
+      await this.pusher[Symbol.asyncDispose]();
       await this.metrics[Symbol.asyncDispose]();
     })();
   }

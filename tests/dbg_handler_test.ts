@@ -100,7 +100,7 @@ Deno.test("hub: parent/child tree; bad messages leave the hub intact", async () 
 Deno.test("hub: machines gone, sessions of a reappearing id", async () => {
   const hub = await filledHub(3);
   await hub.addSchema({ ...SCHEMA, ID: "m2" });
-  const gone = await hub.dispose({ ID: "m1" });
+  const gone = await hub.markGone({ ID: "m1" });
   assertEquals(gone, { seq: 6, kind: "gone", machineId: "m1" });
   const byId = async (id: string) => (await hub.machines()).find((m) => m.id === id)!;
   let m1 = await byId("m1");
@@ -126,8 +126,8 @@ Deno.test("hub: machines gone, sessions of a reappearing id", async () => {
   // one that reorders states is a new instance
   await hub.addSchema({ ...SCHEMA, StatesIndex: ["B", "A", "Exception"] });
   assertEquals((await byId("m1")).session, 3);
-  await assertRejects(() => hub.dispose({ ID: "ghost" }), DbgHubError, "unknown machine");
-  await assertRejects(() => hub.dispose({}), TypeError, "ID is required");
+  await assertRejects(() => hub.markGone({ ID: "ghost" }), DbgHubError, "unknown machine");
+  await assertRejects(() => hub.markGone({}), TypeError, "ID is required");
   // gone machines are evicted first
   const tiny = new DbgHub({ maxMachines: 2 });
   await tiny.addSchema(SCHEMA);

@@ -2,8 +2,9 @@
 // gone machines and sessions, retention in count, bytes and machines, big
 // messages) kept in KV, and shared by every hub opening the same KV.
 
-import { assert, assertEquals, assertRejects } from "@std/assert";
-import { DbgHub, DbgHubError, type HubEvent } from "../dbg/mod.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { DbgHub, DbgHubError, type HubEvent } from "../dbg/hub.ts";
+import { type CommitDraft, KvWriter } from "../dbg/hub_kv_write.ts";
 
 const SCHEMA = { ID: "m1", StatesIndex: ["A", "B"], States: { A: {}, B: {} } };
 const tx = (id: string, m = "m1") => ({
@@ -75,9 +76,11 @@ Deno.test("kv hub: gone, sessions, eviction, bytes, big messages in parts", asyn
     const hub = new DbgHub({ kv, maxMachines: 2, maxBytesPerMachine: 4000 });
     await hub.addSchema(SCHEMA);
     for (let i = 1; i <= 3; i++) await hub.addTx(tx(`t${i}`));
-    const gone = await hub.dispose("m1");
+    const gone = await hub.markGone("m1");
     assertEquals(gone, { seq: 5, kind: "gone", machineId: "m1" });
-    assertEquals(await hub.dispose({ ID: "m1" }), gone, "twice: the same event");
+    assertEquals(await hub.markGone({ ID: "m1" }), gone, "twice: the same event");
+    // the deprecated name is the same method
+    assertEquals(await hub.dispose("m1"), gone);
     const again = await hub.addSchema(SCHEMA);
     assertEquals(again.kind === "schema" && again.session, 2);
     await hub.addTx(tx("new1"));
@@ -97,7 +100,7 @@ Deno.test("kv hub: gone, sessions, eviction, bytes, big messages in parts", asyn
     assertEquals(page.txs[0].seq, big.seq);
     // machines: gone ones are evicted first
     await hub.addSchema({ ...SCHEMA, ID: "m2" });
-    await hub.dispose("m2");
+    await hub.markGone("m2");
     await hub.addSchema({ ...SCHEMA, ID: "m3" });
     assertEquals((await hub.machines()).map((m) => m.id).sort(), ["m1", "m3"]);
     assertEquals(hub.evicted, 1);
@@ -123,8 +126,8 @@ Deno.test("kv hub: a subscriber on another hub of the same KV gets the tail in o
     unsubscribe();
     assertEquals(got.map((e) => e.seq), Array.from({ length: 50 }, (_, i) => i + 2));
     assertEquals(JSON.parse(frames[0]).seq, 2);
-    reader.close();
-    writer.close();
+    await reader[Symbol.asyncDispose]();
+    await writer[Symbol.asyncDispose]();
   });
 });
 
@@ -218,4 +221,101 @@ Deno.test("kv hub: a commit writes one index key a machine, not one a transition
     assert(keys.length <= 4, `${keys.length} index keys for 60 transitions of 2 machines`);
     assertEquals((await hub.txs("a", { limit: 100 })).txs.length, 30);
   });
+});
+
+Deno.test("kv hub: `await using` ends with every append committed; closing the KV after loses nothing", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".kv" });
+  try {
+    const kv = await Deno.openKv(path);
+    const appends: Promise<unknown>[] = [];
+    {
+      await using hub = new DbgHub({ kv });
+      // not awaited: queued, in batched commits still in flight when the block ends
+      appends.push(hub.addSchema(SCHEMA));
+      for (let i = 0; i < 300; i++) appends.push(hub.addTx(tx(`t${i}`)));
+      hub.subscribe(() => {});
+      assertEquals(hub.subscribers, 1);
+    }
+    kv.close();
+    const settled = await Promise.allSettled(appends);
+    assertEquals(settled.filter((r) => r.status === "rejected").length, 0, "none lost");
+    const again = await Deno.openKv(path);
+    try {
+      assertEquals(await new DbgHub({ kv: again }).head(), 301);
+    } finally {
+      again.close();
+    }
+  } finally {
+    await Deno.remove(path).catch(() => {});
+    for (const ext of ["-wal", "-shm"]) await Deno.remove(path + ext).catch(() => {});
+  }
+});
+
+Deno.test("hub: [Symbol.asyncDispose] drops the subscribers; the deprecated close() too", async () => {
+  const hub = new DbgHub();
+  await hub.addSchema(SCHEMA);
+  const got: HubEvent[] = [];
+  hub.subscribe((e) => got.push(e));
+  await hub[Symbol.asyncDispose]();
+  assertEquals(hub.subscribers, 0);
+  await hub.addTx(tx("after"));
+  assertEquals(got, [], "no delivery after the hub stopped");
+  const old = new DbgHub();
+  old.subscribe(() => {});
+  old.close();
+  assertEquals(old.subscribers, 0);
+});
+
+Deno.test("kv writer: a commit draft takes a batch's messages; transitions expire, schemas don't", () => {
+  const calls: { op: "set" | "delete"; key: Deno.KvKey; expire?: number }[] = [];
+  // records the mutations instead of committing them
+  const op = {
+    set(key: Deno.KvKey, _v: unknown, o?: { expireIn?: number }) {
+      calls.push({ op: "set", key, expire: o?.expireIn });
+      return op;
+    },
+    delete(key: Deno.KvKey) {
+      calls.push({ op: "delete", key });
+      return op;
+    },
+  } as unknown as Deno.AtomicOperation;
+  const stats = { evicted: 0, dropped: 0, bytes: 0 };
+  const limits = {
+    prefix: ["p"],
+    pollMs: 250,
+    maxTxsPerMachine: 100,
+    maxMachines: 10,
+    maxBytesPerMachine: 1 << 20,
+    maxBytes: 1 << 24,
+    maxMessageBytes: 1 << 19,
+  };
+  const w = new KvWriter({} as Deno.Kv, limits, stats);
+  const draft: CommitDraft = {
+    op,
+    head: { seq: 0, bytes: 0, machines: 0 },
+    metas: new Map(),
+    pages: new Map(),
+    expire: { expireIn: 60_000 },
+  };
+  w.apply({ kind: "schema", msg: SCHEMA }, draft);
+  const t1 = w.apply({ kind: "tx", msg: tx("t1") }, draft);
+  w.apply({ kind: "tx", msg: tx("t2") }, draft);
+  assertEquals([t1.event.seq, t1.event.kind === "tx" && t1.event.cursor], [2, 1]);
+  // a transition of an unknown machine: refused, the draft unchanged
+  assertThrows(() => w.apply({ kind: "tx", msg: tx("x", "ghost") }, draft), DbgHubError);
+  const gone = w.apply({ kind: "gone", id: "m1" }, draft);
+  assertEquals(gone.event, { seq: 4, kind: "gone", machineId: "m1" });
+  w.setPages(draft);
+  assertEquals([draft.head.seq, draft.head.machines], [4, 1]);
+  const m1 = draft.metas.get("m1")!;
+  assertEquals([m1.alive, m1.next, m1.count, m1.goneSeq], [false, 3, 2, 4]);
+  const expiry = calls.map((c) => [c.key.slice(1).join("/"), c.expire]);
+  assertEquals(expiry, [
+    ["log/1", undefined],
+    ["log/2", 60_000],
+    ["log/3", 60_000],
+    ["log/4", undefined],
+    // one index page for the machine's two transitions
+    ["tx/m1/1/1", 60_000],
+  ]);
 });

@@ -5,7 +5,8 @@
 // bound (tests/fuzz.ts).
 
 import { assert } from "@std/assert";
-import { dbgHandler, DbgHub, RPC_ERRORS } from "../dbg/mod.ts";
+import { dbgHandler, DbgHub } from "../dbg/mod.ts";
+import { RPC_ERRORS } from "../dbg/jsonrpc.ts";
 import { fuzz, FUZZ_BOUNDS, mutate, Rand } from "./fuzz.ts";
 
 const SEED = 0x15f;

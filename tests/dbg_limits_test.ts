@@ -194,3 +194,27 @@ Deno.test("limits: a throwing subscriber doesn't stop the others", async () => {
   assertEquals(got.length, 1);
   assertEquals(hub.listenerErrors, 1);
 });
+
+Deno.test("limits: the memory hub's log sheds dropped records behind a live one (a page isn't all holes)", async () => {
+  const hub = new DbgHub({ maxTxsPerMachine: 10 });
+  // m0's schema stays live at the front of the log while m1 churns 20,000 transitions
+  await hub.addSchema({ ...SCHEMA, ID: "m0" });
+  await hub.addSchema(SCHEMA);
+  for (let i = 0; i < 20_000; i++) await hub.addTx(tx(`t${i}`));
+  assertEquals(hub.stats.dropped, 19_990);
+  // a page scans at most limit * 16 + 1024 records: holes cost pages. Compacted, at most
+  // 4096 holes are left (5 pages); uncompacted, 19,988 (20 pages)
+  let seq = 2, pages = 0;
+  const got: string[] = [];
+  while (!got.length && pages < 100) {
+    const page = await hub.since(seq, { limit: 1 });
+    got.push(...page.events.map((e) => e.kind === "tx" ? e.msg.ID : e.kind));
+    seq = page.seq;
+    pages++;
+  }
+  assertEquals(got, ["t19990"]);
+  assert(pages <= 5, `${pages} pages to reach the first live transition`);
+  const all = await hub.since(0);
+  assertEquals(all.events.length, 12);
+  assertEquals(all.more, false);
+});

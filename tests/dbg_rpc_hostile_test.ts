@@ -3,19 +3,11 @@
 // limits and the optional TCP token.
 
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import {
-  type ByteConn,
-  DbgHub,
-  DbgMsgStructType,
-  dbgWsRoute,
-  GobRpcTransport,
-  listenDbgTcp,
-  type ListenDbgTcpOptions,
-  NetRpcClient,
-  RpcRequestType,
-  tcpByteConn,
-  wsByteConn,
-} from "../dbg/mod.ts";
+import { DbgHub, GobRpcTransport, listenDbgTcp, type ListenDbgTcpOptions } from "../dbg/mod.ts";
+import { type ByteConn, tcpByteConn, wsByteConn } from "../dbg/byte_conn.ts";
+import { DbgMsgStructType, RpcRequestType } from "../dbg/wire_types.ts";
+import { dbgWsRoute } from "../dbg/rpc.ts";
+import { NetRpcClient } from "../dbg/rpc_client.ts";
 import { go, GobEncoder } from "../dbg/gob/mod.ts";
 
 const SCHEMA = { ID: "m1", StatesIndex: ["A"], States: new Map([["A", {}]]) };

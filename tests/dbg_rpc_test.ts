@@ -3,16 +3,10 @@
 
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { LogLevel, Machine } from "../machine/mod.ts";
-import {
-  dbgHandler,
-  DbgHub,
-  DbgMsgTxType,
-  GobRpcTransport,
-  listenDbgTcp,
-  NetRpcClient,
-  tcpByteConn,
-  transitionsToDbg,
-} from "../dbg/mod.ts";
+import { dbgHandler, DbgHub, GobRpcTransport, listenDbgTcp, transitionsToDbg } from "../dbg/mod.ts";
+import { DbgMsgTxType } from "../dbg/wire_types.ts";
+import { NetRpcClient } from "../dbg/rpc_client.ts";
+import { tcpByteConn } from "../dbg/byte_conn.ts";
 
 function machine(id: string): Machine {
   return new Machine(

@@ -8,7 +8,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { newSim } from "../examples/sim.ts";
 import {
-  dbgAddrFromEnv,
   DbgHub,
   type DbgMessage,
   exportDbgRecording,
@@ -119,8 +118,8 @@ async function runSim(addr: string): Promise<DbgMessage[]> {
   const sent: DbgMessage[] = [];
   try {
     const sim = newSim([], { seed: 11, maxPeers: 6 });
-    // the address comes from the environment, as in the demo
-    const tracer = transitionsToDbg(sim.root, dbgAddrFromEnv());
+    // no address given: transitionsToDbg sends where AM_DBG_ADDR says
+    const tracer = transitionsToDbg(sim.root);
     const inner = tracer.transport.send.bind(tracer.transport);
     (tracer.transport as { send: typeof inner }).send = (batch) => {
       sent.push(...structuredClone(batch));

@@ -9,14 +9,8 @@
 // and importDbgRecording reads it with Go's counts.
 
 import { assert, assertEquals } from "@std/assert";
-import {
-  dbgHandler,
-  DbgHub,
-  type DbgMsgTx,
-  dbgWsRoute,
-  importDbgRecording,
-  listenDbgTcp,
-} from "../dbg/mod.ts";
+import { dbgHandler, DbgHub, type DbgMsgTx, importDbgRecording, listenDbgTcp } from "../dbg/mod.ts";
+import { dbgWsRoute } from "../dbg/rpc.ts";
 import { chromiumPath, launch } from "./cdp.ts";
 import { freePort, poll, which } from "./peers.ts";
 import { amDbgPath, goBuild, jsonLines, needsGo, norm, quiet } from "./go_peer.ts";

@@ -5,15 +5,8 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { LogLevel, Machine, type Schema } from "../machine/mod.ts";
-import {
-  DbgHub,
-  DbgMsgStructType,
-  DbgMsgTxType,
-  exportDbgRecording,
-  importDbgRecording,
-  RpcRequestType,
-  transitionsToDbg,
-} from "../dbg/mod.ts";
+import { DbgHub, exportDbgRecording, importDbgRecording, transitionsToDbg } from "../dbg/mod.ts";
+import { DbgMsgStructType, DbgMsgTxType, RpcRequestType } from "../dbg/wire_types.ts";
 import { decodeGob, go, GobDecoder, GobEncoder, type GoType } from "../dbg/gob/mod.ts";
 import { concatBytes } from "../dbg/gob/wire.ts";
 import type { DbgMessage, DbgMsgTx, DbgTransport } from "../dbg/mod.ts";

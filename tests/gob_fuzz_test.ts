@@ -4,16 +4,10 @@
 // input, heap below a bound (tests/fuzz.ts).
 
 import { assert } from "@std/assert";
-import {
-  type ByteConn,
-  DbgHub,
-  DbgHubError,
-  DbgMsgStructType,
-  DbgMsgTxType,
-  importDbgRecording,
-  RpcRequestType,
-  serveNetRpc,
-} from "../dbg/mod.ts";
+import { DbgHub, DbgHubError, importDbgRecording } from "../dbg/mod.ts";
+import type { ByteConn } from "../dbg/byte_conn.ts";
+import { DbgMsgStructType, DbgMsgTxType, RpcRequestType } from "../dbg/wire_types.ts";
+import { serveNetRpc } from "../dbg/rpc_server.ts";
 import {
   decodeGob,
   go,

@@ -2,13 +2,8 @@
 // nesting depth, slices that yield, Brotli bombs and huge recordings.
 
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
-import {
-  DbgHub,
-  DbgMsgStructType,
-  exportDbgRecording,
-  importDbgRecording,
-  RecordingType,
-} from "../dbg/mod.ts";
+import { DbgHub, exportDbgRecording, importDbgRecording } from "../dbg/mod.ts";
+import { DbgMsgStructType, RecordingType } from "../dbg/wire_types.ts";
 import { decodeGob, go, GobDecoder, GobEncoder, GobError, type GoType } from "../dbg/gob/mod.ts";
 import { GobWriter } from "../dbg/gob/wire.ts";
 

@@ -2,13 +2,8 @@
 // malformed input, and the am-dbg recordings with their Go-decoded counts.
 
 import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
-import {
-  DbgMsgStructType,
-  DbgMsgTxType,
-  exportDbgRecording,
-  importDbgRecording,
-  RpcRequestType,
-} from "../dbg/mod.ts";
+import { exportDbgRecording, importDbgRecording } from "../dbg/mod.ts";
+import { DbgMsgStructType, DbgMsgTxType, RpcRequestType } from "../dbg/wire_types.ts";
 import {
   decodeGob,
   go,

@@ -69,7 +69,7 @@ Deno.test("loki: pushes follow the push API; dispose flushes what is left", asyn
   mach.add1("A");
   mach.add1("B");
   mach.log("[error] oh no");
-  await logger.dispose();
+  await logger[Symbol.asyncDispose]();
   assertEquals(loki.errors, []);
   const streams = loki.pushes.flatMap((p) => p.streams);
   const lines = streams.flatMap((s) => s.values.map((v) => v[1]));
@@ -109,7 +109,7 @@ Deno.test("loki: 500s are retried with backoff, then the batch is dropped and co
   // back up: later lines go through (dispose tries even while backing off)
   loki.state.mode = "ok";
   mach.add1("B");
-  await logger.dispose();
+  await logger[Symbol.asyncDispose]();
   assert(loki.pushes.length >= 1);
   await loki.close();
 });
@@ -136,7 +136,7 @@ Deno.test("loki: a stalled socket never stalls the machine; memory stays bounded
   assertGreater(logger.failures, 0);
   assertMatch(logger.lastError!.message, /loki/);
   loki.state.mode = "ok";
-  await logger.dispose();
+  await logger[Symbol.asyncDispose]();
   await loki.close();
 });
 

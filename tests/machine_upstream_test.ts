@@ -28,22 +28,16 @@
 import { assert, assertEquals, assertFalse, assertMatch, assertThrows } from "@std/assert";
 import {
   aMerge,
-  envLogLevel,
   type HandlerEvent,
-  isActiveTick,
   LogLevel,
-  logLevelName,
   Machine,
   MachineDisposedError,
   MutationType,
-  mutationTypeName,
   newLogArgsMapper,
   parseSchema,
   Position,
   Relation,
-  relationName,
   Result,
-  resultName,
   type S,
   sAdd,
   type Serialized,
@@ -51,7 +45,6 @@ import {
   statesEqual,
   stateSet,
   StepType,
-  stepTypeName,
   timeAdd,
   timeAfter,
   timeAny1,
@@ -60,6 +53,9 @@ import {
   timeIs1,
   type Tracer,
 } from "../machine/mod.ts";
+import { envLogLevel } from "../machine/helpers.ts";
+import { isActiveTick, mutationTypeName } from "../machine/utils.ts";
+import { logLevelName, relationName, resultName, stepTypeName } from "../machine/names.ts";
 import {
   assertStates,
   captureLog,

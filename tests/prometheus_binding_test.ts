@@ -2,12 +2,13 @@
 // interval gauges over fixed windows that no scraper can change, and the
 // binding's lifecycle (await using).
 
-import { assert, assertEquals, assertStrictEquals } from "@std/assert";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
 import { Machine } from "../machine/mod.ts";
 import {
   bindPrometheusMetrics,
   defaultRegistry,
   metricsHandler,
+  PrometheusMetrics,
   Registry,
   transitionsToPrometheus,
 } from "../prometheus/mod.ts";
@@ -140,4 +141,51 @@ Deno.test("prometheus window: real time, 5 Hz scrapes through the handler see on
     await sleep(40);
   }
   assertEquals(seen, ["6", "6", "6", "6", "6"]);
+});
+
+Deno.test("prometheus lifecycle: dispose() is await using without waiting; close() is dispose()", () => {
+  for (const stop of ["dispose", "close"] as const) {
+    const registry = new Registry();
+    const mach = new Machine({ A: {} }, { id: `sync-${stop}` });
+    const metrics = bindPrometheusMetrics(mach, { registry });
+    const child = new Machine({ C: {} }, { id: `sync-${stop}-child`, parent: mach });
+    assertEquals(metrics.children.length, 1);
+    mach.add1("A");
+    metrics[stop]();
+    assert(metrics.disposed);
+    assertEquals(mach.tracers().length, 0, `${stop}: detached`);
+    assertEquals(child.tracers().length, 0, `${stop}: submachine detached`);
+    registry.collect();
+    registry.collect();
+    assertEquals(total(registry, `sync-${stop}`), undefined, `${stop}: series gone`);
+    assertEquals(total(registry, `sync-${stop}-child`), undefined, `${stop}: child's too`);
+  }
+});
+
+Deno.test("prometheus lifecycle: a disposed machine releases its metrics, its submachines' go on rolling", async () => {
+  const registry = new Registry();
+  const window = 300;
+  const parent = new Machine({ P: {} }, { id: "gone-parent" });
+  const metrics = bindPrometheusMetrics(parent, { registry, window });
+  const child = new Machine({ C: {} }, { id: "gone-child", parent });
+  parent.dispose();
+  await parent.whenDisposed;
+  assert(metrics.disposed);
+  assertEquals(child.tracers().length, 1, "the submachine lives on, still measured");
+  // a transition well inside a window, a collect in the next one
+  await sleep(window - (performance.now() % window) + 20);
+  child.add1("C");
+  await sleep(window - (performance.now() % window) + 20);
+  registry.collect(); // rolls the child's window though its parent's metrics are gone
+  assertEquals(metrics.children[0].transitionsCount.value, 1);
+});
+
+Deno.test("prometheus metrics: constructed from the machine alone; gauge fields are read-only getters", () => {
+  const mach = new Machine({ A: {} }, { id: "standalone" });
+  const metrics = new PrometheusMetrics(mach); // defaultRegistry, unbound
+  assertStrictEquals(metrics.registry, defaultRegistry);
+  assertEquals(metrics.statesAmount.value, 2);
+  assertStrictEquals(metrics.queueSize, metrics.gauges.queueSize);
+  assertThrows(() => Object.assign(metrics, { queueSize: metrics.txTime }), TypeError);
+  metrics.unregister();
 });

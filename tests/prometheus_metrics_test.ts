@@ -111,7 +111,7 @@ Deno.test("metrics: close on dispose zeroes the gauges", async () => {
   metrics.sync();
   mach.dispose();
   await mach.whenDisposed;
-  assert(metrics.closed);
+  assert(metrics.disposed);
   assertEquals(metrics.statesAmount.value, 0);
   assertEquals(metrics.stepsAmount.value, 0);
 });
@@ -142,7 +142,7 @@ Deno.test("metrics: interval sync on a timer", async () => {
   assertEquals(metrics.transitionsTotal.value, 1);
   // the timer synced: the sample is in the gauge or already averaged away
   assert(metrics.transitionsCount.value <= 1);
-  metrics.close();
+  metrics.dispose();
 });
 
 Deno.test("grafana: labeled panels on counters and histogram with a mach_id variable; legacy rows per machine", () => {

@@ -119,12 +119,12 @@ Deno.test("pusher: grouping key values with / or empty use base64", () => {
   assertEquals(p.groupUrl, "http://gw/metrics/job@base64/YS9i/instance@base64/=/zone/eu%201");
 });
 
-Deno.test("pusher: start pushes on an interval, stop pushes once more", async () => {
+Deno.test("pusher: start pushes on an interval, dispose stops it and pushes once more", async () => {
   const gw = fakeGateway([]);
   const pusher = new Pusher({ url: gw.url, job: "svc", registry: new Registry(), interval: 20 });
   pusher.start();
   await new Promise((r) => setTimeout(r, 70));
-  await pusher.stop();
+  await pusher[Symbol.asyncDispose]();
   const n = gw.seen.length;
   assert(n >= 3, `expected >= 3 pushes, got ${n}`);
   await new Promise((r) => setTimeout(r, 40));

@@ -8,9 +8,8 @@ import {
   negotiateFormat,
   normalizeId,
   Registry,
-  sanitizeLabelName,
-  sanitizeMetricName,
 } from "../prometheus/mod.ts";
+import { sanitizeLabelName, sanitizeMetricName } from "../prometheus/names.ts";
 
 function knownSet(): Registry {
   const r = new Registry();

@@ -7,14 +7,9 @@
 // export/import routes hold against hostile input.
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import {
-  DBG_PAGE_HTML,
-  dbgHandler,
-  DbgHub,
-  dbgPageScript,
-  dbgUiRoutes,
-  importDbgRecording,
-} from "../dbg/mod.ts";
+import { dbgHandler, DbgHub, importDbgRecording } from "../dbg/mod.ts";
+import { DBG_PAGE_HTML, dbgPageScript } from "../dbg/ui.ts";
+import { dbgUiRoutes } from "../dbg/ui/routes.ts";
 import * as util from "../dbg/ui/page_util.ts";
 import * as data from "../dbg/ui/page_data.ts";
 import * as stream from "../dbg/ui/page_stream.ts";

@@ -14,8 +14,8 @@ import {
   type DbgRoute,
   errorResponse,
   jsonResponse,
-  readBytesLimited,
   unauthorized,
+  withBodyLimit,
 } from "../http.ts";
 
 /** Options of {@linkcode dbgUiRoutes}. */
@@ -41,7 +41,8 @@ export interface DbgExportable {
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgExportables } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dbgExportables } from "./routes.ts";
  * const hub = new DbgHub();
  * await hub.addSchema({ ID: "m1", StatesIndex: ["A"], States: { A: {} } });
  * (await dbgExportables(hub)).length; // 1
@@ -73,7 +74,8 @@ export async function dbgExportables(hub: DbgHub, ids?: string[]): Promise<DbgEx
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgImportExportables } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dbgImportExportables } from "./routes.ts";
  * const hub = new DbgHub();
  * await dbgImportExportables(hub, [{ MsgStruct: { ID: "m1", StatesIndex: ["A"], States: { A: {} } }, MsgTxs: [] }]);
  * ```
@@ -113,7 +115,7 @@ export async function dbgImportExportables(
       await hub.addTx(tx);
       txs++;
     }
-    await hub.dispose(schema.ID);
+    await hub.markGone(schema.ID);
   }
   return { machines, txs };
 }
@@ -124,7 +126,8 @@ export async function dbgImportExportables(
  *
  * @example Usage
  * ```ts
- * import { DbgHub, dbgUiRoutes } from "@asyncmachine/telemetry/dbg";
+ * import { DbgHub } from "@asyncmachine/telemetry/dbg";
+ * import { dbgUiRoutes } from "./routes.ts";
  * const routes = dbgUiRoutes(new DbgHub());
  * const url = new URL("http://localhost/export?format=json");
  * const res = await routes["/export"](new Request(url), { url, canRead: true, canIngest: false, headers: {} });
@@ -134,8 +137,6 @@ export function dbgUiRoutes(
   hub: DbgHub,
   opts?: DbgUiRoutesOptions,
 ): Record<string, DbgRoute> {
-  const maxImport = opts?.maxImportBytes ?? 32 * 1024 * 1024;
-  const timeoutMs = opts?.importTimeoutMs ?? 60_000;
   const exportRoute: DbgRoute = async (req, ctx) => {
     if (!ctx.canRead) return await unauthorized(req, ctx);
     if (req.method !== "GET") return errorResponse(405, "GET /export", ctx.headers);
@@ -170,35 +171,35 @@ export function dbgUiRoutes(
       },
     });
   };
+  const importBody = withBodyLimit(
+    {
+      maxBytes: opts?.maxImportBytes ?? 32 * 1024 * 1024,
+      timeoutMs: opts?.importTimeoutMs ?? 60_000,
+    },
+    async (_req, ctx, bytes) => {
+      const t0 = performance.now();
+      try {
+        let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
+        const first = bytes.find((b) => b > 32);
+        if (first === 0x5b || first === 0x7b) {
+          const parsed = JSON.parse(new TextDecoder().decode(bytes));
+          list = Array.isArray(parsed) ? parsed : [parsed];
+        } else {
+          const rec = await importDbgRecording(bytes);
+          list = await dbgExportables(rec.hub);
+        }
+        const res = await dbgImportExportables(hub, list);
+        return jsonResponse({ ...res, ms: Math.round(performance.now() - t0) }, 200, ctx.headers);
+      } catch (e) {
+        return errorResponse(400, `import: ${e instanceof Error ? e.message : e}`, ctx.headers);
+      }
+    },
+  );
   const importRoute: DbgRoute = async (req, ctx) => {
     if (!ctx.canIngest) return await unauthorized(req, ctx);
-    if (req.method !== "POST") {
-      await req.body?.cancel().catch(() => {});
-      return errorResponse(405, "POST a recording to /import", ctx.headers);
-    }
-    const bytes = await readBytesLimited(req, maxImport, timeoutMs);
-    if (bytes === "too large") {
-      return errorResponse(413, `import body over ${maxImport} bytes`, ctx.headers);
-    }
-    if (bytes === "timeout") {
-      return errorResponse(408, `import body not received within ${timeoutMs} ms`, ctx.headers);
-    }
-    const t0 = performance.now();
-    try {
-      let list: { MsgStruct?: unknown; MsgTxs?: unknown[] }[];
-      const first = bytes.find((b) => b > 32);
-      if (first === 0x5b || first === 0x7b) {
-        const parsed = JSON.parse(new TextDecoder().decode(bytes));
-        list = Array.isArray(parsed) ? parsed : [parsed];
-      } else {
-        const rec = await importDbgRecording(bytes);
-        list = await dbgExportables(rec.hub);
-      }
-      const res = await dbgImportExportables(hub, list);
-      return jsonResponse({ ...res, ms: Math.round(performance.now() - t0) }, 200, ctx.headers);
-    } catch (e) {
-      return errorResponse(400, `import: ${e instanceof Error ? e.message : e}`, ctx.headers);
-    }
+    if (req.method === "POST") return await importBody(req, ctx);
+    await req.body?.cancel().catch(() => {});
+    return errorResponse(405, "POST a recording to /import", ctx.headers);
   };
   return { "/export": exportRoute, "/import": importRoute };
 }

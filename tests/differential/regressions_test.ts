@@ -2,7 +2,8 @@
 // must still produce what upstream produced for it.
 
 import { assertEquals } from "@std/assert";
-import { Machine, stepString } from "../../machine/mod.ts";
+import { Machine } from "../../machine/mod.ts";
+import { stepString } from "../../machine/transition.ts";
 import { type DbgMessage, transitionsToDbg } from "../../dbg/mod.ts";
 import { REGRESSIONS } from "./regressions.ts";
 import { runTs } from "./runner.ts";

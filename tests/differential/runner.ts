@@ -5,11 +5,11 @@ import {
   type HandlerEvent,
   LOG_ARGS,
   Machine,
-  mutationString,
   newLogArgsMapper,
   type Schema,
   type Transition,
 } from "../../machine/mod.ts";
+import { mutationString } from "../../machine/transition.ts";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
