@@ -8,7 +8,7 @@
 
 import { envVar } from "../internal/config.ts";
 import { type A, LogLevel, type S, type State } from "./types.ts";
-import { uniq } from "./utils.ts";
+import { isActiveTick, uniq } from "./utils.ts";
 
 /**
  * The lists concatenated, duplicates dropped (first wins).
@@ -105,7 +105,7 @@ export function stateSet(source: State, overlay: State): State {
  * ```
  */
 export function nextActiveIn(tick: number): number {
-  return tick % 2 === 1 ? 2 : 1;
+  return isActiveTick(tick) ? 2 : 1;
 }
 
 /**

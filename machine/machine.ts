@@ -60,7 +60,7 @@ import {
   type StateName,
   type SubscriptionCounts,
 } from "./types.ts";
-import { LOG_ARGS, newLogArgsMapper, randId, timeSum } from "./utils.ts";
+import { isActiveTick, LOG_ARGS, newLogArgsMapper, randId, timeSum } from "./utils.ts";
 
 /**
  * Options of a {@linkcode Machine}.
@@ -999,7 +999,7 @@ export class Machine<N extends string = string> implements Api<N> {
     core.names = data.stateNames.slice();
     core.index = new Map(core.names.map((n, i) => [n, i]));
     core.clock = data.time.slice();
-    core.active = core.names.filter((_, i) => core.clock[i] % 2 === 1);
+    core.active = core.names.filter((_, i) => isActiveTick(core.clock[i]));
     core.statesVerified = true;
     core.machineTick = data.machineTick + 1;
     buildTopology(core);

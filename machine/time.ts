@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isActiveTick } from "./utils.ts";
+
 /**
  * The tick at `idx`; 0 out of bounds.
  *
@@ -28,7 +30,7 @@ export function timeTick(t: readonly number[], idx: number): number {
  * ```
  */
 export function timeIs1(t: readonly number[], idx: number): boolean {
-  return idx >= 0 && idx < t.length && t[idx] % 2 === 1;
+  return idx >= 0 && idx < t.length && isActiveTick(t[idx]);
 }
 
 /**
@@ -162,6 +164,6 @@ export function timeEqual(t: readonly number[], t2: readonly number[], strict?: 
  */
 export function timeActive(t: readonly number[]): number[] {
   const ret: number[] = [];
-  for (let i = 0; i < t.length; i++) if (t[i] % 2 === 1) ret.push(i);
+  for (let i = 0; i < t.length; i++) if (isActiveTick(t[i])) ret.push(i);
   return ret;
 }
