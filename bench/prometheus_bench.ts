@@ -3,7 +3,7 @@
 // changed before every scrape, the body read to its last byte), and
 // transitions/s with the metrics tracer bound vs the core baseline.
 
-import { bindMach, metricsHandler, Registry } from "../prometheus/mod.ts";
+import { bindPrometheusMetrics, metricsHandler, Registry } from "../prometheus/mod.ts";
 import { addRemoveLoop, benchMachine } from "./fixtures.ts";
 import { oursSet, promClientSet } from "./prometheus_fixtures.ts";
 
@@ -32,7 +32,7 @@ Deno.bench("/metrics bytes, 1,000 machines: prom-client", { group: "scrape" }, a
 
 const bare = benchMachine();
 const metered = benchMachine();
-bindMach(metered, { registry: new Registry() });
+bindPrometheusMetrics(metered, { registry: new Registry() });
 
 Deno.bench("core: 1000 add+remove pairs", { group: "tracer", baseline: true }, () => {
   addRemoveLoop(bare, 1000);

@@ -5,7 +5,7 @@
 // cost to the machine.
 
 import type client from "prom-client";
-import { bindMach, metricsHandler, Registry } from "../prometheus/mod.ts";
+import { bindPrometheusMetrics, metricsHandler, Registry } from "../prometheus/mod.ts";
 import { addRemoveLoop, benchMachine } from "./fixtures.ts";
 import { measure } from "./harness.ts";
 import { floorScrape, oursSet, promClientSet, sampleValues } from "./prometheus_fixtures.ts";
@@ -40,6 +40,12 @@ export default async function rows(): Promise<Row[]> {
         ...(gzip ? { "accept-encoding": "gzip" } : {}),
       },
     });
+  // the two sets must be the same series: a fixture rendering less would measure nothing
+  const oursBytes = ours.registry.renderBytes("text").length;
+  const theirsBytes = (await theirs.registry.metrics()).length;
+  if (oursBytes < theirsBytes * 0.9) {
+    throw new Error(`our set renders ${oursBytes} bytes, prom-client's ${theirsBytes}`);
+  }
   let round = 0;
   const update = () => {
     ours.update(round);
@@ -111,7 +117,7 @@ export default async function rows(): Promise<Row[]> {
 
   const bare = benchMachine();
   const metered = benchMachine();
-  bindMach(metered, { registry: new Registry() });
+  bindPrometheusMetrics(metered, { registry: new Registry() });
   const [b, m] = await measure([
     { name: "core", ops: PAIRS, run: () => addRemoveLoop(bare, PAIRS) },
     { name: "metrics", ops: PAIRS, run: () => addRemoveLoop(metered, PAIRS) },
