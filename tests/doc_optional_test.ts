@@ -4,6 +4,7 @@
 // exported function, constructor and method.
 
 import { assertEquals } from "@std/assert";
+import { denoDocJson } from "./helpers.ts";
 
 const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
 const entries = Object.values(config.exports as Record<string, string>);
@@ -16,12 +17,7 @@ interface Param {
 }
 
 Deno.test("public API: no parameter that deno doc would show as required but has a default", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--json", ...entries],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const doc = await denoDocJson<{ nodes: Record<string, unknown> }>(entries);
   const found: string[] = [];
   const check = (where: string, params: Param[] = []) => {
     for (const p of params) {

@@ -8,6 +8,7 @@
 //   deno test -A tests/exports_test.ts -- --update
 
 import { assert, assertEquals } from "@std/assert";
+import { denoDocJson } from "./helpers.ts";
 
 const root = new URL("../", import.meta.url);
 const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
@@ -16,16 +17,9 @@ const snapshotUrl = new URL("tests/fixtures/public_api.json", root);
 
 /** Each entry point's public symbol names, as `deno doc` (and JSR) list them. */
 async function publicApi(): Promise<Record<string, string[]>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--json", ...Object.values(entries)],
-    cwd: root,
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  assert(out.success, "deno doc failed");
-  const doc = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+  const doc = await denoDocJson<{
     nodes: Record<string, { symbols?: { name: string }[] }>;
-  };
+  }>(Object.values(entries), root);
   const api: Record<string, string[]> = {};
   for (const [name, path] of Object.entries(entries)) {
     const node = doc.nodes[new URL(path, root).href];

@@ -116,3 +116,20 @@ export function hookRecorder(id = "rec"): Tracer & { calls: string[] } {
     verifyStates: (m) => calls.push(`verifyStates ${m.stateNames().join(",")}`),
   };
 }
+
+/**
+ * `deno doc --json` of `modules`, parsed; throws when deno doc fails.
+ *
+ * @param modules Module paths or URLs.
+ * @param cwd Where relative paths start; default this process's.
+ */
+export async function denoDocJson<T>(modules: string[], cwd?: string | URL): Promise<T> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", ...modules],
+    cwd,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!out.success) throw new Error(`deno doc --json ${modules.join(" ")} failed`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as T;
+}

@@ -4,6 +4,7 @@
 // undeprecated is the synchronous twin ("the same, without waiting").
 
 import { assertEquals } from "@std/assert";
+import { denoDocJson } from "./helpers.ts";
 
 const entries = [
   "../prometheus/mod.ts",
@@ -22,12 +23,7 @@ interface Member {
 }
 
 Deno.test("lifecycle names: other teardown names are deprecated; dispose() is the sync twin", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--json", ...entries],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  const doc = JSON.parse(new TextDecoder().decode(out.stdout));
+  const doc = await denoDocJson<{ nodes: Record<string, unknown> }>(entries);
   const wrong: string[] = [];
   let classes = 0;
   for (const node of Object.values(doc.nodes) as { symbols?: unknown[] }[]) {
