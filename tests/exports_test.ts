@@ -7,7 +7,7 @@
 // After changing the public API on purpose:
 //   deno test -A tests/exports_test.ts -- --update
 
-import { assert, assertEquals } from "@std/assert";
+import { assertEquals } from "@std/assert";
 import { denoDocJson } from "./helpers.ts";
 
 const root = new URL("../", import.meta.url);
