@@ -59,16 +59,24 @@ export function pageWindowMax(): number {
 }
 
 /**
- * A tree entry from the hub's MachineInfo.
+ * A tree entry from the hub's MachineInfo; `prev` is the page's entry it
+ * replaces (what the page saw of the same session).
  *
  * @example Usage
  * ```ts ignore
  * pageMachineFrom({ id: "m", parent: "", txs: 0 });
  * ```
  */
-export function pageMachineFrom(m: Partial<PageMachine> & { id: string }): PageMachine {
+export function pageMachineFrom(
+  m: Partial<PageMachine> & { id: string },
+  prev?: PageMachine,
+): PageMachine {
   const txs = m.txs || 0;
   const first = m.firstCursor || 0;
+  const session = m.session || 1;
+  // a first session starts at cursor 1; a later one where the old one's cursors got to
+  let base = session === 1 ? 1 : prev && prev.session === session ? prev.base : 0;
+  if (first && (!base || first < base)) base = first;
   return {
     id: m.id,
     parent: m.parent || "",
@@ -78,16 +86,47 @@ export function pageMachineFrom(m: Partial<PageMachine> & { id: string }): PageM
     firstCursor: first,
     lastCursor: m.lastCursor || 0,
     alive: m.alive !== false,
-    session: m.session || 1,
+    session,
     lastSeq: m.lastSeq || 0,
-    // once the hub dropped history, its count is at the retention limit
-    cap: first > 1 ? txs : 0,
+    // once the hub dropped some of this session's history, its count is at the retention limit
+    cap: base && first > base ? txs : 0,
+    base,
   };
 }
 
 /**
+ * Forgets what the window and the sequence lanes hold of a machine (a new
+ * session: its history starts over).
+ *
+ * @example Usage
+ * ```ts ignore
+ * pageForgetHistory(S, "m1");
+ * ```
+ */
+export function pageForgetHistory(S: PageState, id: string): void {
+  if (S.win.id === id) {
+    S.win.txs = [];
+    S.win.moreOlder = false;
+    S.win.moreNewer = false;
+    if (S.pos >= 0) S.pos = -1;
+  }
+  for (const lane of S.lanes) {
+    if (lane.id !== id) continue;
+    lane.txs = [];
+    lane.moreOlder = false;
+  }
+}
+
+/**
  * Reloads the machine list (tree counts are the hub's), keeping what the
- * stream brought in since (newer `lastSeq`).
+ * stream brought in since.
+ *
+ * The snapshot and the stream race (separate connections): per machine the
+ * newer `lastSeq` wins, in whichever session, since seqs grow across
+ * sessions. A snapshot of an older session never replaces a newer one the
+ * stream delivered, nor brings back a machine a newer list left out
+ * (evicted); stream frames the snapshot already holds are skipped by
+ * `pageIngest` (seq at or under the machine's `lastSeq`).
  *
  * @example Usage
  * ```ts ignore
@@ -96,15 +135,21 @@ export function pageMachineFrom(m: Partial<PageMachine> & { id: string }): PageM
  */
 export async function pageLoadMachines(S: PageState): Promise<void> {
   const list = await pageRpc<PageMachine[]>(S, "machines", {});
+  // the hub's seq when it listed them: its newest event is some machine's last
+  const snapshot = list.reduce((max, m) => Math.max(max, m.lastSeq || 0), 0);
+  // older than a list merged before: that one decided which machines are gone (evicted)
+  const stale = snapshot < S.listSeq;
+  S.listSeq = Math.max(S.listSeq, snapshot);
   const seen = new Set<string>();
   for (const info of list) {
     seen.add(info.id);
     const old = S.machines.get(info.id);
-    if (old && old.lastSeq > (info.lastSeq || 0) && old.session === (info.session || 1)) continue;
-    S.machines.set(info.id, pageMachineFrom(info));
+    if (old ? old.lastSeq > (info.lastSeq || 0) : stale) continue;
+    const m = pageMachineFrom(info, old);
+    if (old && old.session !== m.session) pageForgetHistory(S, info.id);
+    S.machines.set(info.id, m);
   }
   // gone from the hub (evicted), unless the stream brought it in after this snapshot
-  const snapshot = list.reduce((max, m) => Math.max(max, m.lastSeq || 0), 0);
   for (const [id, m] of S.machines) {
     if (!seen.has(id) && m.lastSeq <= snapshot) S.machines.delete(id);
   }

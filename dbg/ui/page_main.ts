@@ -127,6 +127,7 @@ export function dbgPageMain(): void {
     pinned: [],
     diagram: { k: 1, x: 0, y: 0, drawn: "", pos: {}, lastDrawMs: 0, focus: "" },
     seq: 0,
+    listSeq: 0,
     rpcId: 1,
     scheduled: false,
     stats: {

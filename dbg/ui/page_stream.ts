@@ -10,6 +10,7 @@
 import type { DbgMsgSchema } from "../messages.ts";
 import type { PageState, PageTx } from "./page_types.ts";
 import {
+  pageForgetHistory,
   pageLoadMachines,
   pageLoadNewer,
   pageMachineFrom,
@@ -49,6 +50,13 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
   S.stats.frames++;
   if (frame.hello || frame.gap) {
     if (frame.gap) S.stats.gaps++;
+    const head = Number((frame.hello as { seq?: unknown } | undefined)?.seq);
+    if (head >= 0 && head < S.seq) {
+      // the hub's seq went back (a new hub): the seqs the page dedupes and merges by are void
+      S.seq = head;
+      S.listSeq = 0;
+      for (const m of S.machines.values()) m.lastSeq = 0;
+    }
     return false;
   }
   const seq = Number(frame.seq) || 0;
@@ -59,11 +67,15 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
   if (seq) S.seq = seq;
   const id = String(frame.machineId || "");
   let m = S.machines.get(id);
+  // the machine's entry already holds this event (a snapshot newer than the stream's position)
+  const held = !!m && seq > 0 && seq <= m.lastSeq;
   if (frame.kind === "schema") {
+    if (held) return false;
     const msg = frame.msg as DbgMsgSchema;
     const session = Number(frame.session) || 1;
-    if (!m || session > m.session) {
-      // a new machine, or a new instance of the id: its history starts over
+    // a new machine, or a new instance of the id: a new session, or a gone one back
+    // (evicted in between, its session starts at 1 again)
+    if (!m || session !== m.session || !m.alive) {
       const fresh = pageMachineFrom({
         id,
         parent: msg.Parent,
@@ -73,20 +85,10 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
       });
       if (m) Object.assign(m, fresh);
       else S.machines.set(id, m = fresh);
-      if (S.win.id === id) {
-        S.win.txs = [];
-        S.win.moreOlder = false;
-        S.win.moreNewer = false;
-        if (S.pos >= 0) S.pos = -1;
-      }
-      for (const lane of S.lanes) {
-        if (lane.id !== id) continue;
-        lane.txs = [];
-        lane.moreOlder = false;
-      }
+      pageForgetHistory(S, id);
     }
     m.alive = true;
-    m.lastSeq = seq;
+    if (seq) m.lastSeq = seq;
     m.states = msg.StatesIndex.length;
     S.schemas.set(id, msg);
     if (S.diagram.drawn.startsWith(id + "\n")) S.diagram.drawn = "";
@@ -95,18 +97,26 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
     return true;
   }
   if (frame.kind === "gone") {
-    if (m) m.alive = false;
+    if (!m || held) return false;
+    m.alive = false;
+    if (seq) m.lastSeq = seq;
     return true;
   }
   if (frame.kind !== "tx" || !m) return false;
   const tx: PageTx = { seq, cursor: Number(frame.cursor), msg: frame.msg as PageTx["msg"] };
   if (seq > m.lastSeq) {
+    if (tx.cursor <= m.lastCursor) {
+      // cursors go on across sessions: one going back is a history started over (evicted alive)
+      Object.assign(m, { txs: 0, firstCursor: 0, lastCursor: 0, cap: 0, base: 0 });
+      pageForgetHistory(S, id);
+    }
     m.txs++;
     if (m.cap && m.txs > m.cap) {
       m.txs = m.cap;
       m.firstCursor++;
     }
     if (!m.firstCursor) m.firstCursor = tx.cursor;
+    if (!m.base) m.base = tx.cursor;
     m.lastCursor = tx.cursor;
     m.lastSeq = seq;
   }
@@ -164,6 +174,7 @@ export function pageConnect(S: PageState, onHello: () => void): void {
     }
     if (frame.hello && !hello) {
       hello = true;
+      pageIngest(S, frame);
       pageStatus(S, "live");
       onHello();
       return;

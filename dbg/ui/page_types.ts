@@ -22,6 +22,12 @@ export interface PageTx {
 export interface PageMachine extends Omit<MachineInfo, "children"> {
   /** The hub retains at most this many (seen once history was dropped), else 0. */
   cap: number;
+  /**
+   * The lowest cursor seen in this session (1 for a first session), 0 while
+   * unknown: cursors go on across sessions, so a later session's first
+   * cursor above 1 is no sign of dropped history, one above this is.
+   */
+  base: number;
 }
 
 /** The selected machine's bounded window of transitions. */
@@ -142,6 +148,8 @@ export interface PageState {
   diagram: DiagramView;
   /** Newest hub seq the page has seen. */
   seq: number;
+  /** Newest hub seq a merged machine list held (lists can arrive out of order). */
+  listSeq: number;
   /** JSON-RPC request ids. */
   rpcId: number;
   /** A render is scheduled. */
