@@ -4,42 +4,9 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { Machine } from "../machine/mod.ts";
-import {
-  type DbgMessage,
-  type DbgMsgTx,
-  type DbgTransport,
-  HttpDbgTransport,
-  transitionsToDbg,
-} from "../dbg/mod.ts";
+import { type DbgTransport, HttpDbgTransport, transitionsToDbg } from "../dbg/mod.ts";
 import { machTelemetryEnv, readTelemetryConfig } from "../env.ts";
-
-/** Collects what a tracer sends. */
-class Recorder implements DbgTransport {
-  readonly address = "recorder";
-  msgs: DbgMessage[] = [];
-  send(batch: DbgMessage[]): Promise<void> {
-    this.msgs.push(...structuredClone(batch));
-    return Promise.resolve();
-  }
-  queued(): DbgMsgTx[] {
-    return this.msgs.filter((m) => m.method === "DbgMsgTx").map((m) => m.params as DbgMsgTx)
-      .filter((tx) => tx.IsQueued);
-  }
-}
-
-/** Runs `fn` with environment variables set, then restores them. */
-async function withEnv(vars: Record<string, string>, fn: () => Promise<void>): Promise<void> {
-  const prev = Object.fromEntries(Object.keys(vars).map((k) => [k, Deno.env.get(k)]));
-  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
-  try {
-    await fn();
-  } finally {
-    for (const [k, v] of Object.entries(prev)) {
-      if (v === undefined) Deno.env.delete(k);
-      else Deno.env.set(k, v);
-    }
-  }
-}
+import { DbgRecorder, withEnv } from "./helpers.ts";
 
 /** A machine queueing one mutation from a handler (queued messages carry the stack). */
 function queueingMachine(id: string): Machine {
@@ -54,12 +21,12 @@ function queueingMachine(id: string): Machine {
 
 Deno.test("transitionsToDbg: AM_DBG_NO_TRACE doesn't override an explicit stackTraces: true", async () => {
   await withEnv({ AM_DBG_NO_TRACE: "1" }, async () => {
-    const rec = new Recorder();
+    const rec = new DbgRecorder();
     const mach = queueingMachine("bind1");
     await using tracer = transitionsToDbg(mach, rec, { stackTraces: true });
     mach.add1("A");
     await tracer.flush();
-    const queued = rec.queued();
+    const queued = rec.txs().filter((tx) => tx.IsQueued);
     assert(queued.length > 0, "a queued mutation was reported");
     assert(queued.every((tx) => (tx.StackTrace ?? "").length > 0), "each carries its stack");
   });
@@ -67,12 +34,12 @@ Deno.test("transitionsToDbg: AM_DBG_NO_TRACE doesn't override an explicit stackT
 
 Deno.test("transitionsToDbg: AM_DBG_TRACE doesn't turn on what the caller left off", async () => {
   await withEnv({ AM_DBG_TRACE: "1" }, async () => {
-    const rec = new Recorder();
+    const rec = new DbgRecorder();
     const mach = queueingMachine("bind2");
     await using tracer = transitionsToDbg(mach, rec);
     mach.add1("A");
     await tracer.flush();
-    const queued = rec.queued();
+    const queued = rec.txs().filter((tx) => tx.IsQueued);
     assert(queued.length > 0);
     assert(queued.every((tx) => !tx.StackTrace), "no stack traces unless asked for");
   });
@@ -98,7 +65,7 @@ Deno.test("machTelemetryEnv: AM_DBG_TRACE / AM_DBG_NO_TRACE reach the dbg tracer
       false,
     ]] as const
   ) {
-    const rec = new Recorder();
+    const rec = new DbgRecorder();
     const mach = queueingMachine("bind5");
     // a config read from a given env source: the process env stays untouched
     const config = readTelemetryConfig((name) =>
@@ -110,7 +77,7 @@ Deno.test("machTelemetryEnv: AM_DBG_TRACE / AM_DBG_NO_TRACE reach the dbg tracer
     (tracer.transport as { send: DbgTransport["send"] }).send = (b) => rec.send(b);
     mach.add1("A");
     await tracer.flush();
-    const queued = rec.queued();
+    const queued = rec.txs().filter((tx) => tx.IsQueued);
     assert(queued.length > 0);
     assertEquals(queued.every((tx) => !!tx.StackTrace), want, JSON.stringify(vars));
   }

@@ -5,10 +5,8 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { LogLevel, Machine } from "../machine/mod.ts";
 import {
-  type DbgMessage,
   type DbgMsgTx,
   DbgTracer,
-  type DbgTransport,
   msgActiveStates,
   msgCalledStateNames,
   msgMutString,
@@ -16,24 +14,10 @@ import {
   msgUrl,
   transitionsToDbg,
 } from "../dbg/mod.ts";
-
-/** Collects what a tracer sends. */
-class Recorder implements DbgTransport {
-  readonly address = "recorder";
-  msgs: DbgMessage[] = [];
-  fail = false;
-  send(batch: DbgMessage[]): Promise<void> {
-    if (this.fail) return Promise.reject(new Error("down"));
-    this.msgs.push(...structuredClone(batch));
-    return Promise.resolve();
-  }
-  txs(): DbgMsgTx[] {
-    return this.msgs.filter((m) => m.method === "DbgMsgTx").map((m) => m.params as DbgMsgTx);
-  }
-}
+import { DbgRecorder } from "./helpers.ts";
 
 Deno.test("dbg messages: schema, queued, transition and auto, as upstream", async () => {
-  const rec = new Recorder();
+  const rec = new DbgRecorder();
   const mach = new Machine({ Foo: {}, Bar: { auto: true, require: ["Foo"] } }, {
     id: "mach1",
     logLevel: LogLevel.Ops,
@@ -111,7 +95,7 @@ Deno.test("dbg messages: schema, queued, transition and auto, as upstream", asyn
 });
 
 Deno.test("dbg messages: remove, set, canceled, exception; ids of queued messages", async () => {
-  const rec = new Recorder();
+  const rec = new DbgRecorder();
   const mach = new Machine({ A: {}, B: { require: ["C"] }, C: {} }, { id: "m2" });
   const tracer = transitionsToDbg(mach, rec, { stackTraces: true });
   mach.bindHandlers({
@@ -151,7 +135,7 @@ Deno.test("dbg messages: remove, set, canceled, exception; ids of queued message
 });
 
 Deno.test("dbg: submachines inherit the tracer", async () => {
-  const rec = new Recorder();
+  const rec = new DbgRecorder();
   const parent = new Machine({ P: {} }, { id: "parent" });
   const tracer = transitionsToDbg(parent, rec, { stackTraces: false });
   const child = new Machine({ C: {} }, { id: "child", parent });
@@ -166,7 +150,7 @@ Deno.test("dbg: submachines inherit the tracer", async () => {
 });
 
 Deno.test("dbg: bounded outbox drops the oldest; repeated failures detach", async () => {
-  const rec = new Recorder();
+  const rec = new DbgRecorder();
   const mach = new Machine({ A: {} }, { id: "b" });
   const tracer = new DbgTracer(rec, { maxOutbox: 10, stackTraces: false, maxErrors: 2 });
   mach.bindTracer(tracer);
@@ -199,11 +183,11 @@ Deno.test("dbg: unknown address forms are a clear error", () => {
 });
 
 Deno.test("dbg: Duration spans the whole transition (handlers included), on transports with extensions only", async () => {
-  class Ext extends Recorder {
+  class Ext extends DbgRecorder {
     readonly extensions = true;
   }
   const ext = new Ext();
-  const plain = new Recorder();
+  const plain = new DbgRecorder();
   const slow = (ms: number) => {
     const end = performance.now() + ms;
     while (performance.now() < end) { /* busy: a measurable transition */ }

@@ -11,6 +11,7 @@ import {
   machTelemetryEnv,
   readTelemetryConfig,
 } from "../mod.ts";
+import { withEnv } from "./helpers.ts";
 
 Deno.test("env: without --allow-env nothing is bound and nothing throws", async () => {
   const res = await new Deno.Command(Deno.execPath(), {
@@ -37,16 +38,13 @@ Deno.test("env: no variables bind nothing; submachines are left to inheritance",
 });
 
 Deno.test("env: AM_DBG_ADDR=1 is am-dbg's default address", async () => {
-  Deno.env.set("AM_DBG_ADDR", "1");
-  try {
+  await withEnv({ AM_DBG_ADDR: "1" }, async () => {
     const m = new Machine({ A: {} }, { id: "env-dbg1" });
     await using _ = machTelemetryEnv(m);
     const tracer = m.tracers().find((t) => t.id.startsWith("dbg"));
     assert(tracer, `dbg bound: ${m.tracers().map((t) => t.id).join()}`);
     assertEquals((tracer as DbgTracer).transport.address, "localhost:6831");
-  } finally {
-    Deno.env.delete("AM_DBG_ADDR");
-  }
+  });
 });
 
 Deno.test("env: every exporter its variables ask for, flushed and detached by the disposer", async () => {

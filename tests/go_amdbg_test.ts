@@ -14,6 +14,7 @@ import {
   HubTransport,
   transitionsToDbg,
 } from "../dbg/mod.ts";
+import { withEnv } from "./helpers.ts";
 import { poll } from "./peers.ts";
 import {
   AM_DBG_VERSION,
@@ -113,10 +114,8 @@ async function logErrors(dir: string): Promise<string[]> {
 
 /** The sim workload, AM_DBG_ADDR at `addr`; returns what our tracer sent. */
 async function runSim(addr: string): Promise<DbgMessage[]> {
-  const prev = Deno.env.get("AM_DBG_ADDR");
-  Deno.env.set("AM_DBG_ADDR", addr);
   const sent: DbgMessage[] = [];
-  try {
+  await withEnv({ AM_DBG_ADDR: addr }, async () => {
     const sim = newSim([], { seed: 11, maxPeers: 6 });
     // no address given: transitionsToDbg sends where AM_DBG_ADDR says
     const tracer = transitionsToDbg(sim.root);
@@ -132,10 +131,7 @@ async function runSim(addr: string): Promise<DbgMessage[]> {
     assertEquals(tracer.errors, 0, tracer.lastError?.message);
     assertEquals(tracer.dropped, 0);
     await (tracer.transport as { close(): Promise<void> }).close();
-  } finally {
-    if (prev === undefined) Deno.env.delete("AM_DBG_ADDR");
-    else Deno.env.set("AM_DBG_ADDR", prev);
-  }
+  });
   return sent;
 }
 

@@ -2,6 +2,7 @@
 
 import { type HandlerEvent, Machine, type MachineOptions, type S, type Schema } from "../mod.ts";
 import type { Api, Tracer } from "../machine/mod.ts";
+import type { DbgMessage, DbgMsgTx, DbgTransport } from "../dbg/mod.ts";
 import { assertEquals } from "@std/assert";
 
 /** Upstream's History handler names (mach_utils_test.go). */
@@ -132,4 +133,34 @@ export async function denoDocJson<T>(modules: string[], cwd?: string | URL): Pro
   }).output();
   if (!out.success) throw new Error(`deno doc --json ${modules.join(" ")} failed`);
   return JSON.parse(new TextDecoder().decode(out.stdout)) as T;
+}
+
+/** A dbg transport collecting what a tracer sends; `fail` makes sends reject. */
+export class DbgRecorder implements DbgTransport {
+  readonly address = "recorder";
+  msgs: DbgMessage[] = [];
+  fail = false;
+  send(batch: DbgMessage[]): Promise<void> {
+    if (this.fail) return Promise.reject(new Error("down"));
+    this.msgs.push(...structuredClone(batch));
+    return Promise.resolve();
+  }
+  /** The transition messages sent (queued mutations included). */
+  txs(): DbgMsgTx[] {
+    return this.msgs.filter((m) => m.method === "DbgMsgTx").map((m) => m.params as DbgMsgTx);
+  }
+}
+
+/** Runs `fn` with environment variables set, then restores them. */
+export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const prev = Object.fromEntries(Object.keys(vars).map((k) => [k, Deno.env.get(k)]));
+  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(prev)) {
+      if (v === undefined) Deno.env.delete(k);
+      else Deno.env.set(k, v);
+    }
+  }
 }
