@@ -91,6 +91,8 @@ export function pageMachineFrom(
     // once the hub dropped some of this session's history, its count is at the retention limit
     cap: base && first > base ? txs : 0,
     base,
+    recent: [],
+    start: 0,
   };
 }
 
@@ -123,7 +125,9 @@ export function pageForgetHistory(S: PageState, id: string): void {
  *
  * The snapshot and the stream race (separate connections): per machine the
  * newer `lastSeq` wins, in whichever session, since seqs grow across
- * sessions. A snapshot of an older session never replaces a newer one the
+ * sessions; within one instance a stream ahead of the list keeps its place
+ * but takes the list's count plus what it brought since (the list's count
+ * covers frames a `gap` cost the stream). A snapshot of an older session never replaces a newer one the
  * stream delivered, nor brings back a machine a newer list left out
  * (evicted); stream frames the snapshot already holds are skipped by
  * `pageIngest` (seq at or under the machine's `lastSeq`).
@@ -144,7 +148,19 @@ export async function pageLoadMachines(S: PageState): Promise<void> {
   for (const info of list) {
     seen.add(info.id);
     const old = S.machines.get(info.id);
-    if (old ? old.lastSeq > (info.lastSeq || 0) : stale) continue;
+    const at = info.lastSeq || 0;
+    const sameInstance = old && old.session === (info.session || 1) && at >= old.start;
+    if (old && sameInstance && !stale && old.lastSeq > at) {
+      // the stream is ahead of the list: the list's count (which covers any gap the
+      // stream had) plus the transitions the stream brought after it; `recent` holds
+      // those after the last list merged, so only a newer list can use it
+      const after = old.recent.filter((seq) => seq > at);
+      const txs = (info.txs || 0) + after.length;
+      old.txs = old.cap ? Math.min(old.cap, txs) : txs;
+      old.recent = after;
+      continue;
+    }
+    if (old ? old.lastSeq > at : stale) continue;
     const m = pageMachineFrom(info, old);
     if (old && old.session !== m.session) pageForgetHistory(S, info.id);
     S.machines.set(info.id, m);

@@ -83,6 +83,7 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
         states: msg.StatesIndex.length,
         session,
       });
+      fresh.start = seq;
       if (m) Object.assign(m, fresh);
       else S.machines.set(id, m = fresh);
       pageForgetHistory(S, id);
@@ -107,7 +108,15 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
   if (seq > m.lastSeq) {
     if (tx.cursor <= m.lastCursor) {
       // cursors go on across sessions: one going back is a history started over (evicted alive)
-      Object.assign(m, { txs: 0, firstCursor: 0, lastCursor: 0, cap: 0, base: 0 });
+      Object.assign(m, {
+        txs: 0,
+        firstCursor: 0,
+        lastCursor: 0,
+        cap: 0,
+        base: 0,
+        recent: [],
+        start: seq,
+      });
       pageForgetHistory(S, id);
     }
     m.txs++;
@@ -119,6 +128,9 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
     if (!m.base) m.base = tx.cursor;
     m.lastCursor = tx.cursor;
     m.lastSeq = seq;
+    m.recent.push(seq);
+    // lists come every few seconds and trim it; bounded if they stop coming
+    if (m.recent.length > 4096) m.recent.splice(0, 2048);
   }
   for (const lane of S.lanes) {
     if (lane.id !== id || S.paused) continue;

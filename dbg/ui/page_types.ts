@@ -28,6 +28,14 @@ export interface PageMachine extends Omit<MachineInfo, "children"> {
    * cursor above 1 is no sign of dropped history, one above this is.
    */
   base: number;
+  /**
+   * Seqs of the transitions the stream counted that the last machine list
+   * merged had not (bounded): a list the stream is ahead of gives the count
+   * as its own plus these, so a gap the list covers is counted too.
+   */
+  recent: number[];
+  /** Seq of the stream frame that started this instance (0: it came from a list). */
+  start: number;
 }
 
 /** The selected machine's bounded window of transitions. */
