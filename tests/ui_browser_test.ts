@@ -119,22 +119,37 @@ Deno.test({
       // tree counts equal the hub's (machines without activity in between)
       await ev(`document.querySelector("#tree .gone-head")?.click()`);
       // drawn and read in one go: no stream event in between
-      const { shown, pageSeq } = await ev<
-        { shown: { id: string; count: number; lastSeq: number }[]; pageSeq: number }
+      const { shown, pageSeq, stats } = await ev<
+        {
+          shown: { id: string; count: number; lastSeq: number; entry: string }[];
+          pageSeq: number;
+          stats: string;
+        }
       >(`(() => {
         __amdbg.render();
         return {
           pageSeq: __amdbg.S.seq,
-          shown: [...document.querySelectorAll("#tree .node")].map((n) => ({ id: n.dataset.id,
-            count: Number(n.querySelector(".count").textContent),
-            lastSeq: __amdbg.S.machines.get(n.dataset.id).lastSeq })),
+          stats: JSON.stringify({ ...__amdbg.S.stats, listSeq: __amdbg.S.listSeq }),
+          shown: [...document.querySelectorAll("#tree .node")].map((n) => {
+            const m = __amdbg.S.machines.get(n.dataset.id);
+            const { recent, ...entry } = m;
+            return { id: n.dataset.id, count: Number(n.querySelector(".count").textContent),
+              lastSeq: m.lastSeq, entry: JSON.stringify({ ...entry, recent: recent.length }) };
+          }),
         };
       })()`);
       const hub = await rpc<Info[]>("machines");
       const byId = new Map(hub.map((m) => [m.id, m]));
       const same = shown.filter((s) => byId.get(s.id)?.lastSeq === s.lastSeq);
       assert(same.length >= hub.length * 0.8, `${same.length} of ${hub.length} comparable`);
-      for (const s of same) assertEquals(s.count, byId.get(s.id)!.txs, s.id);
+      for (const s of same) {
+        const h = byId.get(s.id)!;
+        // on a mismatch: the page's entry, the hub's info and the stream's stats
+        const why = `${s.id}: page ${s.entry}, hub ${
+          JSON.stringify({ ...h, children: undefined })
+        }`;
+        assertEquals(s.count, h.txs, `${why}, stats ${stats}`);
+      }
       // every machine the page had heard of is in the tree (new ones keep appearing)
       const ids = new Set(shown.map((s) => s.id));
       const missing = hub.filter((m) => m.lastSeq <= pageSeq && !ids.has(m.id));
