@@ -120,6 +120,62 @@ export function pageForgetHistory(S: PageState, id: string): void {
 }
 
 /**
+ * Counts one transition of a machine's stream (newer than its `lastSeq`):
+ * a cursor going back starts the history over (evicted alive, re-created);
+ * once the hub dropped history the count stays at its retention limit.
+ *
+ * @example Usage
+ * ```ts ignore
+ * pageCountTx(S, S.machines.get("m1")!, 42, 7);
+ * ```
+ */
+export function pageCountTx(S: PageState, m: PageMachine, seq: number, cursor: number): void {
+  if (cursor <= m.lastCursor) {
+    // cursors go on across sessions: one going back is a history started over (evicted alive)
+    Object.assign(m, {
+      txs: 0,
+      firstCursor: 0,
+      lastCursor: 0,
+      cap: 0,
+      base: 0,
+      recent: [],
+      start: seq,
+    });
+    pageForgetHistory(S, m.id);
+  }
+  m.txs++;
+  if (m.cap && m.txs > m.cap) {
+    m.txs = m.cap;
+    m.firstCursor++;
+  }
+  if (!m.firstCursor) m.firstCursor = cursor;
+  if (!m.base) m.base = cursor;
+  m.lastCursor = cursor;
+  m.lastSeq = seq;
+  m.recent.push(seq);
+  // lists come every few seconds and trim it; bounded if they stop coming
+  if (m.recent.length > 4096) m.recent.splice(0, 2048);
+}
+
+/**
+ * Keeps a transition (cursor) or its end (`gone`: cursor -1) of a machine
+ * no list had yet (bounded: the oldest machine's go first).
+ *
+ * @example Usage
+ * ```ts ignore
+ * pagePending(S, "m1", 42, 7);
+ * ```
+ */
+export function pagePending(S: PageState, id: string, seq: number, cursor: number): void {
+  let txs = S.pending.get(id);
+  if (!txs) {
+    if (S.pending.size >= 1000) S.pending.delete(S.pending.keys().next().value!);
+    S.pending.set(id, txs = []);
+  }
+  if (txs.length < 4096) txs.push([seq, cursor]);
+}
+
+/**
  * Reloads the machine list (tree counts are the hub's), keeping what the
  * stream brought in since.
  *
@@ -164,6 +220,19 @@ export async function pageLoadMachines(S: PageState): Promise<void> {
     const m = pageMachineFrom(info, old);
     if (old && old.session !== m.session) pageForgetHistory(S, info.id);
     S.machines.set(info.id, m);
+    // what the stream brought of it before this list: counted past the list's point
+    for (const [seq, cursor] of S.pending.get(info.id) ?? []) {
+      if (seq <= m.lastSeq) continue;
+      if (cursor >= 0) pageCountTx(S, m, seq, cursor);
+      else [m.alive, m.lastSeq] = [false, seq];
+    }
+    S.pending.delete(info.id);
+  }
+  // the rest is of machines this list doesn't have: kept only if newer than it
+  for (const [id, txs] of S.pending) {
+    const newer = txs.filter(([seq]) => seq > snapshot);
+    if (newer.length) S.pending.set(id, newer);
+    else S.pending.delete(id);
   }
   // gone from the hub (evicted), unless the stream brought it in after this snapshot
   for (const [id, m] of S.machines) {

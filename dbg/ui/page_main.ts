@@ -128,6 +128,7 @@ export function dbgPageMain(): void {
     diagram: { k: 1, x: 0, y: 0, drawn: "", pos: {}, lastDrawMs: 0, focus: "" },
     seq: 0,
     listSeq: 0,
+    pending: new Map(),
     rpcId: 1,
     scheduled: false,
     stats: {

@@ -10,10 +10,12 @@
 import type { DbgMsgSchema } from "../messages.ts";
 import type { PageState, PageTx } from "./page_types.ts";
 import {
+  pageCountTx,
   pageForgetHistory,
   pageLoadMachines,
   pageLoadNewer,
   pageMachineFrom,
+  pagePending,
   pageSelect,
   pageWindowMax,
 } from "./page_data.ts";
@@ -84,6 +86,7 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
         session,
       });
       fresh.start = seq;
+      S.pending.delete(id);
       if (m) Object.assign(m, fresh);
       else S.machines.set(id, m = fresh);
       pageForgetHistory(S, id);
@@ -98,40 +101,20 @@ export function pageIngest(S: PageState, frame: Record<string, unknown>): boolea
     return true;
   }
   if (frame.kind === "gone") {
+    if (!m && seq) pagePending(S, id, seq, -1);
     if (!m || held) return false;
     m.alive = false;
     if (seq) m.lastSeq = seq;
     return true;
   }
-  if (frame.kind !== "tx" || !m) return false;
+  if (frame.kind !== "tx") return false;
   const tx: PageTx = { seq, cursor: Number(frame.cursor), msg: frame.msg as PageTx["msg"] };
-  if (seq > m.lastSeq) {
-    if (tx.cursor <= m.lastCursor) {
-      // cursors go on across sessions: one going back is a history started over (evicted alive)
-      Object.assign(m, {
-        txs: 0,
-        firstCursor: 0,
-        lastCursor: 0,
-        cap: 0,
-        base: 0,
-        recent: [],
-        start: seq,
-      });
-      pageForgetHistory(S, id);
-    }
-    m.txs++;
-    if (m.cap && m.txs > m.cap) {
-      m.txs = m.cap;
-      m.firstCursor++;
-    }
-    if (!m.firstCursor) m.firstCursor = tx.cursor;
-    if (!m.base) m.base = tx.cursor;
-    m.lastCursor = tx.cursor;
-    m.lastSeq = seq;
-    m.recent.push(seq);
-    // lists come every few seconds and trim it; bounded if they stop coming
-    if (m.recent.length > 4096) m.recent.splice(0, 2048);
+  if (!m) {
+    // not listed yet: the list that brings it counts this one if it came after the list's point
+    if (seq) pagePending(S, id, seq, tx.cursor);
+    return false;
   }
+  if (seq > m.lastSeq) pageCountTx(S, m, seq, tx.cursor);
   for (const lane of S.lanes) {
     if (lane.id !== id || S.paused) continue;
     lane.txs.push(tx);

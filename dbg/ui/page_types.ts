@@ -158,6 +158,12 @@ export interface PageState {
   seq: number;
   /** Newest hub seq a merged machine list held (lists can arrive out of order). */
   listSeq: number;
+  /**
+   * Transitions (seq, cursor) and ends (cursor -1) of machines no list had yet when they came
+   * (between the stream's hello and the first list): the list that brings
+   * the machine counts those after its own point. Bounded.
+   */
+  pending: Map<string, [number, number][]>;
   /** JSON-RPC request ids. */
   rpcId: number;
   /** A render is scheduled. */
